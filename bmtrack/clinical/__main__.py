@@ -1,0 +1,5 @@
+import sys
+
+from bmtrack.clinical.cli import main
+
+sys.exit(main())
