@@ -1,0 +1,61 @@
+"""The five roles of bmtrack, as Django groups, and what each may do.
+
+Group names are stable identifiers (data migrations and tests use them). Seeing a patient at all
+is a matter of care-team membership (``access.py``); the permissions below decide what a role may
+change once it sees one.
+"""
+
+NURSE = "nurse"
+PHYSICIAN = "physician"
+BOARD_COORDINATOR = "board_coordinator"
+DATA_MANAGER = "data_manager"
+ADMINISTRATOR = "administrator"
+
+ALL_ROLES = (NURSE, PHYSICIAN, BOARD_COORDINATOR, DATA_MANAGER, ADMINISTRATOR)
+
+_CLINICAL_WRITE = [
+    ("patients", "patient", ("view", "add", "change")),
+    ("patients", "primarytumour", ("view", "add", "change")),
+    ("patients", "markerresult", ("view", "add", "change")),
+    ("patients", "treatment", ("view", "add", "change")),
+    ("patients", "scan", ("view", "add", "change")),
+    ("patients", "lesion", ("view", "add", "change")),
+    ("patients", "measurement", ("view", "add", "change")),
+    ("patients", "statusobservation", ("view", "add", "change")),
+    ("surveillance", "dueitem", ("view", "change")),
+    ("surveillance", "watchwindow", ("view",)),
+]
+_VIEW_ONLY_CLINICAL = [(app, model, ("view",)) for app, model, _ in _CLINICAL_WRITE]
+
+# role -> [(app_label, model, actions)]
+ROLE_PERMISSIONS = {
+    NURSE: _CLINICAL_WRITE,
+    PHYSICIAN: _CLINICAL_WRITE,
+    BOARD_COORDINATOR: _VIEW_ONLY_CLINICAL
+    + [
+        ("boards", "board", ("view", "add", "change")),
+        ("boards", "meeting", ("view", "add", "change")),
+        ("boards", "boardcase", ("view", "add", "change", "delete")),
+    ],
+    DATA_MANAGER: [(app, model, ("view", "add", "change", "delete")) for app, model, _ in _CLINICAL_WRITE],
+    ADMINISTRATOR: [
+        ("accounts", "user", ("view", "add", "change")),
+        ("accounts", "careteam", ("view", "add", "change")),
+        ("core", "accesslog", ("view",)),
+    ],
+}
+
+
+def sync_role_groups(sender=None, using="default", **kwargs) -> None:
+    """Create the role groups and give each exactly its permissions (idempotent)."""
+    from django.contrib.auth.models import Group, Permission
+
+    for role, grants in ROLE_PERMISSIONS.items():
+        group, _ = Group.objects.using(using).get_or_create(name=role)
+        wanted = []
+        for app_label, model, actions in grants:
+            codenames = [f"{action}_{model}" for action in actions]
+            wanted.extend(
+                Permission.objects.using(using).filter(content_type__app_label=app_label, codename__in=codenames)
+            )
+        group.permissions.set(wanted)

@@ -1,0 +1,30 @@
+from django.core.management.base import BaseCommand, CommandError
+
+from bmtrack.accounts.models import User
+from bmtrack.core.clock import utcnow
+from bmtrack.patients.demo import load_demo_data
+
+
+class Command(BaseCommand):
+    help = "Load ~40 realistic demo patients and demo users (refuses if users already exist)."
+
+    def add_arguments(self, parser):
+        parser.add_argument("--write-credentials", metavar="FILE",
+                            help="Also write the demo logins to FILE (mode 600).")
+
+    def handle(self, *args, write_credentials=None, **options):
+        if User.objects.exists():
+            raise CommandError("Users already exist: demo data is only loaded into an empty database.")
+        logins = load_demo_data(utcnow())
+        lines = [f"{login.username:8} {login.password:24} {login.role} — team: {login.team}" for login in logins]
+        if write_credentials:
+            import os
+            from pathlib import Path
+
+            path = Path(write_credentials)
+            path.parent.mkdir(parents=True, exist_ok=True)
+            path.write_text("\n".join(lines) + "\n")
+            os.chmod(path, 0o600)
+        self.stdout.write("Demo data loaded. Logins:")
+        for line in lines:
+            self.stdout.write(f"  {line}")

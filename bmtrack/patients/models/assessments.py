@@ -1,0 +1,63 @@
+"""Stored results of the clinical core, with the inputs as used, so any figure can be checked."""
+
+from django.db import models
+
+
+class GPAAssessment(models.Model):
+    """One Graded Prognostic Assessment; a new row when an input changes, the old kept."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="gpa_assessments")
+    primary = models.ForeignKey("patients.PrimaryTumour", null=True, on_delete=models.SET_NULL)
+    assessed_on = models.DateField()
+    variant = models.CharField(max_length=24)
+    inputs = models.JSONField(help_text="Factors as used, with the dates they were taken from")
+    points = models.JSONField()
+    score = models.DecimalField(max_digits=3, decimal_places=1)
+    band = models.CharField(max_length=12)
+    median_survival_months = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    iqr_months = models.JSONField(null=True, blank=True)
+    source = models.CharField(max_length=300)
+    note = models.TextField(blank=True)
+    companion = models.JSONField(null=True, blank=True, help_text="Lung-molGPA 2017 shown beside the 2022 result")
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["-computed_at", "-pk"]
+        get_latest_by = "computed_at"
+        indexes = [models.Index(fields=["patient", "-computed_at"], name="gpa_patient_latest_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.variant} {self.score}"
+
+
+class ResponseAssessment(models.Model):
+    """RANO-BM (and iRANO) category of one follow-up scan, with the numbers behind it."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="responses")
+    scan = models.OneToOneField("patients.Scan", on_delete=models.CASCADE, related_name="response")
+    baseline_scan = models.ForeignKey("patients.Scan", on_delete=models.CASCADE, related_name="+")
+    category = models.CharField(max_length=16)
+    sum_mm = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    baseline_sum_mm = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    nadir_sum_mm = models.DecimalField(max_digits=5, decimal_places=1, null=True)
+    change_from_baseline_pct = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    change_from_nadir_pct = models.DecimalField(max_digits=6, decimal_places=1, null=True)
+    confirmed = models.BooleanField(null=True)
+    pd_date = models.DateField(null=True)
+    confirmation_due = models.DateField(null=True)
+    flags = models.JSONField(default=list)
+    reasons = models.JSONField(default=list)
+    immunotherapy = models.BooleanField(default=False, help_text="Scored under iRANO")
+    targets = models.JSONField(default=list)
+    computed_at = models.DateTimeField()
+
+    class Meta:
+        ordering = ["scan__at"]
+        indexes = [
+            # Worklist: unconfirmed progression awaiting confirmation.
+            models.Index(fields=["category"], name="response_unconfirmed_idx",
+                         condition=models.Q(category="unconfirmed PD")),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.category} on scan {self.scan_id}"

@@ -1,0 +1,69 @@
+import uuid
+
+from django.conf import settings
+from django.db import models
+from simple_history.models import HistoricalRecords
+
+from bmtrack.patients.models.choices import PatientStatus, Sex
+
+
+class Patient(models.Model):
+    # URLs and the API carry this opaque id only, never the MRN, a name or a birth date.
+    public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
+    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Hospital medical record number.")
+    given_name = models.CharField(max_length=100)
+    family_name = models.CharField(max_length=100)
+    birth_date = models.DateField()
+    sex = models.CharField(max_length=10, choices=Sex.choices, default=Sex.UNKNOWN)
+    care_team = models.ForeignKey("accounts.CareTeam", on_delete=models.PROTECT, related_name="patients")
+    responsible_nurse = models.ForeignKey(
+        settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL, related_name="nursed_patients"
+    )
+    status = models.CharField(max_length=20, choices=PatientStatus.choices, default=PatientStatus.ACTIVE)
+    deceased_on = models.DateField(null=True, blank=True)
+    last_contact_on = models.DateField(null=True, blank=True)
+    created_at = models.DateTimeField(auto_now_add=True)
+    updated_at = models.DateTimeField(auto_now=True)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["family_name", "given_name"]
+        indexes = [
+            # Worklist and search: a nurse's patients, and patients by name within a team.
+            models.Index(fields=["responsible_nurse", "status"], name="patient_nurse_status_idx"),
+            models.Index(fields=["care_team", "status"], name="patient_team_status_idx"),
+            models.Index(fields=["family_name", "given_name"], name="patient_name_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(
+                condition=models.Q(status="deceased", deceased_on__isnull=False) | ~models.Q(status="deceased"),
+                name="patient_deceased_has_date",
+                violation_error_message="A deceased patient needs a date of death.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(deceased_on__isnull=True) | models.Q(deceased_on__gte=models.F("birth_date")),
+                name="patient_death_after_birth",
+                violation_error_message="Date of death cannot be before birth.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(birth_date__gte="1900-01-01"), name="patient_birth_after_1900",
+                violation_error_message="Birth date must be after 1900.",
+            ),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.family_name}, {self.given_name}"
+
+    @property
+    def name(self) -> str:
+        return f"{self.given_name} {self.family_name}"
+
+    @property
+    def is_active(self) -> bool:
+        return self.status == PatientStatus.ACTIVE
+
+    def age_on(self, day) -> int:
+        years = day.year - self.birth_date.year
+        if (day.month, day.day) < (self.birth_date.month, self.birth_date.day):
+            years -= 1
+        return years

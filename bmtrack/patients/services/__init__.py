@@ -1,0 +1,33 @@
+"""The only writers of the clinical record (zulip's ``do_*`` actions).
+
+Each public function validates its input, writes in one transaction, refreshes the derived
+assessments (GPA, RANO-BM) and re-plans the patient's surveillance before committing. Forms, the
+API, the admin, imports and tasks all call these. Bad input raises ``ValidationError`` naming the
+field, and nothing is saved.
+"""
+
+from bmtrack.patients.services.imaging import (
+    add_lesion,
+    record_measurements,
+    record_scan,
+    update_scan,
+)
+from bmtrack.patients.services.observations import record_observation
+from bmtrack.patients.services.patients import create_patient, set_patient_status, update_patient
+from bmtrack.patients.services.treatments import record_treatment, update_treatment
+from bmtrack.patients.services.tumours import record_marker, record_primary
+
+__all__ = [
+    "add_lesion",
+    "create_patient",
+    "record_marker",
+    "record_measurements",
+    "record_observation",
+    "record_primary",
+    "record_scan",
+    "record_treatment",
+    "set_patient_status",
+    "update_patient",
+    "update_scan",
+    "update_treatment",
+]

@@ -1,0 +1,49 @@
+"""Shared steps of every write: validate, save, then refresh what is derived from the record."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import models
+
+from bmtrack.core.clock import utcnow
+
+# Clock skew allowed between a modality's clock and ours before a scan counts as "in the future".
+FUTURE_TOLERANCE = dt.timedelta(minutes=10)
+
+
+def validated_save(obj: models.Model, user=None, exclude: list[str] | None = None) -> models.Model:
+    """``full_clean`` (fields, choices, CheckConstraints, unique) then save, history noting ``user``.
+
+    DRF and bulk paths never call ``full_clean``; the database constraints stay the backstop.
+    """
+    obj.full_clean(exclude=exclude)
+    if getattr(user, "pk", None):
+        # django-simple-history reads this outside a request (API tokens, tasks, imports).
+        obj._history_user = user
+    obj.save()
+    return obj
+
+
+def apply_changes(obj: models.Model, changes: dict, allowed: set[str]) -> None:
+    unknown = set(changes) - allowed
+    if unknown:
+        raise ValidationError({name: "This field cannot be changed here." for name in sorted(unknown)})
+    for name, value in changes.items():
+        setattr(obj, name, value)
+
+
+def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> None:
+    """Recompute assessments, then re-plan surveillance, inside the caller's transaction."""
+    from bmtrack.patients.services.assessments import refresh_assessments
+    from bmtrack.surveillance.services import replan_patient
+
+    now = now or utcnow()
+    refresh_assessments(patient, now=now)
+    replan_patient(patient, now=now, user=user)
+
+
+def require_aware(value: dt.datetime | None, field: str) -> None:
+    if value is not None and (value.tzinfo is None or value.utcoffset() is None):
+        raise ValidationError({field: "Give a date and time with its time zone."})

@@ -1,0 +1,153 @@
+from __future__ import annotations
+
+import datetime as dt
+from collections.abc import Iterable, Mapping
+from decimal import Decimal, InvalidOperation
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bmtrack.core.clock import local_date, utcnow
+from bmtrack.patients.models import Lesion, Measurement, Patient, Scan
+from bmtrack.patients.models.choices import MeasurementStatus, Modality, Sequence
+from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
+from bmtrack.patients.services.common import (
+    FUTURE_TOLERANCE,
+    apply_changes,
+    refresh_derived,
+    require_aware,
+    validated_save,
+)
+
+SCAN_FIELDS = {"at", "modality", "tracer", "purpose", "field_strength_t", "scanner", "sequences", "study_uid",
+               "accession", "new_lesions", "non_target", "is_baseline", "measurement_status", "report"}
+MEASUREMENT_FIELDS = {"longest_diameter_mm", "perpendicular_mm", "disappeared", "enhancing", "measurable", "role"}
+
+
+def _check_scan(scan: Scan, now: dt.datetime) -> None:
+    require_aware(scan.at, "at")
+    if scan.at is None:
+        raise ValidationError({"at": "This field cannot be blank."})
+    if scan.at > now + FUTURE_TOLERANCE:
+        raise ValidationError({"at": "A scan cannot be in the future."})
+    if local_date(scan.at) < scan.patient.birth_date:
+        raise ValidationError({"at": "A scan cannot be before the patient's birth."})
+    if not isinstance(scan.sequences, list) or any(s not in Sequence.values for s in scan.sequences):
+        raise ValidationError({"sequences": f"Use sequence ids from: {', '.join(Sequence.values)}."})
+    if scan.modality != Modality.MRI and scan.sequences:
+        raise ValidationError({"sequences": "Sequences apply to MRI only."})
+    scan.sequences = sorted(set(scan.sequences), key=Sequence.values.index)
+
+
+def record_scan(patient: Patient, *, measurements: Iterable[Mapping] = (), user=None,
+                now: dt.datetime | None = None, **fields) -> Scan:
+    """A scan, optionally with its lesion measurements, in one transaction.
+
+    ``measurements`` items hold ``lesion`` (a Lesion or a new label string, with optional
+    ``location``) and Measurement fields. Recording an MRI fulfils the items it matches.
+    """
+    now = now or utcnow()
+    unknown = set(fields) - SCAN_FIELDS
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    measurements = list(measurements)
+    scan = Scan(patient=patient, **fields)
+    if scan.modality != Modality.MRI:
+        scan.measurement_status = MeasurementStatus.NOT_APPLICABLE
+    elif measurements:
+        scan.measurement_status = MeasurementStatus.COMPLETE
+    _check_scan(scan, now)
+    with transaction.atomic():
+        validated_save(scan, user)
+        _save_measurements(scan, measurements)
+        refresh_derived(patient, now, user=user)
+    return scan
+
+
+def update_scan(scan: Scan, *, user=None, now: dt.datetime | None = None, **changes) -> Scan:
+    now = now or utcnow()
+    with transaction.atomic():
+        scan = Scan.objects.select_for_update().select_related("patient").get(pk=scan.pk)
+        apply_changes(scan, changes, SCAN_FIELDS)
+        _check_scan(scan, now)
+        validated_save(scan, user)
+        refresh_derived(scan.patient, now, user=user)
+    return scan
+
+
+def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=None,
+                        now: dt.datetime | None = None, replace: bool = True) -> list[Measurement]:
+    """Enter (or re-enter) the lesion measurements of a scan; marks the scan measured."""
+    now = now or utcnow()
+    measurements = list(measurements)
+    with transaction.atomic():
+        scan = Scan.objects.select_for_update().select_related("patient").get(pk=scan.pk)
+        if scan.modality != Modality.MRI:
+            raise ValidationError({"measurements": "Lesion measurements are taken on MRI."})
+        if replace:
+            scan.measurements.all().delete()
+        saved = _save_measurements(scan, measurements)
+        scan.measurement_status = MeasurementStatus.COMPLETE
+        scan.save(update_fields=["measurement_status"])
+        refresh_derived(scan.patient, now, user=user)
+    return saved
+
+
+def add_lesion(patient: Patient, label: str, location: str = "", first_seen_on: dt.date | None = None) -> Lesion:
+    lesion = Lesion(patient=patient, label=label.strip(), location=location, first_seen_on=first_seen_on)
+    return validated_save(lesion)
+
+
+def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurement]:
+    saved = []
+    seen = set()
+    for index, raw in enumerate(measurements):
+        prefix = f"measurements[{index}]"
+        data = dict(raw)
+        lesion = data.pop("lesion", None)
+        location = data.pop("location", "")
+        unknown = set(data) - MEASUREMENT_FIELDS
+        if unknown:
+            raise ValidationError({f"{prefix}.{name}": "Unknown field." for name in sorted(unknown)})
+        if isinstance(lesion, str):
+            label = lesion.strip()
+            if not label:
+                raise ValidationError({f"{prefix}.lesion": "Give the lesion a label, e.g. L1."})
+            lesion = Lesion.objects.filter(patient=scan.patient, label=label).first() or add_lesion(
+                scan.patient, label, location, local_date(scan.at)
+            )
+        if not isinstance(lesion, Lesion):
+            raise ValidationError({f"{prefix}.lesion": "Choose a lesion or give a new label."})
+        if lesion.patient_id != scan.patient_id:
+            raise ValidationError({f"{prefix}.lesion": "This lesion belongs to another patient."})
+        if lesion.pk in seen:
+            raise ValidationError({f"{prefix}.lesion": f"{lesion.label} is measured twice on this scan."})
+        seen.add(lesion.pk)
+        _check_diameter(data, prefix)
+        measurement = Measurement(lesion=lesion, scan=scan, **data)
+        try:
+            validated_save(measurement)
+        except ValidationError as exc:
+            raise ValidationError({f"{prefix}.{k}": v for k, v in exc.message_dict.items()}) from None
+        saved.append(measurement)
+    return saved
+
+
+def _check_diameter(data: dict, prefix: str) -> None:
+    if data.get("disappeared"):
+        if data.get("longest_diameter_mm") not in (None, "", 0, Decimal(0)):
+            raise ValidationError({f"{prefix}.longest_diameter_mm": "A disappeared lesion has no diameter."})
+        data["longest_diameter_mm"] = None
+        data["perpendicular_mm"] = None
+        return
+    value = data.get("longest_diameter_mm")
+    try:
+        value = Decimal(str(value))
+    except (InvalidOperation, ValueError):
+        raise ValidationError({f"{prefix}.longest_diameter_mm": "Give the longest diameter in mm."}) from None
+    if not value.is_finite() or value <= 0 or value > MAX_DIAMETER_MM:
+        raise ValidationError(
+            {f"{prefix}.longest_diameter_mm": f"Longest diameter must be above 0 and at most {MAX_DIAMETER_MM} mm "
+                                              "(mark a lesion that is gone as disappeared)."}
+        )
+    data["longest_diameter_mm"] = value.quantize(Decimal("0.1"))

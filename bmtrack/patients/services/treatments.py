@@ -1,0 +1,73 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bmtrack.core.clock import local_date, utcnow
+from bmtrack.patients.models import Lesion, Patient, Treatment
+from bmtrack.patients.models.choices import RADIOTHERAPY, SYSTEMIC_TREATMENTS, TreatmentStatus
+from bmtrack.patients.services.common import (
+    FUTURE_TOLERANCE,
+    apply_changes,
+    refresh_derived,
+    require_aware,
+    validated_save,
+)
+
+EDITABLE = {"kind", "status", "start", "end", "agent", "line", "dose_gy", "fractions", "note"}
+
+
+def _check(treatment: Treatment, now: dt.datetime) -> None:
+    require_aware(treatment.start, "start")
+    require_aware(treatment.end, "end")
+    patient = treatment.patient
+    if treatment.start and local_date(treatment.start) < patient.birth_date:
+        raise ValidationError({"start": "A treatment cannot start before the patient's birth."})
+    if treatment.start and treatment.end and treatment.end < treatment.start:
+        raise ValidationError({"end": "A treatment cannot end before it starts."})
+    started = treatment.status in (TreatmentStatus.GIVEN, TreatmentStatus.STOPPED)
+    if started and treatment.start > now + FUTURE_TOLERANCE:
+        raise ValidationError({"status": "A treatment that starts in the future can only be planned."})
+    if treatment.kind not in SYSTEMIC_TREATMENTS and treatment.line:
+        raise ValidationError({"line": "A line of therapy applies to systemic treatment only."})
+    if treatment.kind not in RADIOTHERAPY and (treatment.dose_gy or treatment.fractions):
+        raise ValidationError({"dose_gy": "Dose and fractions apply to radiotherapy only."})
+
+
+def _set_lesions(treatment: Treatment, lesions) -> None:
+    lesions = list(lesions)
+    foreign = [lesion for lesion in lesions if lesion.patient_id != treatment.patient_id]
+    if foreign:
+        raise ValidationError({"lesions": "Lesions must belong to the same patient."})
+    treatment.lesions.set(lesions)
+
+
+def record_treatment(patient: Patient, *, lesions: list[Lesion] = (), user=None, now: dt.datetime | None = None,
+                     **fields) -> Treatment:
+    now = now or utcnow()
+    unknown = set(fields) - EDITABLE
+    if unknown:
+        raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
+    treatment = Treatment(patient=patient, **fields)
+    _check(treatment, now)
+    with transaction.atomic():
+        validated_save(treatment, user)
+        _set_lesions(treatment, lesions)
+        refresh_derived(patient, now, user=user)
+    return treatment
+
+
+def update_treatment(treatment: Treatment, *, lesions: list[Lesion] | None = None, user=None,
+                     now: dt.datetime | None = None, **changes) -> Treatment:
+    now = now or utcnow()
+    with transaction.atomic():
+        treatment = Treatment.objects.select_for_update().select_related("patient").get(pk=treatment.pk)
+        apply_changes(treatment, changes, EDITABLE)
+        _check(treatment, now)
+        validated_save(treatment, user)
+        if lesions is not None:
+            _set_lesions(treatment, lesions)
+        refresh_derived(treatment.patient, now, user=user)
+    return treatment

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+import datetime as dt
+
+from django.core.exceptions import ValidationError
+from django.db import transaction
+
+from bmtrack.core.clock import today, utcnow
+from bmtrack.patients.models import MarkerResult, Patient, PrimaryTumour
+from bmtrack.patients.models.choices import Marker
+from bmtrack.patients.services.common import refresh_derived, validated_save
+
+
+def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = None, markers=(),
+                   **fields) -> PrimaryTumour:
+    """A primary tumour with its first markers (each a dict of MarkerResult fields)."""
+    now = now or utcnow()
+    primary = PrimaryTumour(patient=patient, **fields)
+    if primary.diagnosed_on and primary.diagnosed_on > today(now):
+        raise ValidationError({"diagnosed_on": "Diagnosis date cannot be in the future."})
+    if primary.diagnosed_on and primary.diagnosed_on < patient.birth_date:
+        raise ValidationError({"diagnosed_on": "Diagnosis date cannot be before birth."})
+    with transaction.atomic():
+        validated_save(primary, user)
+        for index, marker in enumerate(markers):
+            try:
+                _save_marker(primary, marker, now)
+            except ValidationError as exc:
+                raise ValidationError({f"markers[{index}].{k}": v for k, v in exc.message_dict.items()}) from None
+        refresh_derived(patient, now, user=user)
+    return primary
+
+
+def record_marker(primary: PrimaryTumour, *, user=None, now: dt.datetime | None = None, **fields) -> MarkerResult:
+    now = now or utcnow()
+    with transaction.atomic():
+        marker = _save_marker(primary, fields, now)
+        refresh_derived(primary.patient, now, user=user)
+    return marker
+
+
+def _save_marker(primary: PrimaryTumour, fields: dict, now: dt.datetime) -> MarkerResult:
+    marker = MarkerResult(primary=primary, **fields)
+    if marker.tested_on and marker.tested_on > today(now):
+        raise ValidationError({"tested_on": "Test date cannot be in the future."})
+    if marker.value_pct is not None and marker.marker not in (Marker.PD_L1, Marker.ER, Marker.PR, Marker.OTHER):
+        raise ValidationError({"value_pct": "A percentage applies to PD-L1, ER or PR only."})
+    return validated_save(marker)

@@ -1,0 +1,7 @@
+from django.apps import AppConfig
+
+
+class SurveillanceConfig(AppConfig):
+    name = "bmtrack.surveillance"
+    label = "surveillance"
+    verbose_name = "Surveillance"

@@ -1,0 +1,86 @@
+"""Shared fixtures: personas from two care teams (healthchecks' Alice/Bob/Charlie), and
+builders that create clinical history through the real services."""
+
+from __future__ import annotations
+
+import datetime as dt
+from zoneinfo import ZoneInfo
+
+import pytest
+
+AMS = ZoneInfo("Europe/Amsterdam")
+
+
+def at(year, month, day, hour=10, minute=0) -> dt.datetime:
+    """An aware site-local datetime (tests read like the ward clock)."""
+    return dt.datetime(year, month, day, hour, minute, tzinfo=AMS)
+
+
+@pytest.fixture
+def teams(db):
+    from bmtrack.accounts.models import CareTeam
+
+    return CareTeam.objects.create(name="Neuro-oncology A"), CareTeam.objects.create(name="Neuro-oncology B")
+
+
+@pytest.fixture
+def alice(teams):
+    """A nurse on team A."""
+    return _member("alice", teams[0], "nurse")
+
+
+@pytest.fixture
+def bob(teams):
+    """A physician on team A (Alice's colleague)."""
+    user = _member("bob", teams[0], "physician")
+    teams[0].responsible_physician = user
+    teams[0].save()
+    return user
+
+
+@pytest.fixture
+def charlie(teams):
+    """A nurse on team B: must see nothing of team A's."""
+    return _member("charlie", teams[1], "nurse")
+
+
+def _member(username, team, role):
+    from django.contrib.auth.models import Group
+
+    from bmtrack.accounts.models import User
+    from bmtrack.accounts.roles import sync_role_groups
+
+    sync_role_groups()
+    user = User.objects.create_user(username, f"{username}@example.org", "correct horse battery staple",
+                                    first_name=username.title())
+    team.members.add(user)
+    user.groups.add(Group.objects.get(name=role))
+    return user
+
+
+@pytest.fixture
+def make_patient(teams, alice):
+    from bmtrack.patients import services
+
+    counter = iter(range(1, 10_000))
+
+    def make(**fields):
+        number = next(counter)
+        defaults = {
+            "mrn": f"MRN{number:06d}",
+            "given_name": "Anna",
+            "family_name": f"Jansen{number}",
+            "birth_date": dt.date(1960, 5, 17),
+            "sex": "female",
+            "care_team": teams[0],
+            "responsible_nurse": alice,
+        }
+        defaults.update(fields)
+        return services.create_patient(**defaults)
+
+    return make
+
+
+@pytest.fixture
+def patient(make_patient):
+    return make_patient()
