@@ -143,16 +143,24 @@ def response_series(patient: Patient):
     index = next(i for i, s in enumerate(scans) if s.pk == baseline_id)
     series = scans[index:]
     observations = list(patient.observations.all())
+    baseline_labels = {m.lesion.label for m in series[0].measurements.all()}
     timepoints = []
     for scan in series:
         day = local_date(scan.at)
         facts = status_on(observations, day)
         steroid = facts.get("dexamethasone_mg")
         clinical = facts.get("neuro_status")
+        lesions = {m.lesion.label: float(m.diameter_mm) for m in scan.measurements.all()}
+        new_lesions = scan.new_lesions
+        # A lesion measured now but not at baseline is a new lesion, which RANO-BM scores from the
+        # reader's call (none / equivocal / definite), not from its size. When the reader left
+        # "none", bmtrack scores it as equivocal (not PD, cannot be CR) until someone decides.
+        if any(label not in baseline_labels and mm > 0 for label, mm in lesions.items()):
+            new_lesions = "equivocal" if new_lesions == "none" else new_lesions
         timepoints.append(rano_rules.Timepoint(
             date=day,
-            lesions={m.lesion.label: float(m.diameter_mm) for m in scan.measurements.all()},
-            new_lesions=scan.new_lesions,
+            lesions={label: mm for label, mm in lesions.items() if label in baseline_labels},
+            new_lesions=new_lesions,
             non_target=scan.non_target,
             steroid_mg=float(steroid.value) if steroid else 0.0,
             # A neurological status counts for the scan when recorded within 14 days before it.
@@ -177,8 +185,13 @@ def refresh_response(patient: Patient, *, now: dt.datetime) -> list[ResponseAsse
         patient.responses.all().delete()
         return []
     series, timepoints, immunotherapy_start, excluded = computed
-    result = rano_rules.assess(timepoints, immunotherapy_start=immunotherapy_start,
-                               excluded_targets=frozenset(excluded)).to_dict()
+    try:
+        result = rano_rules.assess(timepoints, immunotherapy_start=immunotherapy_start,
+                                   excluded_targets=frozenset(excluded)).to_dict()
+    except ClinicalInputError:
+        # The series cannot be scored as recorded (e.g. two scans on one day); keep no stale rows.
+        patient.responses.all().delete()
+        return []
     baseline = series[0]
     keep = []
     for scan, assessment in zip(series, result["assessments"], strict=True):
