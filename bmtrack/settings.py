@@ -80,11 +80,13 @@ MIDDLEWARE = [
     "django.middleware.csrf.CsrfViewMiddleware",
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
+    "bmtrack.accounts.middleware.RequireAdminOTPMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "bmtrack.core.middleware.IdleTimeoutMiddleware",
     "bmtrack.core.middleware.ContentSecurityPolicyMiddleware",
+    "bmtrack.core.audit.AccessLogMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
 ]

@@ -1,10 +1,14 @@
+from django.conf import settings
 from django.contrib import admin
-from django.contrib.auth import views as auth_views
 from django.urls import include, path
+from django_otp.admin import OTPAdminSite
+
+if settings.BMTRACK_ADMIN_REQUIRES_2FA:
+    # The admin asks for a confirmed TOTP device (django-otp) on top of the password.
+    admin.site.__class__ = OTPAdminSite
 
 urlpatterns = [
-    path("accounts/login/", auth_views.LoginView.as_view(), name="login"),
-    path("accounts/logout/", auth_views.LogoutView.as_view(), name="logout"),
+    path("accounts/", include("bmtrack.accounts.urls")),
     path("admin/", admin.site.urls),
     path("api/v1/", include("bmtrack.api.urls")),
     path("boards/", include("bmtrack.boards.urls")),

@@ -7,9 +7,11 @@ the care teams they belong to.
 
 from __future__ import annotations
 
+from django.core.exceptions import ValidationError
 from django.db.models import QuerySet
 from django.http import Http404
 
+from bmtrack.core.audit import note_access
 from bmtrack.patients.models import Patient
 
 
@@ -21,18 +23,18 @@ def patients_for(user) -> QuerySet[Patient]:
     return Patient.objects.filter(care_team__members=user)
 
 
-def get_patient_for_user(user, public_id) -> Patient:
-    """The patient with this opaque id if the user may see it, else 404 (never 403: no oracle)."""
-    try:
-        return patients_for(user).get(public_id=public_id)
-    except (Patient.DoesNotExist, ValueError, TypeError):
-        raise Http404("No such patient") from None
-    except Exception as exc:  # a malformed UUID raises ValidationError
-        from django.core.exceptions import ValidationError
+def get_patient_for_user(user, public_id, *, action: str | None = None) -> Patient:
+    """The patient with this opaque id if the user may see it, else 404 (never 403: no oracle).
 
-        if isinstance(exc, ValidationError):
-            raise Http404("No such patient") from None
-        raise
+    Every patient handed out here is written to the access log when the request succeeds;
+    ``action`` ("view", "edit", "export") overrides the one guessed from the request.
+    """
+    try:
+        patient = patients_for(user).get(public_id=public_id)
+    except (Patient.DoesNotExist, ValueError, TypeError, ValidationError):
+        raise Http404("No such patient") from None
+    note_access(patient, action)
+    return patient
 
 
 def can_see_patient(user, patient: Patient) -> bool:

@@ -33,7 +33,7 @@ class IdleTimeoutMiddleware:
                 logout(request)
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
-                return redirect(f"{settings.LOGIN_URL and '/accounts/login/'}")
+                return redirect(settings.LOGIN_URL)
             request.session[_LAST_SEEN] = now
         return self.get_response(request)
 

@@ -13,3 +13,37 @@ class Heartbeat(models.Model):
 
     def __str__(self) -> str:
         return f"{self.name} @ {self.seen_at:%Y-%m-%d %H:%M:%S}"
+
+
+class AccessLog(models.Model):
+    """Who saw or exported which patient record, when and from where. Append-only.
+
+    Written by ``bmtrack.core.audit`` once per request per patient; on PostgreSQL a trigger refuses
+    UPDATE and DELETE, so not even a bug can rewrite it. The patient link has no database
+    constraint, so that an audited record can be erased without rewriting its audit trail.
+    """
+
+    class Action(models.TextChoices):
+        VIEW = "view", "Viewed"
+        EDIT = "edit", "Edited"
+        EXPORT = "export", "Exported"
+
+    at = models.DateTimeField(db_index=True)
+    user = models.ForeignKey("accounts.User", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                             related_name="+")
+    username = models.CharField(max_length=150)
+    patient = models.ForeignKey("patients.Patient", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
+                                related_name="+")
+    patient_public_id = models.UUIDField(db_index=True)
+    action = models.CharField(max_length=10, choices=Action.choices)
+    method = models.CharField(max_length=8)
+    path = models.CharField(max_length=300, help_text="Path only: query strings are never stored")
+    ip_address = models.GenericIPAddressField(null=True)
+    user_agent = models.CharField(max_length=200, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [models.Index(fields=["patient_public_id", "-at"], name="accesslog_patient_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.username} {self.action} {self.patient_public_id} at {self.at:%Y-%m-%d %H:%M}"

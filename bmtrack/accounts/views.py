@@ -1,0 +1,59 @@
+from __future__ import annotations
+
+import base64
+import io
+
+import qrcode
+import qrcode.image.svg
+from django.contrib import messages
+from django.contrib.auth import views as auth_views
+from django.contrib.auth.decorators import login_required
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods
+from django_otp import login as otp_login
+from django_otp.plugins.otp_totp.models import TOTPDevice
+
+from bmtrack.accounts.forms import ConfirmDeviceForm, LoginForm
+
+
+class LoginView(auth_views.LoginView):
+    authentication_form = LoginForm
+    redirect_authenticated_user = True
+
+    def form_valid(self, form):
+        response = super().form_valid(form)
+        device = getattr(form.get_user(), "otp_device", None)
+        if device is not None:
+            otp_login(self.request, device)
+        return response
+
+
+def _qr_data_uri(url: str) -> str:
+    image = qrcode.make(url, image_factory=qrcode.image.svg.SvgPathImage, box_size=8)
+    buffer = io.BytesIO()
+    image.save(buffer)
+    return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def two_factor(request):
+    """Set up (or replace) a TOTP authenticator: scan the code, confirm with one token."""
+    confirmed = TOTPDevice.objects.filter(user=request.user, confirmed=True).first()
+    pending, _ = TOTPDevice.objects.get_or_create(user=request.user, confirmed=False,
+                                                  defaults={"name": "authenticator"})
+    form = ConfirmDeviceForm(request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        if pending.verify_token(form.cleaned_data["token"].strip()):
+            TOTPDevice.objects.filter(user=request.user, confirmed=True).delete()
+            pending.confirmed = True
+            pending.save(update_fields=["confirmed"])
+            otp_login(request, pending)
+            messages.success(request, "Two-step sign-in is on.")
+            return redirect("/")
+        form.add_error("token", "That code did not match. Check the time on your phone and try again.")
+    return render(request, "accounts/two_factor.html", {
+        "form": form, "confirmed": confirmed, "qr": _qr_data_uri(pending.config_url),
+        "secret": base64.b32encode(pending.bin_key).decode(),
+        "required": request.user.is_superuser,
+    })
