@@ -1,0 +1,76 @@
+"""The agenda email: each attendee hears about a meeting ``BOARD_AGENDA_DAYS_BEFORE`` days ahead.
+
+1. ``enqueue_agendas`` (the periodic task ``boards.enqueue_agendas``) finds the meetings from today to
+   ``BOARD_AGENDA_DAYS_BEFORE`` days ahead that have at least one case, and puts one outbox row per
+   active attendee with the key ``meeting<pk>``. The outbox's unique (recipient, kind, key) makes a
+   second run, a doubled beat or an attendee added later safe: each attendee gets the agenda once.
+2. The content is rendered at send time (``render_agenda``), from the meeting as it is then; past or
+   deleted meetings are skipped. The subject names the board and the date only; the body lists each
+   case by position, reason and presenter (no name, MRN or birth date: mail crosses servers the
+   hospital does not control) and links to the packet, which needs a sign-in.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.conf import settings
+from django.db import transaction
+from django.db.models import Exists, OuterRef
+from django.template.loader import render_to_string
+from django.urls import reverse
+
+from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
+from bmtrack.boards.summary import visible_cases
+from bmtrack.core.clock import local_date, today, utcnow
+from bmtrack.surveillance.outbox import enqueue, register_renderer
+
+AGENDA_KIND = "board_agenda"
+REASON_LABELS = dict(SuggestionReason.choices)
+
+
+def meetings_needing_agenda(day: dt.date):
+    horizon = day + dt.timedelta(days=settings.BOARD_AGENDA_DAYS_BEFORE)
+    has_cases = Exists(BoardCase.objects.filter(meeting=OuterRef("pk")))
+    return Meeting.objects.filter(date__gte=day, date__lte=horizon).filter(has_cases)
+
+
+def enqueue_agendas(now: dt.datetime | None = None) -> dict:
+    """Owe the agenda to every attendee of the meetings now inside the notice period. Counts only."""
+    now = now or utcnow()
+    counts = {"meetings": 0, "enqueued": 0}
+    for meeting in meetings_needing_agenda(today(now)):
+        counts["meetings"] += 1
+        with transaction.atomic():
+            for attendee in meeting.attendees.filter(is_active=True):
+                _, created = enqueue(recipient=attendee, kind=AGENDA_KIND, key=f"meeting{meeting.pk}",
+                                     context={"meeting": meeting.pk}, now=now)
+                counts["enqueued"] += int(created)
+    return counts
+
+
+@register_renderer(AGENDA_KIND)
+def render_agenda(row):
+    """(subject, text, html) of one attendee's agenda, or None when it is no longer relevant."""
+    meeting = Meeting.objects.select_related("board").filter(pk=row.context.get("meeting")).first()
+    if meeting is None or meeting.date < local_date(utcnow()):
+        return None
+    cases = list(visible_cases(meeting, row.recipient))
+    lines = [{
+        "order": case.order,
+        "reasons": [REASON_LABELS.get(r.get("reason"), "") for r in case.reasons] or ["added by the coordinator"],
+        "presenter": (case.presenter.get_full_name() or case.presenter.username) if case.presenter else "",
+        "decided": case.get_decision_display() if case.decision else "",
+    } for case in cases]
+    context = {
+        "meeting": meeting,
+        "recipient": row.recipient,
+        "cases": lines,
+        "total": meeting.cases.count(),
+        "packet_url": f"{settings.SITE_URL}{reverse('boards:packet', args=[meeting.pk])}",
+        "meeting_url": f"{settings.SITE_URL}{reverse('boards:meeting', args=[meeting.pk])}",
+    }
+    subject = " ".join(render_to_string("boards/emails/agenda_subject.txt", context).split())[:200]
+    text = render_to_string("boards/emails/agenda_body.txt", context)
+    html = render_to_string("boards/emails/agenda_body.html", context)
+    return subject, text, html

@@ -1,0 +1,372 @@
+"""Which patients the next meeting of a board should discuss, each with the reason in words.
+
+Suggestions are computed from the stored record on every look (never stored); the coordinator's
+answer is stored (``CaseSuggestion``) so the same evidence is not offered twice.
+
+1. The look-back runs from the board's previous meeting (inclusive: an event on that day may have
+   come after the agenda closed) to this meeting's date; without a previous meeting, the last
+   ``DEFAULT_LOOKBACK_DAYS``; never more than ``MAX_LOOKBACK_DAYS``.
+2. Only active patients the user may see (``patients_for``) of the board's care teams are considered.
+3. Each rule queries only the rows of events inside the look-back (an indexed range), so the cost
+   grows with what happened, not with the number of patients. The rules:
+   - ``new_bm``: the brain-metastasis diagnosis date (``PrimaryTumour.brain_metastases_diagnosed_on``,
+     else the patient's first lesion ``first_seen_on``) falls in the look-back.
+   - ``progression``: a RANO-BM ``PD`` or iRANO ``unconfirmed PD`` on a scan in the look-back.
+   - ``enlarging_in_window``: ``clinical.workup.lesion_enlarging_in_window`` finds a treated lesion
+     enlarging (≥ 20 % and ≥ 5 mm above its nadir) inside the radiation-necrosis window of the SRS that
+     treated it, or a pseudoprogression window of systemic therapy; the enlarging scan is in the
+     look-back.
+   - ``postop_residual``: a post-operative MRI in the look-back shows a lesion resected by the surgery
+     before it still present and marked measurable. A surgery without resected lesions recorded
+     cannot be judged and is not suggested.
+   - ``gpa_fallen``: the patient's latest GPA scores lower than the one before it, whatever the
+     variants (every variant is on the same 0–4 scale), and the fall happened in the look-back.
+     Later rows with the same score (another input changed) do not hide the fall.
+4. A suggestion is dropped when the coordinator already answered it (board, patient, reason,
+   evidence), or when the patient is on the agenda of a meeting dated on or after the event (this
+   one included): the board has discussed it, or will.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from collections import defaultdict
+from dataclasses import dataclass, field
+
+from django.db.models import Min, QuerySet
+
+from bmtrack.accounts.access import patients_for
+from bmtrack.boards.models import BoardCase, CaseSuggestion, Meeting, SuggestionReason
+from bmtrack.clinical import workup
+from bmtrack.clinical.schedule import WatchWindowOut
+from bmtrack.core.clock import local_date, start_of_local_day
+from bmtrack.patients.models import (
+    GPAAssessment,
+    Measurement,
+    Patient,
+    PrimaryTumour,
+    ResponseAssessment,
+    Scan,
+    Treatment,
+)
+from bmtrack.patients.models.choices import (
+    MeasurementStatus,
+    Modality,
+    PatientStatus,
+    ScanPurpose,
+    TreatmentKind,
+    TreatmentStatus,
+)
+from bmtrack.surveillance.models import WatchKind, WatchWindow
+
+DEFAULT_LOOKBACK_DAYS = 56
+MAX_LOOKBACK_DAYS = 183
+GIVEN = (TreatmentStatus.GIVEN, TreatmentStatus.STOPPED)
+WINDOW_WORDS = {WatchKind.RADIATION_NECROSIS: "radiation-necrosis", WatchKind.PSEUDOPROGRESSION: "pseudoprogression"}
+REASON_ORDER = {value: index for index, value in enumerate(SuggestionReason.values)}
+
+DEFAULT_QUESTIONS = {
+    SuggestionReason.PROGRESSION: "Progression on MRI: local treatment (SRS or surgery), a change of systemic "
+                                  "therapy, or further imaging?",
+    "unconfirmed PD": "Unconfirmed progression on immunotherapy (iRANO): continue and confirm with a repeat MRI, "
+                      "or act now?",
+    SuggestionReason.ENLARGING_IN_WINDOW: "Enlarging treated lesion inside a {window} window: true progression or "
+                                          "treatment effect? Which work-up?",
+    SuggestionReason.NEW_BM: "New brain metastases: which local treatment (SRS, surgery, WBRT) and which "
+                             "systemic options?",
+    SuggestionReason.POSTOP_RESIDUAL: "Residual tumour after resection: SRS to the residue or cavity, "
+                                      "re-resection, or surveillance?",
+    SuggestionReason.GPA_FALLEN: "Prognosis has worsened (GPA fallen): continue active treatment, or best "
+                                 "supportive care?",
+}
+
+
+@dataclass(frozen=True)
+class Suggestion:
+    patient_id: int
+    reason: str
+    evidence: str
+    on: dt.date
+    text: str
+    window_kind: str = ""
+    question: str = ""
+
+    @property
+    def label(self) -> str:
+        return SuggestionReason(self.reason).label
+
+    @property
+    def key(self) -> tuple[int, str, str]:
+        return (self.patient_id, self.reason, self.evidence)
+
+    def as_reason(self) -> dict:
+        """The JSON kept on the case (``BoardCase.reasons``)."""
+        return {"reason": self.reason, "evidence": self.evidence, "text": self.text, "on": self.on.isoformat(),
+                "window_kind": self.window_kind}
+
+
+@dataclass
+class PatientSuggestions:
+    patient: Patient
+    items: list[Suggestion] = field(default_factory=list)
+
+    @property
+    def question(self) -> str:
+        return self.items[0].question
+
+    @property
+    def latest(self) -> dt.date:
+        return max(item.on for item in self.items)
+
+
+def lookback(meeting: Meeting) -> tuple[dt.date, dt.date]:
+    """(since, until), both inclusive (reading 1 of the module)."""
+    previous = (Meeting.objects.filter(board=meeting.board, date__lt=meeting.date)
+                .order_by("-date").values_list("date", flat=True).first())
+    earliest = meeting.date - dt.timedelta(days=MAX_LOOKBACK_DAYS)
+    since = previous if previous is not None else meeting.date - dt.timedelta(days=DEFAULT_LOOKBACK_DAYS)
+    return max(since, earliest), meeting.date
+
+
+def candidate_patients(meeting: Meeting, user) -> QuerySet[Patient]:
+    patients = patients_for(user).filter(status=PatientStatus.ACTIVE)
+    teams = list(meeting.board.care_teams.values_list("pk", flat=True))
+    if teams:
+        patients = patients.filter(care_team__in=teams)
+    return patients
+
+
+def suggestions_for_meeting(meeting: Meeting, user) -> list[PatientSuggestions]:
+    """Open suggestions for ``meeting``, one entry per patient, most pressing reason first."""
+    since, until = lookback(meeting)
+    scope = candidate_patients(meeting, user).values("pk")
+    found: list[Suggestion] = []
+    for rule in RULES:
+        found.extend(rule(scope, since, until))
+    if not found:
+        return []
+    ids = {s.patient_id for s in found}
+    answered = set(
+        CaseSuggestion.objects.filter(board=meeting.board, patient_id__in=ids)
+        .values_list("patient_id", "reason", "evidence")
+    )
+    discussed: dict[int, dt.date] = {}
+    for patient_id, day in BoardCase.objects.filter(patient_id__in=ids).values_list("patient_id", "meeting__date"):
+        discussed[patient_id] = max(day, discussed.get(patient_id, day))
+    grouped: dict[int, list[Suggestion]] = defaultdict(list)
+    for suggestion in found:
+        if suggestion.key in answered:
+            continue
+        if suggestion.patient_id in discussed and discussed[suggestion.patient_id] >= suggestion.on:
+            continue
+        grouped[suggestion.patient_id].append(suggestion)
+    patients = {p.pk: p for p in Patient.objects.filter(pk__in=grouped).select_related("care_team")}
+    result = []
+    for patient_id, items in grouped.items():
+        items.sort(key=lambda s: (REASON_ORDER[s.reason], -s.on.toordinal(), s.evidence))
+        result.append(PatientSuggestions(patients[patient_id], items))
+    result.sort(key=lambda ps: (REASON_ORDER[ps.items[0].reason], -ps.latest.toordinal(), ps.patient.pk))
+    return result
+
+
+def find_suggestion(meeting: Meeting, user, patient: Patient) -> PatientSuggestions | None:
+    return next((ps for ps in suggestions_for_meeting(meeting, user) if ps.patient.pk == patient.pk), None)
+
+
+# --- the rules: (patient pk subquery, since, until) -> suggestions ----------------------------
+
+def _instant_range(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
+    return start_of_local_day(since), start_of_local_day(until + dt.timedelta(days=1))
+
+
+def _num(value) -> str:
+    return "?" if value is None else f"{float(value):g}"
+
+
+def _signed(value) -> str:
+    return "?" if value is None else f"{float(value):+g}"
+
+
+def _question(reason: str, **kwargs) -> str:
+    return DEFAULT_QUESTIONS[reason].format(**kwargs)
+
+
+def new_bm(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
+    """Reason ``new_bm``: the brain-metastasis diagnosis date falls in the look-back."""
+    found = {}
+    diagnosed = (PrimaryTumour.objects.filter(patient__in=scope, brain_metastases_diagnosed_on__isnull=False)
+                 .values("patient").annotate(first=Min("brain_metastases_diagnosed_on")))
+    known = {row["patient"]: row["first"] for row in diagnosed}
+    for patient_id, day in known.items():
+        if since <= day <= until:
+            primary = (PrimaryTumour.objects.filter(patient_id=patient_id, brain_metastases_diagnosed_on=day)
+                       .order_by("pk").first())
+            found[patient_id] = Suggestion(
+                patient_id, SuggestionReason.NEW_BM, f"BM{day:%Y%m%d}", day,
+                f"Brain metastases diagnosed on {day:%d %b %Y} ({primary.get_type_display()} primary).",
+                question=_question(SuggestionReason.NEW_BM),
+            )
+    first_lesions = (Measurement.objects.filter(lesion__patient__in=scope, disappeared=False)
+                     .exclude(lesion__patient__in=list(known))
+                     .values("lesion__patient").annotate(first=Min("scan__at")))
+    start, end = _instant_range(since, until)
+    for row in first_lesions:
+        if start <= row["first"] < end:
+            day = local_date(row["first"])
+            found[row["lesion__patient"]] = Suggestion(
+                row["lesion__patient"], SuggestionReason.NEW_BM, f"BM{day:%Y%m%d}", day,
+                f"First brain lesions seen on the MRI of {day:%d %b %Y} (no diagnosis date recorded yet).",
+                question=_question(SuggestionReason.NEW_BM),
+            )
+    return list(found.values())
+
+
+def progression(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
+    """Reason ``progression``: RANO-BM ``PD`` or iRANO ``unconfirmed PD`` on a scan in the look-back."""
+    start, end = _instant_range(since, until)
+    rows = (ResponseAssessment.objects.filter(patient__in=scope, category__in=("PD", "unconfirmed PD"),
+                                              scan__at__gte=start, scan__at__lt=end)
+            .select_related("scan"))
+    found = []
+    for row in rows:
+        day = local_date(row.scan.at)
+        figures = (f"sum {_num(row.sum_mm)} mm, {_signed(row.change_from_nadir_pct)} % from nadir "
+                   f"{_num(row.nadir_sum_mm)} mm")
+        if row.category == "unconfirmed PD":
+            due = f"; confirmation MRI due {row.confirmation_due:%d %b %Y}" if row.confirmation_due else ""
+            text = f"Unconfirmed PD (iRANO) on the MRI of {day:%d %b %Y}: {figures}{due}."
+            question = DEFAULT_QUESTIONS["unconfirmed PD"]
+        else:
+            text = f"PD (RANO-BM) on the MRI of {day:%d %b %Y}: {figures}."
+            question = _question(SuggestionReason.PROGRESSION)
+        found.append(Suggestion(row.patient_id, SuggestionReason.PROGRESSION, f"S{row.scan_id}", day, text,
+                                question=question))
+    return found
+
+
+def enlarging_in_window(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
+    """Reason ``enlarging_in_window`` (``clinical.workup.lesion_enlarging_in_window``)."""
+    start, end = _instant_range(since, until)
+    windows = list(WatchWindow.objects.filter(patient__in=scope, starts_on__lte=until, ends_on__gte=since,
+                                              trigger_treatment__isnull=False))
+    if not windows:
+        return []
+    measured = set(Scan.objects.filter(patient__in={w.patient_id for w in windows}, modality=Modality.MRI,
+                                       measurement_status=MeasurementStatus.COMPLETE, at__gte=start, at__lt=end)
+                   .values_list("patient_id", flat=True))
+    windows = [w for w in windows if w.patient_id in measured]
+    if not windows:
+        return []
+    patient_ids = {w.patient_id for w in windows}
+    treatments = {t.pk: t for t in Treatment.objects.filter(pk__in={w.trigger_treatment_id for w in windows})
+                  .prefetch_related("lesions")}
+    series: dict[int, list[tuple[dt.date, float]]] = defaultdict(list)
+    labels: dict[int, str] = {}
+    lesions_of: dict[int, set[int]] = defaultdict(set)
+    for m in (Measurement.objects.filter(lesion__patient_id__in=patient_ids, scan__modality=Modality.MRI)
+              .select_related("scan", "lesion")):
+        series[m.lesion_id].append((local_date(m.scan.at), float(m.diameter_mm)))
+        labels[m.lesion_id] = m.lesion.label
+        lesions_of[m.lesion.patient_id].add(m.lesion_id)
+    found: dict[tuple[int, dt.date], Suggestion] = {}
+    # Lesion-specific windows (radiation necrosis) first, so they name the enlargement when both apply.
+    windows.sort(key=lambda w: (w.kind != WatchKind.RADIATION_NECROSIS, w.starts_on, w.pk))
+    for window in windows:
+        treatment = treatments[window.trigger_treatment_id]
+        if window.kind == WatchKind.RADIATION_NECROSIS:
+            lesion_ids = {lesion.pk for lesion in treatment.lesions.all()}
+            treated_on = local_date(treatment.end or treatment.start)
+        else:
+            lesion_ids = lesions_of[window.patient_id]
+            treated_on = local_date(treatment.start)
+        plain = WatchWindowOut(window.kind, window.trigger, window.starts_on, window.ends_on)
+        for lesion_id in sorted(lesion_ids & set(series)):
+            measurements = series[lesion_id]
+            if workup.lesion_enlarging_in_window(measurements, treated_on, [plain]) is None:
+                continue
+            inside = [e for e in workup.find_enlargements(measurements, treated_on) if plain.contains(e.date)]
+            latest = inside[-1]
+            if not since <= latest.date <= until or (lesion_id, latest.date) in found:
+                continue
+            what = WINDOW_WORDS[window.kind]
+            text = (f"{labels[lesion_id]} grew from {latest.nadir_mm:g} to {latest.mm:g} mm (MRI of "
+                    f"{latest.date:%d %b %Y}) inside the {what} window after {_treatment_words(treatment)} "
+                    f"of {treated_on:%d %b %Y}: not progression on size alone.")
+            found[(lesion_id, latest.date)] = Suggestion(
+                window.patient_id, SuggestionReason.ENLARGING_IN_WINDOW,
+                f"L{lesion_id}:{window.trigger}:{latest.date:%Y%m%d}", latest.date, text, window_kind=window.kind,
+                question=_question(SuggestionReason.ENLARGING_IN_WINDOW, window=what),
+            )
+    return list(found.values())
+
+
+def _treatment_words(treatment: Treatment) -> str:
+    if treatment.agent:
+        return treatment.agent
+    if treatment.kind in (TreatmentKind.SRS, TreatmentKind.FSRS, TreatmentKind.WBRT):
+        return treatment.kind.upper()
+    return treatment.get_kind_display().lower()
+
+
+def postop_residual(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
+    """Reason ``postop_residual``: a resected lesion still present and measurable after surgery."""
+    start, end = _instant_range(since, until)
+    scans = list(Scan.objects.filter(patient__in=scope, modality=Modality.MRI, purpose=ScanPurpose.POST_OPERATIVE,
+                                     measurement_status=MeasurementStatus.COMPLETE, at__gte=start, at__lt=end)
+                 .prefetch_related("measurements__lesion"))
+    found = []
+    for scan in scans:
+        surgery = (Treatment.objects.filter(patient_id=scan.patient_id, kind=TreatmentKind.SURGERY, status__in=GIVEN,
+                                            start__lte=scan.at).order_by("-start", "-pk")
+                   .prefetch_related("lesions").first())
+        if surgery is None:
+            continue
+        resected = {lesion.pk for lesion in surgery.lesions.all()}
+        residual = [m for m in scan.measurements.all()
+                    if m.lesion_id in resected and not m.disappeared and m.measurable]
+        if not residual:
+            continue
+        day = local_date(scan.at)
+        sizes = ", ".join(f"{m.lesion.label} {_num(m.longest_diameter_mm)} mm" for m in residual)
+        found.append(Suggestion(
+            scan.patient_id, SuggestionReason.POSTOP_RESIDUAL, f"S{scan.pk}", day,
+            f"Residual tumour on the post-operative MRI of {day:%d %b %Y}: {sizes} "
+            f"(resected {local_date(surgery.start):%d %b %Y}).",
+            question=_question(SuggestionReason.POSTOP_RESIDUAL),
+        ))
+    return found
+
+
+def gpa_fallen(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
+    """Reason ``gpa_fallen``: the latest GPA scores lower than the one before it."""
+    recent = set(GPAAssessment.objects.filter(patient__in=scope, assessed_on__gte=since, assessed_on__lte=until)
+                 .values_list("patient_id", flat=True))
+    history: dict[int, list[GPAAssessment]] = defaultdict(list)
+    for row in GPAAssessment.objects.filter(patient_id__in=recent).order_by("patient_id", "-computed_at", "-pk"):
+        history[row.patient_id].append(row)
+    found = []
+    for patient_id, rows in history.items():
+        # Rows with an unchanged score (another input changed) do not hide a fall: compare the run of
+        # the latest score with the score before it, and date the fall at the run's first row.
+        run = 0
+        while run + 1 < len(rows) and rows[run + 1].score == rows[0].score:
+            run += 1
+        if run + 1 >= len(rows):
+            continue
+        latest, fell_at, previous = rows[0], rows[run], rows[run + 1]
+        if latest.score >= previous.score or not since <= fell_at.assessed_on <= until:
+            continue
+        survival = ""
+        if latest.median_survival_months is not None and previous.median_survival_months is not None:
+            survival = (f"; estimated median survival {_num(previous.median_survival_months)} → "
+                        f"{_num(latest.median_survival_months)} months")
+        found.append(Suggestion(
+            patient_id, SuggestionReason.GPA_FALLEN, f"G{fell_at.pk}", fell_at.assessed_on,
+            f"GPA fell from {previous.score} to {latest.score} on {fell_at.assessed_on:%d %b %Y} "
+            f"({latest.variant}){survival}.",
+            question=_question(SuggestionReason.GPA_FALLEN),
+        ))
+    return found
+
+
+RULES = (progression, enlarging_in_window, new_bm, postop_residual, gpa_fallen)

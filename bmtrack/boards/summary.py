@@ -1,0 +1,231 @@
+"""The one-page case summary and the meeting packet, generated from the stored record.
+
+Nothing here computes a clinical figure: GPA and RANO-BM are the stored assessments (with their
+inputs and source), protocol gaps come from ``clinical.protocol.check_protocol`` and the work-up from
+``clinical.workup.workup_hint``. Only cases of patients the user may see are included.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from bmtrack.accounts.access import patients_for
+from bmtrack.boards import charts
+from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
+from bmtrack.clinical import gpa as gpa_rules
+from bmtrack.clinical import workup
+from bmtrack.clinical.errors import ClinicalInputError
+from bmtrack.clinical.protocol import check_protocol
+from bmtrack.core.clock import local_date
+from bmtrack.patients.models import GPAAssessment, ResponseAssessment, Scan, Treatment
+from bmtrack.patients.models.choices import (
+    Modality,
+    NeuroStatus,
+    Sequence,
+    TreatmentStatus,
+)
+from bmtrack.patients.selectors import current_primary, latest_markers, status_on
+from bmtrack.surveillance.models import OPEN_STATES, WatchWindow
+
+SEQUENCE_LABELS = dict(Sequence.choices)
+REASON_LABELS = dict(SuggestionReason.choices)
+MAX_TREATMENT_LINES = 9
+MAX_RESPONSE_ROWS = 7
+MAX_ADVICE = 4
+
+
+@dataclass
+class ProtocolGaps:
+    scan_on: dt.date
+    purpose: str
+    compliant: bool
+    missing: list[str]
+    advice: list[str]
+
+
+@dataclass
+class Workup:
+    summary: str
+    steps: list[workup.WorkupSuggestion]
+    source: str
+
+
+@dataclass
+class CaseSummary:
+    case: BoardCase
+    number: int
+    total: int
+    age: int
+    primary: object
+    markers: list[str]
+    treatments: list[Treatment]
+    treatments_hidden: int
+    status: dict
+    gpa: GPAAssessment | None
+    gpa_previous: GPAAssessment | None
+    gpa_title: str
+    responses: list[ResponseAssessment]
+    responses_hidden: int
+    response_chart: str
+    timeline: str
+    protocol: ProtocolGaps | None
+    workup: Workup | None
+    open_items: list
+    reasons: list[dict] = field(default_factory=list)
+
+    @property
+    def patient(self):
+        return self.case.patient
+
+
+def visible_cases(meeting: Meeting, user):
+    """The meeting's cases, in order, of patients the user may see."""
+    return (BoardCase.objects.filter(meeting=meeting, patient__in=patients_for(user).values("pk"))
+            .select_related("patient", "presenter", "decided_by", "planned_treatment", "followup_item")
+            .order_by("order", "pk"))
+
+
+def build_packet(meeting: Meeting, user) -> list[CaseSummary]:
+    cases = list(visible_cases(meeting, user))
+    return [build_case_summary(case, number=i, total=len(cases)) for i, case in enumerate(cases, start=1)]
+
+
+def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> CaseSummary:
+    patient = case.patient
+    day = case.meeting.date
+    primary = current_primary(patient)
+    markers = []
+    if primary is not None:
+        for marker in sorted(latest_markers(list(primary.markers.all())).values(), key=lambda m: m.marker):
+            value = f" {float(marker.value_pct):g} %" if marker.value_pct is not None else ""
+            detail = f" ({marker.detail})" if marker.detail else ""
+            markers.append(f"{marker.get_marker_display()} {marker.get_result_display().lower()}{value}{detail}")
+    treatments = list(patient.treatments.exclude(status=TreatmentStatus.CANCELLED).prefetch_related("lesions")
+                      .order_by("start", "pk"))
+    facts = status_on(list(patient.observations.all()))
+    gpas = list(patient.gpa_assessments.order_by("-computed_at", "-pk")[:2])
+    gpa = gpas[0] if gpas else None
+    previous = gpas[1] if len(gpas) > 1 and gpas[1].score != gpas[0].score else None
+    try:
+        gpa_title = gpa_rules.get_variant(gpa.variant).title if gpa else ""
+    except ClinicalInputError:
+        gpa_title = gpa.variant if gpa else ""
+    responses = list(ResponseAssessment.objects.filter(patient=patient).select_related("scan").order_by("scan__at"))
+    scans = list(patient.scans.all())
+    windows = list(WatchWindow.objects.filter(patient=patient))
+    return CaseSummary(
+        case=case,
+        number=number,
+        total=total,
+        age=patient.age_on(day),
+        primary=primary,
+        markers=markers,
+        treatments=treatments[-MAX_TREATMENT_LINES:],
+        treatments_hidden=max(0, len(treatments) - MAX_TREATMENT_LINES),
+        status=_status(facts),
+        gpa=gpa,
+        gpa_previous=previous,
+        gpa_title=gpa_title,
+        responses=responses[-MAX_RESPONSE_ROWS:],
+        responses_hidden=max(0, len(responses) - MAX_RESPONSE_ROWS),
+        response_chart=_response_chart(responses),
+        timeline=_timeline(treatments, scans, responses, windows, day, primary),
+        protocol=_protocol(scans, responses),
+        workup=_workup(case, responses, windows),
+        open_items=list(patient.due_items.filter(state__in=OPEN_STATES).order_by("due_by")[:4]),
+        reasons=[{**r, "label": REASON_LABELS.get(r.get("reason"), r.get("reason"))} for r in case.reasons],
+    )
+
+
+def _status(facts: dict) -> dict:
+    status = {}
+    for name, fact in facts.items():
+        value = fact.value
+        if name == "neuro_status":
+            value = NeuroStatus(value).label.lower()
+        elif name == "extracranial_metastases":
+            value = "present" if value else "absent"
+        elif name in ("dexamethasone_mg", "haemoglobin_g_dl"):
+            value = f"{float(value):g}"
+        status[name] = {"value": value, "on": fact.observed_on}
+    return status
+
+
+def _response_chart(responses: list[ResponseAssessment]) -> str:
+    points = [charts.ResponsePoint(on=local_date(r.scan.at), category=r.category,
+                                   sum_mm=float(r.sum_mm) if r.sum_mm is not None else None,
+                                   nadir_mm=float(r.nadir_sum_mm) if r.nadir_sum_mm is not None
+                                   and r.category != "baseline" else None)
+              for r in responses]
+    return charts.response_chart(points)
+
+
+def _treatment_label(treatment: Treatment) -> str:
+    if treatment.agent:
+        return treatment.agent.split("+")[0].strip()[:22] + (" +" if "+" in treatment.agent else "")
+    return treatment.kind.upper() if treatment.kind in ("srs", "fsrs", "wbrt", "litt") else treatment.get_kind_display()
+
+
+def _timeline(treatments, scans, responses, windows, day, primary) -> str:
+    categories = {r.scan_id: r.category for r in responses}
+    return charts.timeline(
+        treatments=[charts.TimelineTreatment(
+            kind=t.kind, label=_treatment_label(t), start=local_date(t.start),
+            end=local_date(t.end) if t.end else None, planned=t.status == TreatmentStatus.PLANNED,
+            ongoing=t.status == TreatmentStatus.GIVEN and t.is_systemic and t.end is None,
+        ) for t in treatments],
+        scans=[charts.TimelineScan(on=local_date(s.at), modality=s.modality, category=categories.get(s.pk, ""))
+               for s in scans],
+        windows=[charts.TimelineWindow(kind=w.kind, start=w.starts_on, end=w.ends_on) for w in windows],
+        today=day,
+        bm_diagnosed_on=primary.brain_metastases_diagnosed_on if primary else None,
+    )
+
+
+def _protocol(scans: list[Scan], responses: list[ResponseAssessment]) -> ProtocolGaps | None:
+    """Protocol gaps of the latest MRI (against its response baseline for response/confirmation scans)."""
+    mris = [s for s in scans if s.modality == Modality.MRI]
+    if not mris:
+        return None
+    scan = mris[-1]
+    baseline = None
+    response = next((r for r in responses if r.scan_id == scan.pk), None)
+    base_scan = next((s for s in scans if response and s.pk == response.baseline_scan_id), None)
+    if base_scan is not None and base_scan.pk != scan.pk:
+        baseline = {"sequences": base_scan.sequences, "field_strength_t": _tesla(base_scan.field_strength_t),
+                    "scanner": base_scan.scanner or None}
+    try:
+        check = check_protocol(scan.purpose, scan.sequences or [], _tesla(scan.field_strength_t),
+                               scan.scanner or None, baseline)
+    except ClinicalInputError:
+        return None
+    return ProtocolGaps(
+        scan_on=local_date(scan.at),
+        purpose=scan.get_purpose_display(),
+        compliant=check.compliant,
+        missing=[SEQUENCE_LABELS.get(s, s) for s in check.missing],
+        advice=[a.text for a in check.advice][:MAX_ADVICE],
+    )
+
+
+def _tesla(value):
+    if value is None:
+        return None
+    value = float(value)
+    return 1.5 if value == 1.5 else int(value)
+
+
+def _workup(case: BoardCase, responses, windows) -> Workup | None:
+    """The work-up hint when the case is about an enlarging treated lesion inside a watch window, or when
+    the latest scan showed progression inside one (schedule.md, work-up hint)."""
+    kind = next((r.get("window_kind") for r in case.reasons if r.get("window_kind")), "")
+    if not kind and responses and responses[-1].category in ("PD", "unconfirmed PD"):
+        scan_day = local_date(responses[-1].scan.at)
+        inside = [w for w in windows if w.starts_on <= scan_day <= w.ends_on]
+        if inside:
+            kind = inside[0].kind
+    if not kind:
+        return None
+    hint = workup.workup_hint(kind)
+    return Workup(summary=hint.summary, steps=list(hint.suggestions), source=hint.source)

@@ -1,0 +1,39 @@
+"""Formatting filters for board pages and the packet (display only, no clinical logic)."""
+
+from __future__ import annotations
+
+from django import template
+
+register = template.Library()
+
+
+@register.filter
+def num(value) -> str:
+    """A figure without trailing zeros (36.0 → 36, 2.5 → 2.5); empty for None."""
+    if value is None or value == "":
+        return ""
+    try:
+        return f"{float(value):g}"
+    except (TypeError, ValueError):
+        return str(value)
+
+
+@register.filter
+def pct(value) -> str:
+    """A signed percentage (+12.5 %), an en dash for None."""
+    if value is None:
+        return "–"
+    return f"{float(value):+g} %".replace("-", "−")
+
+
+@register.filter
+def lesion_labels(treatment) -> str:
+    return ", ".join(lesion.label for lesion in treatment.lesions.all())
+
+
+@register.filter
+def person(user) -> str:
+    """A user's full name, else their username; an en dash for nobody."""
+    if user is None:
+        return "–"
+    return user.get_full_name() or user.username

@@ -1,0 +1,302 @@
+"""Board pages for the coordinator (and attendees): meetings, suggestions, cases, packet, decisions.
+
+Views validate input and call ``services`` / ``decisions``. Patients are reached through
+``bmtrack.accounts.access`` only: a case or suggestion of a patient the user may not see is a 404,
+and a meeting page lists only the cases the user may see.
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import PermissionDenied, ValidationError
+from django.db.models import Count
+from django.http import Http404, HttpResponse
+from django.shortcuts import get_object_or_404, redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_POST
+
+from bmtrack.accounts.access import get_patient_for_user, patients_for
+from bmtrack.boards import decisions, services
+from bmtrack.boards.forms import (
+    AcceptSuggestionForm,
+    AddCaseForm,
+    AttendeesForm,
+    CaseForm,
+    DecisionForm,
+    DismissSuggestionForm,
+    MeetingForm,
+    MoveForm,
+)
+from bmtrack.boards.models import BoardCase, Meeting
+from bmtrack.boards.pdf import packet_context, render_packet_pdf
+from bmtrack.boards.suggestions import candidate_patients, find_suggestion, lookback, suggestions_for_meeting
+from bmtrack.boards.summary import build_case_summary, build_packet, visible_cases
+from bmtrack.core.clock import today, utcnow
+
+MANAGE = "boards.change_meeting"
+RECENT_PAST = 8
+
+
+# --- access -----------------------------------------------------------------------------------
+
+def _can_manage(user) -> bool:
+    return user.has_perm(MANAGE)
+
+
+def _require_manage(user) -> None:
+    if not _can_manage(user):
+        raise PermissionDenied
+
+
+def _meeting_for(user, pk: int) -> Meeting:
+    """A meeting the user coordinates (boards permission) or attends; else 404."""
+    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
+    if user.has_perm("boards.view_meeting") or meeting.attendees.filter(pk=user.pk).exists():
+        return meeting
+    raise Http404("No such meeting")
+
+
+def _case_for(user, pk: int) -> BoardCase:
+    """A case of a patient the user may see, at a meeting they may open; else 404."""
+    case = get_object_or_404(
+        BoardCase.objects.filter(patient__in=patients_for(user).values("pk"))
+        .select_related("meeting__board", "patient__care_team", "presenter", "decided_by"),
+        pk=pk,
+    )
+    _meeting_for(user, case.meeting_id)
+    return case
+
+
+def _form_errors(form, exc: ValidationError) -> None:
+    for field, errors in exc.message_dict.items():
+        form.add_error(field if field in form.fields else None, errors)
+
+
+def _flash_errors(request, exc: ValidationError) -> None:
+    for errors in exc.message_dict.values():
+        for error in errors:
+            messages.error(request, error)
+
+
+# --- meetings ---------------------------------------------------------------------------------
+
+@login_required
+def meeting_list(request):
+    user = request.user
+    manage = _can_manage(user)
+    meetings = Meeting.objects.select_related("board").annotate(case_count=Count("cases"))
+    if not user.has_perm("boards.view_meeting"):
+        meetings = meetings.filter(attendees=user)
+    form = MeetingForm(request.POST or None) if manage and user.has_perm("boards.add_meeting") else None
+    if request.method == "POST":
+        if form is None:
+            raise PermissionDenied
+        if form.is_valid():
+            try:
+                meeting = services.create_meeting(user=user, **form.cleaned_data)
+            except ValidationError as exc:
+                _form_errors(form, exc)
+            else:
+                messages.success(request, "Meeting created.")
+                return redirect("boards:meeting", meeting.pk)
+    day = today()
+    return render(request, "boards/meeting_list.html", {
+        "upcoming": meetings.filter(date__gte=day).order_by("date", "pk"),
+        "past": meetings.filter(date__lt=day).order_by("-date", "-pk")[:RECENT_PAST],
+        "form": form,
+    })
+
+
+@login_required
+@require_GET
+def meeting_detail(request, pk: int):
+    user = request.user
+    meeting = _meeting_for(user, pk)
+    manage = _can_manage(user)
+    context = {
+        "meeting": meeting,
+        "cases": list(visible_cases(meeting, user)),
+        "manage": manage,
+        "attendees": list(meeting.attendees.order_by("last_name", "first_name")),
+    }
+    if manage:
+        context.update(
+            suggestions=suggestions_for_meeting(meeting, user),
+            lookback=lookback(meeting),
+            add_form=AddCaseForm(patients=candidate_patients(meeting, user).select_related("care_team")),
+            accept_form=AcceptSuggestionForm(),
+            attendees_form=AttendeesForm(initial={"attendees": context["attendees"]}),
+        )
+    return render(request, "boards/meeting_detail.html", context)
+
+
+@login_required
+@require_POST
+def meeting_attendees(request, pk: int):
+    _require_manage(request.user)
+    meeting = _meeting_for(request.user, pk)
+    form = AttendeesForm(request.POST)
+    if form.is_valid():
+        services.update_meeting(meeting, attendees=form.cleaned_data["attendees"])
+        messages.success(request, "Attendees saved.")
+    else:
+        messages.error(request, "Choose attendees from the list.")
+    return redirect("boards:meeting", meeting.pk)
+
+
+# --- suggestions and cases --------------------------------------------------------------------
+
+@login_required
+@require_POST
+def suggestion_accept(request, pk: int):
+    _require_manage(request.user)
+    meeting = _meeting_for(request.user, pk)
+    form = AcceptSuggestionForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such suggestion")
+    patient = get_patient_for_user(request.user, form.cleaned_data["patient"])
+    suggested = find_suggestion(meeting, request.user, patient)
+    if suggested is None:
+        messages.info(request, "That suggestion has already been answered.")
+        return redirect("boards:meeting", meeting.pk)
+    try:
+        case = services.accept_suggestion(meeting, suggested, presenter=form.cleaned_data["presenter"],
+                                          user=request.user)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+        return redirect("boards:meeting", meeting.pk)
+    messages.success(request, f"Added as case {case.order}.")
+    return redirect(f"{meeting_url(meeting)}#cases")
+
+
+@login_required
+@require_POST
+def suggestion_dismiss(request, pk: int):
+    _require_manage(request.user)
+    meeting = _meeting_for(request.user, pk)
+    form = DismissSuggestionForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such suggestion")
+    patient = get_patient_for_user(request.user, form.cleaned_data["patient"])
+    suggested = find_suggestion(meeting, request.user, patient)
+    if suggested is not None:
+        services.dismiss_suggestion(meeting, suggested, user=request.user)
+        messages.success(request, "Suggestion dismissed: it will not be offered again.")
+    return redirect(f"{meeting_url(meeting)}#suggestions")
+
+
+@login_required
+@require_POST
+def case_add(request, pk: int):
+    _require_manage(request.user)
+    meeting = _meeting_for(request.user, pk)
+    form = AddCaseForm(request.POST, patients=candidate_patients(meeting, request.user))
+    if form.is_valid():
+        try:
+            case = services.add_case(meeting, form.cleaned_data["patient"], question=form.cleaned_data["question"],
+                                     presenter=form.cleaned_data["presenter"], user=request.user)
+        except ValidationError as exc:
+            _flash_errors(request, exc)
+        else:
+            messages.success(request, f"Added as case {case.order}.")
+    else:
+        for errors in form.errors.values():
+            for error in errors:
+                messages.error(request, error)
+    return redirect(f"{meeting_url(meeting)}#cases")
+
+
+@login_required
+@require_POST
+def case_move(request, pk: int):
+    _require_manage(request.user)
+    case = _case_for(request.user, pk)
+    form = MoveForm(request.POST)
+    if form.is_valid():
+        services.move_case(case, form.cleaned_data["direction"])
+    return redirect(f"{meeting_url(case.meeting)}#cases")
+
+
+@login_required
+@require_POST
+def case_remove(request, pk: int):
+    _require_manage(request.user)
+    case = _case_for(request.user, pk)
+    try:
+        services.remove_case(case)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, "Case taken off the agenda.")
+    return redirect(f"{meeting_url(case.meeting)}#cases")
+
+
+@login_required
+def case_detail(request, pk: int):
+    """The case summary, the question/presenter form and the decision form."""
+    user = request.user
+    case = _case_for(user, pk)
+    manage = _can_manage(user)
+    case_form = CaseForm(initial={"question": case.question, "presenter": case.presenter})
+    decision_form = DecisionForm(patient=case.patient, meeting=case.meeting)
+    if request.method == "POST":
+        _require_manage(user)
+        if "decision" in request.POST:
+            decision_form = DecisionForm(request.POST, patient=case.patient, meeting=case.meeting)
+            if decision_form.is_valid() and _decide(request, case, decision_form):
+                return redirect("boards:case", case.pk)
+        else:
+            case_form = CaseForm(request.POST)
+            if case_form.is_valid():
+                try:
+                    services.update_case(case, **case_form.cleaned_data)
+                except ValidationError as exc:
+                    _form_errors(case_form, exc)
+                else:
+                    messages.success(request, "Case saved.")
+                    return redirect("boards:case", case.pk)
+    summary = build_case_summary(case, number=case.order, total=case.meeting.cases.count())
+    return render(request, "boards/case_detail.html", {
+        "case": case, "s": summary, "manage": manage, "case_form": case_form, "decision_form": decision_form,
+    })
+
+
+def _decide(request, case: BoardCase, form: DecisionForm) -> bool:
+    data = form.cleaned_data
+    try:
+        decisions.record_decision(
+            case, data["decision"], note=data["note"], planned_on=data["planned_on"], lesions=data["lesions"],
+            systemic_kind=data["systemic_kind"], agent=data["agent"], line=data["line"], user=request.user,
+        )
+    except ValidationError as exc:
+        _form_errors(form, exc)
+        return False
+    messages.success(request, "Decision recorded; surveillance will follow it up.")
+    return True
+
+
+# --- the packet -------------------------------------------------------------------------------
+
+@login_required
+@require_GET
+def packet(request, pk: int):
+    meeting = _meeting_for(request.user, pk)
+    context = packet_context(meeting, build_packet(meeting, request.user), utcnow())
+    return render(request, "boards/packet.html", context)
+
+
+@login_required
+@require_GET
+def packet_pdf(request, pk: int):
+    meeting = _meeting_for(request.user, pk)
+    pdf = render_packet_pdf(meeting, build_packet(meeting, request.user), generated_at=utcnow())
+    response = HttpResponse(pdf, content_type="application/pdf")
+    # The file name names the board's date only: a downloaded file must not identify a patient.
+    response["Content-Disposition"] = f'attachment; filename="tumour-board-{meeting.date:%Y-%m-%d}.pdf"'
+    response["Cache-Control"] = "no-store"
+    return response
+
+
+def meeting_url(meeting: Meeting) -> str:
+    return reverse("boards:meeting", args=[meeting.pk])

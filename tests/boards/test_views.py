@@ -1,0 +1,155 @@
+"""Board pages: the coordinator's flow, and access through the care-team layer (404, never a leak)."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.urls import reverse
+
+from bmtrack.boards import services
+from bmtrack.boards.models import BoardCase
+from bmtrack.patients.models import Treatment
+from tests.boards.conftest import History
+
+pytestmark = pytest.mark.django_db
+
+D = dt.date
+
+
+@pytest.fixture
+def new_bm_patient(make_patient):
+    patient = make_patient(given_name="Sanne", family_name="Kok")
+    History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    return patient
+
+
+@pytest.fixture
+def team_b_patient(make_patient, teams, charlie):
+    patient = make_patient(given_name="Bert", family_name="Hidden", care_team=teams[1], responsible_nurse=charlie)
+    History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    return patient
+
+
+def test_the_coordinator_accepts_a_suggestion_and_it_becomes_the_first_case(client, dora, meeting, new_bm_patient):
+    client.force_login(dora)
+    page = client.get(reverse("boards:meeting", args=[meeting.pk]))
+    assert page.status_code == 200
+    assert "Kok, Sanne" in page.text and "New brain metastasis diagnosis" in page.text
+
+    response = client.post(reverse("boards:suggestion_accept", args=[meeting.pk]),
+                           {"patient": str(new_bm_patient.public_id), "presenter": dora.pk})
+
+    assert response.status_code == 302
+    case = BoardCase.objects.get(meeting=meeting)
+    assert (case.patient, case.order, case.presenter) == (new_bm_patient, 1, dora)
+    page = client.get(reverse("boards:meeting", args=[meeting.pk]))
+    assert "Nothing new to suggest." in page.text
+
+
+def test_the_coordinator_dismisses_a_suggestion(client, dora, meeting, new_bm_patient):
+    client.force_login(dora)
+    client.post(reverse("boards:suggestion_dismiss", args=[meeting.pk]), {"patient": str(new_bm_patient.public_id)})
+
+    page = client.get(reverse("boards:meeting", args=[meeting.pk])).text
+    suggestions = page.split('id="suggestions"', 1)[1].split('id="add-title"', 1)[0]
+    assert "Kok, Sanne" not in suggestions and "Nothing new to suggest." in suggestions
+    assert not BoardCase.objects.exists()
+
+
+def test_cases_are_added_by_hand_and_reordered(client, dora, meeting, make_patient):
+    first, second = make_patient(), make_patient()
+    client.force_login(dora)
+    for patient in (first, second):
+        client.post(reverse("boards:case_add", args=[meeting.pk]),
+                    {"patient": str(patient.public_id), "question": "Follow-up policy?"})
+    second_case = BoardCase.objects.get(patient=second)
+
+    client.post(reverse("boards:case_move", args=[second_case.pk]), {"direction": "up"})
+
+    assert list(BoardCase.objects.order_by("order").values_list("patient", flat=True)) == [second.pk, first.pk]
+
+
+def test_the_decision_form_records_the_decision_and_its_follow_up(client, dora, meeting, new_bm_patient):
+    case = services.add_case(meeting, new_bm_patient, question="SRS?", user=dora)
+    client.force_login(dora)
+
+    response = client.post(reverse("boards:case", args=[case.pk]),
+                           {"decision": "switch_systemic", "planned_on": "2026-12-20", "systemic_kind": "tt",
+                            "agent": "osimertinib", "line": "1", "note": ""})
+
+    assert response.status_code == 302
+    treatment = Treatment.objects.get(patient=new_bm_patient)
+    assert (treatment.kind, treatment.status, treatment.agent) == ("tt", "planned", "osimertinib")
+    page = client.get(reverse("boards:case", args=[case.pk]))
+    assert "Switch systemic therapy" in page.text and "Not decided yet" not in page.text
+
+
+def test_the_packet_is_a_web_page_and_an_a4_pdf_download(client, dora, meeting, new_bm_patient):
+    services.add_case(meeting, new_bm_patient, question="SRS?", user=dora)
+    client.force_login(dora)
+
+    page = client.get(reverse("boards:packet", args=[meeting.pk]))
+    pdf = client.get(reverse("boards:packet_pdf", args=[meeting.pk]))
+
+    assert page.status_code == 200 and "Case 1 of 1" in page.text and "<svg" in page.text
+    assert "style=" not in page.text.split("<main", 1)[1]  # the CSP forbids inline styles
+    assert pdf.status_code == 200 and pdf["Content-Type"] == "application/pdf"
+    assert pdf["Content-Disposition"] == 'attachment; filename="tumour-board-2026-06-10.pdf"'
+    assert pdf.content.startswith(b"%PDF")
+
+
+def test_a_case_of_another_teams_patient_is_not_found(client, erik, charlie, meeting, dora, new_bm_patient):
+    case = services.add_case(meeting, new_bm_patient, question="SRS?", user=dora)
+    meeting.attendees.add(charlie)
+
+    for outsider in (erik, charlie):
+        client.force_login(outsider)
+        assert client.get(reverse("boards:case", args=[case.pk])).status_code == 404
+        assert client.post(reverse("boards:case", args=[case.pk]), {"decision": "other", "note": "x"}).status_code in (
+            403, 404)
+    assert BoardCase.objects.get(pk=case.pk).decision == ""
+
+
+def test_a_meeting_page_lists_only_the_cases_the_user_may_see(client, erik, meeting, dora, new_bm_patient,
+                                                              team_b_patient):
+    services.add_case(meeting, new_bm_patient, question="SRS for team A's patient?", user=dora)
+    services.add_case(meeting, team_b_patient, question="SRS for team B's patient?", user=erik)
+
+    client.force_login(erik)
+    page = client.get(reverse("boards:meeting", args=[meeting.pk])).text
+    packet = client.get(reverse("boards:packet", args=[meeting.pk])).text
+
+    assert "Hidden, Bert" in page and "Kok, Sanne" not in page
+    assert "Hidden, Bert" in packet and "Kok, Sanne" not in packet
+    assert new_bm_patient.mrn not in packet
+
+
+def test_a_suggestion_for_another_teams_patient_cannot_be_accepted(client, dora, meeting, team_b_patient):
+    client.force_login(dora)
+
+    response = client.post(reverse("boards:suggestion_accept", args=[meeting.pk]),
+                           {"patient": str(team_b_patient.public_id)})
+
+    assert response.status_code == 404
+    assert not BoardCase.objects.exists()
+
+
+def test_a_nurse_who_does_not_attend_cannot_open_the_meeting(client, alice, meeting):
+    client.force_login(alice)
+
+    assert client.get(reverse("boards:meeting", args=[meeting.pk])).status_code == 404
+    assert client.get(reverse("boards:packet_pdf", args=[meeting.pk])).status_code == 404
+    meeting.attendees.add(alice)
+    page = client.get(reverse("boards:meeting", args=[meeting.pk]))
+    assert page.status_code == 200 and "Suggested cases" not in page.text
+
+
+def test_the_coordinator_plans_a_meeting_with_the_boards_members_invited(client, dora, bob, board):
+    client.force_login(dora)
+
+    response = client.post(reverse("boards:meetings"), {"board": board.pk, "date": "2026-12-02", "location": "4.12"})
+
+    assert response.status_code == 302
+    meeting = board.meetings.get(date=D(2026, 12, 2))
+    assert set(meeting.attendees.all()) == {dora, bob}
