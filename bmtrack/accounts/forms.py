@@ -22,7 +22,11 @@ class LoginForm(OTPAuthenticationFormMixin, AuthenticationForm):
     def clean(self):
         cleaned = super().clean()
         user = self.get_user()
-        if user is not None and any(devices_for_user(user, confirmed=True)):
+        devices = list(devices_for_user(user, confirmed=True)) if user is not None else []
+        if devices:
+            # One authenticator per user (the set-up page replaces the old one): verify against it.
+            if not self.cleaned_data.get("otp_device"):
+                self.cleaned_data["otp_device"] = devices[0].persistent_id
             self.clean_otp(user)
         return cleaned
 
