@@ -130,6 +130,10 @@ def _users(builder_now) -> tuple[dict, list[DemoLogin]]:
         user = User.objects.create_user(username, f"{username}@hospital.example", password, first_name=first,
                                         last_name=last)
         user.groups.add(Group.objects.get(name=role))
+        if role == "data_manager":
+            # Data managers work in the admin (which asks for a TOTP device as well).
+            user.is_staff = True
+            user.save(update_fields=["is_staff"])
         for team in user_teams:
             team.members.add(user)
         users[username] = user

@@ -15,7 +15,11 @@ class Command(BaseCommand):
     def handle(self, *args, write_credentials=None, **options):
         if User.objects.exists():
             raise CommandError("Users already exist: demo data is only loaded into an empty database.")
-        logins = load_demo_data(utcnow())
+        from bmtrack.boards.demo import load_demo_board
+
+        now = utcnow()
+        logins = load_demo_data(now)
+        load_demo_board(now)
         lines = [f"{login.username:8} {login.password:24} {login.role} — team: {login.team}" for login in logins]
         if write_credentials:
             import os
