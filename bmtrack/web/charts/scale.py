@@ -1,0 +1,88 @@
+"""Scales shared by the charts: dates to x, values to y, and readable tick marks."""
+
+from __future__ import annotations
+
+import datetime as dt
+import math
+from dataclasses import dataclass
+
+MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
+
+
+@dataclass(frozen=True)
+class TimeScale:
+    start: dt.date
+    end: dt.date
+    x0: float
+    x1: float
+
+    def __call__(self, day: dt.date) -> float:
+        span = max((self.end - self.start).days, 1)
+        return round(self.x0 + (day - self.start).days / span * (self.x1 - self.x0), 1)
+
+    def clamp(self, day: dt.date) -> dt.date:
+        return min(max(day, self.start), self.end)
+
+
+@dataclass(frozen=True)
+class Tick:
+    pos: float
+    label: str
+    major: bool = False
+
+
+def month_ticks(scale: TimeScale) -> list[Tick]:
+    """Month starts, thinned to keep about a dozen labels; January carries the year."""
+    months = (scale.end.year - scale.start.year) * 12 + scale.end.month - scale.start.month + 1
+    step = next(s for s in (1, 2, 3, 6, 12, 24) if months / s <= 14)
+    ticks = []
+    year, month = scale.start.year, scale.start.month
+    first = True
+    while True:
+        day = dt.date(year, month, 1)
+        if day > scale.end:
+            break
+        if day >= scale.start and (month - 1) % step == 0:
+            label = f"{MONTHS[month - 1]} {year}" if (month == 1 or first) else MONTHS[month - 1]
+            ticks.append(Tick(scale(day), label, major=month == 1))
+            first = False
+        month += 1
+        if month > 12:
+            year, month = year + 1, 1
+    return ticks
+
+
+def nice_max(value: float) -> tuple[float, float]:
+    """A round upper bound at or above ``value`` and a step giving 4–6 gridlines."""
+    if value <= 0:
+        return 10.0, 2.0
+    raw = value / 5
+    magnitude = 10 ** math.floor(math.log10(raw))
+    step = next(m * magnitude for m in (1, 2, 2.5, 5, 10) if m * magnitude >= raw)
+    return math.ceil(value / step) * step, step
+
+
+def text_width(text: str, size: float = 12) -> float:
+    """Approximate rendered width of ``text`` in a sans-serif font (for label placement)."""
+    return len(text) * size * 0.56
+
+
+class Rows:
+    """Greedy row assignment so that bars and labels on one row never overlap."""
+
+    def __init__(self, gap: float = 8):
+        self.ends: list[float] = []
+        self.gap = gap
+
+    def place(self, left: float, right: float, max_rows: int | None = None) -> int | None:
+        for index, end in enumerate(self.ends):
+            if left >= end + self.gap:
+                self.ends[index] = right
+                return index
+        if max_rows is not None and len(self.ends) >= max_rows:
+            return None
+        self.ends.append(right)
+        return len(self.ends) - 1
+
+    def __len__(self) -> int:
+        return len(self.ends)

@@ -1,0 +1,69 @@
+"""Contact work on a due item: book, waive, record a contact attempt."""
+
+from __future__ import annotations
+
+from django import forms
+
+from bmtrack.web.forms.base import AccessibleForm, DateInput
+
+OUTCOMES = [
+    ("booked", "Reached: booked"),
+    ("no_answer", "No answer"),
+    ("remind", "Remind me on a date"),
+    ("not_needed", "Not needed"),
+]
+
+
+class BookForm(AccessibleForm):
+    booked_for = forms.DateField(label="Booked for", widget=DateInput())
+
+
+class WaiveForm(AccessibleForm):
+    reason = forms.CharField(label="Reason", max_length=300,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                             help_text="Why this scan will not be done, e.g. decided at the tumour board.")
+
+
+class ContactForm(AccessibleForm):
+    outcome = forms.ChoiceField(label="Outcome", choices=OUTCOMES, widget=forms.RadioSelect)
+    booked_for = forms.DateField(label="Booked for", required=False, widget=DateInput())
+    remind_on = forms.DateField(label="Remind me on", required=False, widget=DateInput())
+    reason = forms.CharField(label="Reason it is not needed", max_length=300, required=False,
+                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    note = forms.CharField(label="Note", max_length=500, required=False,
+                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+
+    def __init__(self, *args, today=None, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.today = today
+
+    def clean(self):
+        data = super().clean()
+        outcome = data.get("outcome")
+        if outcome == "booked" and not data.get("booked_for"):
+            self.add_error("booked_for", "Give the date the scan is booked for.")
+        if outcome == "remind":
+            if not data.get("remind_on"):
+                self.add_error("remind_on", "Give the date to be reminded on.")
+            elif self.today and data["remind_on"] <= self.today:
+                self.add_error("remind_on", "Choose a date after today.")
+        if outcome == "not_needed" and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the scan is not needed.")
+        return data
+
+
+class WorklistFilterForm(AccessibleForm):
+    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my teams")
+    nurse = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any nurse")
+    kind = forms.ChoiceField(label="Kind", required=False)
+    q = forms.CharField(label="Search MRN or name", required=False, max_length=100,
+                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+
+    def __init__(self, *args, user, kinds, **kwargs):
+        from bmtrack.web.queries.scope import nurses_for, teams_for
+
+        super().__init__(*args, **kwargs)
+        self.fields["team"].queryset = teams_for(user)
+        self.fields["nurse"].queryset = nurses_for(user)
+        self.fields["nurse"].label_from_instance = lambda u: u.get_full_name() or u.username
+        self.fields["kind"].choices = kinds

@@ -1,0 +1,48 @@
+from __future__ import annotations
+
+from django import forms
+
+from bmtrack.patients.models.choices import PatientStatus, Sex
+from bmtrack.web.forms.base import AccessibleForm, DateInput
+from bmtrack.web.queries.scope import nurses_for, teams_for
+
+
+class NurseChoiceField(forms.ModelChoiceField):
+    def label_from_instance(self, obj):
+        return obj.get_full_name() or obj.username
+
+
+class PatientForm(AccessibleForm):
+    mrn = forms.CharField(label="MRN", max_length=32, help_text="Hospital medical record number.",
+                          widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+    given_name = forms.CharField(label="Given name", max_length=100,
+                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    family_name = forms.CharField(label="Family name", max_length=100,
+                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    birth_date = forms.DateField(label="Birth date", widget=DateInput())
+    sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
+    care_team = forms.ModelChoiceField(queryset=None, label="Care team", empty_label=None)
+    responsible_nurse = NurseChoiceField(queryset=None, label="Responsible nurse", required=False,
+                                         empty_label="— none —")
+
+    def __init__(self, *args, user, **kwargs):
+        super().__init__(*args, **kwargs)
+        self.fields["care_team"].queryset = teams_for(user)
+        self.fields["responsible_nurse"].queryset = nurses_for(user)
+        if not self.is_bound and user.pk and self.fields["responsible_nurse"].queryset.filter(pk=user.pk).exists():
+            self.initial.setdefault("responsible_nurse", user.pk)
+
+    def clean(self):
+        data = super().clean()
+        team, nurse = data.get("care_team"), data.get("responsible_nurse")
+        if team and nurse and not team.members.filter(pk=nurse.pk).exists():
+            self.add_error("responsible_nurse", f"{nurse} is not a member of {team}.")
+        return data
+
+
+class CareStatusForm(AccessibleForm):
+    status = forms.ChoiceField(label="Care status", choices=PatientStatus.choices,
+                               help_text="Deceased, discharged and supportive-care patients leave every work list; "
+                                         "their open items are cancelled.")
+    deceased_on = forms.DateField(label="Date of death", required=False, widget=DateInput(),
+                                  help_text="Only for a deceased patient.")

@@ -1,0 +1,257 @@
+"""The patient page: the whole record in a fixed number of queries, and the pictures drawn from it."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.conf import settings
+from django.db.models import Prefetch
+
+from bmtrack.clinical import gpa as gpa_rules
+from bmtrack.clinical.errors import ClinicalInputError
+from bmtrack.core.clock import local_date
+from bmtrack.core.clock import today as site_today
+from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
+from bmtrack.patients.selectors import latest_markers, status_on
+from bmtrack.surveillance.models import OPEN_STATES, DueItem
+from bmtrack.web import advice, texts
+from bmtrack.web.charts import response as response_chart
+from bmtrack.web.charts import timeline as timeline_chart
+from bmtrack.web.formatting import fmt_date, fmt_datetime
+from bmtrack.web.queries.worklist import classify, describe_trigger
+
+SYSTEMIC = ("tt", "ici", "chemo")
+SHORT_KIND = {"surgery": "Surgery", "srs": "SRS", "fsrs": "fSRS", "wbrt": "WBRT", "litt": "LITT", "tt": "TT",
+              "ici": "ICI", "chemo": "Chemo", "other": "Other"}
+
+
+@dataclass
+class LesionRow:
+    measurement: Measurement
+    target: bool
+    change_mm: float | None
+
+
+@dataclass
+class ScanCard:
+    scan: Scan
+    rows: list[LesionRow]
+    protocol: advice.ProtocolView | None
+    viewer_url: str
+
+    @property
+    def response(self):
+        return getattr(self.scan, "response", None)
+
+
+@dataclass
+class GpaView:
+    assessment: object
+    title: str
+    factors: list[tuple[str, object, object, str]]  # (factor, value as used, points, taken from)
+    companion: dict | None
+    companion_title: str
+
+
+@dataclass
+class PatientPage:
+    patient: Patient
+    primaries: list
+    facts: dict
+    gpa: GpaView | None
+    gpa_missing: str
+    response: object | None
+    scans: list[ScanCard]
+    treatments: list[Treatment]
+    open_items: list
+    past_items: list[DueItem]
+    windows: list
+    workup: list
+    contacts: list
+    notifications: list
+    timeline: timeline_chart.Timeline
+    chart: response_chart.ResponseChart
+    screening: dict = field(default_factory=dict)
+
+
+def viewer_url(study_uid: str) -> str:
+    from urllib.parse import quote
+
+    template = settings.DICOM_VIEWER_URL_TEMPLATE
+    if not template or not study_uid:
+        return ""
+    return template.replace("{study_uid}", quote(study_uid, safe=""))
+
+
+def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
+    from bmtrack.surveillance import log as notification_log
+    from bmtrack.surveillance.models import ContactAttempt
+
+    today = site_today(now)
+    patient = Patient.objects.select_related("care_team", "responsible_nurse").get(pk=patient.pk)
+    primaries = list(patient.primaries.prefetch_related("markers"))
+    observations = list(patient.observations.all())
+    treatments = list(patient.treatments.prefetch_related("lesions"))
+    scans = list(patient.scans.select_related("response", "response__baseline_scan").prefetch_related(
+        Prefetch("measurements", queryset=Measurement.objects.select_related("lesion").order_by("lesion__label"))))
+    items = list(patient.due_items.select_related("trigger_treatment", "trigger_scan", "fulfilled_by")
+                 .order_by("due_by", "kind"))
+    windows = list(patient.watch_windows.select_related("trigger_treatment"))
+    gpa = patient.gpa_assessments.order_by("-computed_at", "-pk").first()
+    contacts = list(ContactAttempt.objects.filter(item__patient=patient).select_related("user", "item")
+                    .order_by("-at", "-pk")[:50])
+    notifications = list(notification_log.for_patient(patient))[:50]
+
+    for primary in primaries:
+        primary.latest = sorted(latest_markers(list(primary.markers.all())).values(), key=lambda m: m.marker)
+    facts = status_on(observations)
+
+    responses = [s.response for s in scans if getattr(s, "response", None) is not None]
+    current = responses[-1] if responses else None
+    baseline_scan = current.baseline_scan if current else None
+    cards = _scan_cards(scans, baseline_scan)
+
+    item_rows = [classify(item, now, today) for item in items]
+    for row in item_rows:
+        row.item.patient = patient
+    open_rows = [row for row in item_rows if row.section != "closed"]
+    open_rows.sort(key=lambda r: ({"overdue": 0, "due": 1, "upcoming": 2}[r.section], r.item.due_by))
+    past = [row.item for row in item_rows if row.section == "closed"]
+    past.sort(key=lambda i: i.due_by, reverse=True)
+
+    page = PatientPage(
+        patient=patient, primaries=primaries, facts=facts, gpa=_gpa_view(gpa),
+        gpa_missing="" if gpa else _gpa_missing(patient, primaries, today),
+        response=current, scans=list(reversed(cards)), treatments=treatments, open_items=open_rows,
+        past_items=past, windows=windows, workup=advice.workup_hints(treatments, scans, windows),
+        contacts=contacts, notifications=notifications,
+        timeline=_timeline(treatments, scans, windows, items, now, today),
+        chart=_response_chart(scans),
+    )
+    page.screening = {p.pk: advice.screening_for(p.type, p.stage, p.seer_stage) for p in primaries}
+    return page
+
+
+def _scan_cards(scans: list[Scan], baseline_scan: Scan | None) -> list[ScanCard]:
+    cards = []
+    last_mm: dict[int, float] = {}
+    for scan in scans:
+        response = getattr(scan, "response", None)
+        targets = set(response.targets) if response else set()
+        rows = []
+        for m in scan.measurements.all():
+            mm = float(m.diameter_mm)
+            previous = last_mm.get(m.lesion_id)
+            rows.append(LesionRow(m, m.lesion.label in targets, None if previous is None else round(mm - previous, 1)))
+            last_mm[m.lesion_id] = mm
+        protocol = None
+        if scan.modality == "mri":
+            scored = response is not None and response.category != "baseline"
+            compare = baseline_scan if (baseline_scan is not None and baseline_scan.pk != scan.pk
+                                        and baseline_scan.at < scan.at) else None
+            protocol = advice.protocol_for(purpose=scan.purpose, sequences=scan.sequences,
+                                           field_strength_t=scan.field_strength_t, scanner=scan.scanner,
+                                           baseline=compare, scored=scored)
+        cards.append(ScanCard(scan, rows, protocol, viewer_url(scan.study_uid)))
+    return cards
+
+
+def _gpa_view(gpa) -> GpaView | None:
+    if gpa is None:
+        return None
+    factors = gpa.inputs.get("factors", {})
+    taken = gpa.inputs.get("taken_from", {})
+    rows = [(name, factors.get(name), points, taken.get(name, "")) for name, points in gpa.points.items()]
+    companion = gpa.companion
+    companion_title = ""
+    if companion:
+        companion_title = _variant_title(companion.get("variant", ""))
+    return GpaView(gpa, _variant_title(gpa.variant), rows, companion, companion_title)
+
+
+def _variant_title(variant_id: str) -> str:
+    try:
+        return gpa_rules.get_variant(variant_id).title
+    except ClinicalInputError:
+        return variant_id
+
+
+def _gpa_missing(patient: Patient, primaries: list, today: dt.date) -> str:
+    """Why there is no GPA yet: the first factor the variant needs that the record lacks."""
+    if not primaries:
+        return "No primary tumour recorded: the GPA variant depends on it."
+    from bmtrack.patients.services.assessments import gpa_inputs
+
+    variant, factors, _ = gpa_inputs(patient, today)
+    if variant is None:
+        return "No primary tumour recorded."
+    try:
+        gpa_rules.score(variant, factors)
+    except ClinicalInputError as exc:
+        return f"{_variant_title(variant)} cannot be scored yet: {exc}"
+    return "The GPA will be computed with the next update of the record."
+
+
+def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.Timeline:
+    t_in = []
+    for t in treatments:
+        if t.status == "cancelled":
+            continue
+        start, end = local_date(t.start), local_date(t.end) if t.end else None
+        label = SHORT_KIND.get(t.kind, t.kind)
+        if t.agent:
+            label += f" · {t.agent}"
+        elif t.dose_gy:
+            label += f" {t.dose_gy.normalize():f} Gy"
+        when = fmt_datetime(t.start) + (f" – {fmt_datetime(t.end)}" if t.end else "")
+        title = f"{t.get_kind_display()} ({t.get_status_display().lower()}) {when}"
+        t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.kind in SYSTEMIC, title))
+    s_in = []
+    for s in scans:
+        response = getattr(s, "response", None)
+        category = response.category if response else None
+        title = f"{s.get_modality_display()} {fmt_datetime(s.at)} · {s.get_purpose_display()}"
+        if category:
+            title += f" · {texts.CATEGORY_NAMES.get(category, category)}"
+        if s.measurement_status == "pending":
+            title += " · awaiting measurements"
+        s_in.append(timeline_chart.ScanIn(local_date(s.at), s.modality, category, title,
+                                          pending=s.measurement_status == "pending"))
+    w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on,
+                                    f"{'Pseudoprogression' if w.kind == 'pseudoprogression' else 'Radiation necrosis'}"
+                                    f" watch to {fmt_date(w.ends_on)}") for w in windows]
+    d_in = []
+    for item in items:
+        if item.state not in OPEN_STATES:
+            continue
+        row = classify(item, now, today)
+        state = row.section if row.section in ("overdue", "due") else "upcoming"
+        label = item.get_kind_display()
+        title = f"{label}: {fmt_date(item.due_from)} – {fmt_date(item.due_by)} ({state}) · {describe_trigger(item)}"
+        d_in.append(timeline_chart.DueIn(item.kind, state, item.due_from, item.due_by, label, title))
+    return timeline_chart.build_timeline(t_in, s_in, w_in, d_in, today)
+
+
+def _float(value):
+    return float(value) if value is not None else None
+
+
+def _response_chart(scans) -> response_chart.ResponseChart:
+    f = _float
+    points = []
+    for s in scans:
+        r = getattr(s, "response", None)
+        if r is None:
+            continue
+        title = f"{fmt_date(s.at)}: {texts.CATEGORY_NAMES.get(r.category, r.category)}"
+        if r.sum_mm is not None:
+            title += f", sum {f(r.sum_mm):g} mm"
+        if r.change_from_baseline_pct is not None:
+            title += f", {f(r.change_from_baseline_pct):+g} % from baseline"
+        if r.change_from_nadir_pct is not None:
+            title += f", {f(r.change_from_nadir_pct):+g} % from nadir"
+        points.append(response_chart.PointIn(local_date(s.at), f(r.sum_mm), f(r.baseline_sum_mm), f(r.nadir_sum_mm),
+                                             r.category, title))
+    return response_chart.build_response_chart(points)
+

@@ -1,0 +1,60 @@
+"""What a user may filter by, and the active patients of the lists (always through the access layer)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from django.db.models import Q, QuerySet
+
+from bmtrack.accounts.access import patients_for
+from bmtrack.accounts.models import CareTeam, User
+from bmtrack.patients.models import Patient
+from bmtrack.patients.models.choices import PatientStatus
+
+
+@dataclass(frozen=True)
+class Filters:
+    """Worklist filters. ``q`` (an MRN or a name) arrives in a POST body only, never in a URL."""
+
+    team: CareTeam | None = None
+    nurse: User | None = None
+    kind: str = ""
+    q: str = ""
+
+    @property
+    def active(self) -> bool:
+        return bool(self.team or self.nurse or self.kind or self.q)
+
+
+def teams_for(user) -> QuerySet[CareTeam]:
+    if user.is_superuser:
+        return CareTeam.objects.all()
+    return CareTeam.objects.filter(members=user)
+
+
+def nurses_for(user) -> QuerySet[User]:
+    """The members of the user's teams: the people a patient of theirs can be assigned to."""
+    return (User.objects.filter(care_teams__in=teams_for(user), is_active=True).distinct()
+            .order_by("first_name", "last_name", "username"))
+
+
+def search(queryset: QuerySet[Patient], q: str) -> QuerySet[Patient]:
+    """MRN (exact or prefix) or any part of the name; several words must all match."""
+    q = " ".join(q.split())
+    if not q:
+        return queryset
+    condition = Q(mrn__iexact=q) | Q(mrn__istartswith=q)
+    words = Q()
+    for word in q.split(" "):
+        words &= Q(given_name__icontains=word) | Q(family_name__icontains=word)
+    return queryset.filter(condition | words)
+
+
+def active_patients(user, filters: Filters) -> QuerySet[Patient]:
+    """Deceased, discharged and supportive-care patients leave every list."""
+    patients = patients_for(user).filter(status=PatientStatus.ACTIVE)
+    if filters.team:
+        patients = patients.filter(care_team=filters.team)
+    if filters.nurse:
+        patients = patients.filter(responsible_nurse=filters.nurse)
+    return search(patients, filters.q)

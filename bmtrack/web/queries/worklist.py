@@ -1,0 +1,235 @@
+"""The worklist: what needs doing today, for the patients a user may see.
+
+1. Open due items of active patients (snoozed ones hidden until their date), split by their window
+   at ``now``: overdue (urgent kinds first, then the oldest), due now or within a week, upcoming
+   (within six weeks). The split is taken from the dates, so a row is right even before the sweep
+   has moved the stored state.
+2. MRIs waiting for lesion measurements.
+3. Unconfirmed progression (iRANO) that is the patient's latest response: awaiting confirmation.
+4. Patients inside a pseudoprogression or radiation-necrosis watch window today.
+
+Every list is one query whatever the number of patients (select_related / one batch for contacts).
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+from django.db.models import Exists, OuterRef, Subquery
+
+from bmtrack.core.clock import today as site_today
+from bmtrack.patients.models import ResponseAssessment, Scan
+from bmtrack.patients.models.choices import MeasurementStatus, Modality
+from bmtrack.surveillance.models import OPEN_STATES, DueItem, DueKind, WatchWindow
+from bmtrack.web import texts
+from bmtrack.web.formatting import fmt_date, fmt_datetime
+from bmtrack.web.queries.scope import Filters, active_patients
+
+WEEK_DAYS = 7
+UPCOMING_DAYS = 42
+MAX_ROWS = 200
+
+# Kind filter: the due item kinds, plus the three other lists of the page.
+LIST_KINDS = {
+    "measurements": "Scans awaiting measurements",
+    "unconfirmed_pd": "Unconfirmed progression",
+    "watch": "Inside a watch window",
+}
+KIND_CHOICES = [("", "All kinds"), *DueKind.choices, *LIST_KINDS.items()]
+
+ITEM_RELATED = ("patient", "patient__responsible_nurse", "patient__care_team", "trigger_treatment", "trigger_scan")
+
+
+@dataclass
+class ItemRow:
+    """One due item as a worklist row: the item, where it falls, and why it is due."""
+
+    item: DueItem
+    section: str  # overdue | due | upcoming | closed
+    overdue_days: int | None = None
+    overdue_hours: int | None = None
+    days_left: int | None = None  # due: days until due_by; upcoming: days until due_from
+    last_contact: object | None = None
+    snoozed: bool = False
+
+    @property
+    def patient(self):
+        return self.item.patient
+
+    @property
+    def rule(self) -> str:
+        return texts.rule_for(self.item.kind)
+
+    @property
+    def source(self) -> str:
+        return texts.source_for(self.item.kind)
+
+    @property
+    def trigger(self) -> str:
+        return describe_trigger(self.item)
+
+    @property
+    def window_from(self) -> str:
+        item = self.item
+        return fmt_datetime(item.due_from_at) if item.due_from_at else fmt_date(item.due_from)
+
+    @property
+    def window_by(self) -> str:
+        item = self.item
+        return fmt_datetime(item.due_by_at) if item.due_by_at else fmt_date(item.due_by)
+
+
+@dataclass
+class WatchRow:
+    patient: object
+    windows: list = field(default_factory=list)
+
+
+@dataclass
+class Worklist:
+    overdue: list[ItemRow]
+    this_week: list[ItemRow]
+    upcoming: list[ItemRow]
+    pending_scans: list[Scan]
+    unconfirmed: list[ResponseAssessment]
+    watching: list[WatchRow]
+    snoozed: int
+    truncated: bool
+    shown: frozenset = frozenset({"items", "measurements", "unconfirmed_pd", "watch"})
+
+    @property
+    def empty(self) -> bool:
+        return not (self.overdue or self.this_week or self.upcoming or self.pending_scans or self.unconfirmed
+                    or self.watching)
+
+
+def describe_trigger(item: DueItem) -> str:
+    treatment, scan = item.trigger_treatment, item.trigger_scan
+    if treatment is not None:
+        name = treatment.get_kind_display()
+        if treatment.status == "planned":
+            return f"{name} planned for {fmt_date(treatment.start)}"
+        if treatment.kind == "surgery":
+            return f"{name} ended {fmt_datetime(treatment.end or treatment.start)}"
+        if treatment.end and treatment.kind not in ("ici", "tt", "chemo"):
+            return f"{name} ended {fmt_date(treatment.end)}"
+        agent = f" ({treatment.agent})" if treatment.agent else ""
+        return f"{name}{agent} started {fmt_date(treatment.start)}"
+    if scan is not None:
+        what = f"{scan.get_modality_display()} of {fmt_date(scan.at)}"
+        if item.kind == "confirmation_mri":
+            return f"Unconfirmed progression on the {what}"
+        return f"Last {what}"
+    return item.trigger
+
+
+def classify(item: DueItem, now: dt.datetime, today: dt.date) -> ItemRow:
+    """Place an item by its window at ``now`` (instants for the post-operative MRI, days otherwise)."""
+    if item.state not in OPEN_STATES:
+        return ItemRow(item, "closed")
+    if item.due_from_at and item.due_by_at:
+        overdue, started = now > item.due_by_at, now >= item.due_from_at
+    else:
+        overdue, started = today > item.due_by, today >= item.due_from
+    snoozed = bool(item.snoozed_until and item.snoozed_until > today)
+    if overdue:
+        hours = int((now - item.due_by_at).total_seconds() // 3600) if item.due_by_at else None
+        return ItemRow(item, "overdue", overdue_days=(today - item.due_by).days, overdue_hours=hours,
+                       snoozed=snoozed)
+    if started:
+        return ItemRow(item, "due", days_left=(item.due_by - today).days, snoozed=snoozed)
+    days = (item.due_from - today).days
+    return ItemRow(item, "due" if days <= WEEK_DAYS else "upcoming", days_left=days, snoozed=snoozed)
+
+
+def item_row(item: DueItem, now: dt.datetime) -> ItemRow:
+    """One row, re-read after an action (the htmx partial)."""
+    row = classify(item, now, site_today(now))
+    row.last_contact = latest_contacts([item]).get(item.pk)
+    return row
+
+
+def latest_contacts(items) -> dict[int, object]:
+    """The latest contact attempt per item, in one query."""
+    from bmtrack.surveillance.models import ContactAttempt
+
+    ids = [item.pk for item in items]
+    latest: dict[int, object] = {}
+    if not ids:
+        return latest
+    for attempt in ContactAttempt.objects.filter(item_id__in=ids).select_related("user").order_by("item_id", "-at",
+                                                                                                    "-pk"):
+        latest.setdefault(attempt.item_id, attempt)
+    return latest
+
+
+def build_worklist(user, filters: Filters, now: dt.datetime) -> Worklist:
+    today = site_today(now)
+    patients = active_patients(user, filters)
+    kind = filters.kind
+    show_items = kind == "" or kind in DueKind.values
+    truncated = False
+
+    overdue, this_week, upcoming, snoozed = [], [], [], 0
+    if show_items:
+        items = (DueItem.objects.filter(patient__in=patients, state__in=OPEN_STATES,
+                                        due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+                 .select_related(*ITEM_RELATED).order_by("due_by", "due_by_at", "kind", "pk"))
+        if kind:
+            items = items.filter(kind=kind)
+        items = list(items[: MAX_ROWS * 3 + 1])
+        truncated = len(items) > MAX_ROWS * 3
+        rows = [classify(item, now, today) for item in items[: MAX_ROWS * 3]]
+        snoozed = sum(1 for row in rows if row.snoozed)
+        rows = [row for row in rows if not row.snoozed]
+        contacts = latest_contacts([row.item for row in rows])
+        for row in rows:
+            row.last_contact = contacts.get(row.item.pk)
+        overdue = sorted((r for r in rows if r.section == "overdue"),
+                         key=lambda r: (not r.item.urgent, r.item.due_by, r.item.pk))
+        this_week = [r for r in rows if r.section == "due"]
+        upcoming = [r for r in rows if r.section == "upcoming"]
+
+    pending_scans: list[Scan] = []
+    if kind in ("", "measurements"):
+        pending_scans = list(
+            Scan.objects.filter(patient__in=patients, modality=Modality.MRI,
+                                measurement_status=MeasurementStatus.PENDING)
+            .select_related("patient", "patient__responsible_nurse").order_by("at")[:MAX_ROWS])
+
+    unconfirmed: list[ResponseAssessment] = []
+    if kind in ("", "unconfirmed_pd"):
+        later = ResponseAssessment.objects.filter(patient=OuterRef("patient"), scan__at__gt=OuterRef("scan__at"))
+        confirmation = DueItem.objects.filter(kind="confirmation_mri", trigger_scan=OuterRef("scan"))
+        unconfirmed = list(
+            ResponseAssessment.objects.filter(patient__in=patients, category="unconfirmed PD")
+            .filter(~Exists(later))
+            .annotate(item_state=Subquery(confirmation.values("state")[:1]),
+                      item_due_from=Subquery(confirmation.values("due_from")[:1]),
+                      item_due_by=Subquery(confirmation.values("due_by")[:1]))
+            .select_related("patient", "patient__responsible_nurse", "scan").order_by("confirmation_due")[:MAX_ROWS])
+
+    watching: list[WatchRow] = []
+    if kind in ("", "watch"):
+        windows = (WatchWindow.objects.filter(patient__in=patients, starts_on__lte=today, ends_on__gte=today)
+                   .select_related("patient", "patient__responsible_nurse", "trigger_treatment")
+                   .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on"))
+        by_patient: dict[int, WatchRow] = {}
+        for window in windows[: MAX_ROWS * 2]:
+            window.days_left = (window.ends_on - today).days
+            by_patient.setdefault(window.patient_id, WatchRow(window.patient)).windows.append(window)
+        watching = list(by_patient.values())
+
+    shown = frozenset({"items", "measurements", "unconfirmed_pd", "watch"} if not kind
+                      else {"items"} if show_items else {kind})
+    return Worklist(overdue=overdue, this_week=this_week, upcoming=upcoming, pending_scans=pending_scans,
+                    unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown)
+
+
+def search_hits(user, filters: Filters, limit: int = 20):
+    """Active patients matching the search, so a nurse can open one that has nothing due."""
+    if not filters.q:
+        return []
+    return list(active_patients(user, filters).select_related("responsible_nurse", "care_team")[:limit])
+

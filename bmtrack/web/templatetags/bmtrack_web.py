@@ -1,0 +1,184 @@
+"""Formatting for the nurse web app: site-zone dates, labels of ids, millimetres and percentages."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from decimal import Decimal
+
+from django import template
+
+from bmtrack.patients.models.choices import Marker, Sequence
+from bmtrack.surveillance.models import DueKind, WatchKind
+from bmtrack.web import texts
+from bmtrack.web.formatting import fmt_date, fmt_datetime
+
+register = template.Library()
+
+SEQUENCE_LABELS = dict(Sequence.choices)
+MARKER_LABELS = dict(Marker.choices)
+KIND_LABELS = dict(DueKind.choices)
+WATCH_LABELS = dict(WatchKind.choices)
+GPA_FACTORS = {
+    "age": "Age",
+    "kps": "KPS",
+    "extracranial_metastases": "Extracranial metastases",
+    "brain_metastases": "Brain metastases (number)",
+    "egfr_alk": "EGFR / ALK",
+    "pd_l1_pct": "PD-L1 (%)",
+    "braf": "BRAF",
+    "subtype": "Subtype",
+    "haemoglobin_g_dl": "Haemoglobin (g/dL)",
+}
+
+
+@register.filter
+def fdate(value):
+    return fmt_date(value)
+
+
+@register.filter
+def fdatetime(value):
+    return fmt_datetime(value)
+
+
+@register.filter
+def category_name(value):
+    return texts.CATEGORY_NAMES.get(value, value or "")
+
+
+@register.filter
+def category_class(value):
+    return texts.CATEGORY_CLASSES.get(value, "cat-ne")
+
+
+@register.filter
+def sequence_label(value):
+    return SEQUENCE_LABELS.get(value, value)
+
+
+@register.filter
+def sequence_labels(values):
+    return ", ".join(SEQUENCE_LABELS.get(v, v) for v in values or ())
+
+
+@register.filter
+def marker_label(value):
+    return MARKER_LABELS.get(value, value)
+
+
+@register.filter
+def kind_label(value):
+    return KIND_LABELS.get(value, value)
+
+
+@register.filter
+def watch_label(value):
+    return WATCH_LABELS.get(value, value)
+
+
+@register.filter
+def watch_rule(value):
+    return texts.WATCH_RULES.get(value, "")
+
+
+@register.filter
+def watch_source(value):
+    return texts.source_for(value)
+
+
+@register.filter
+def gpa_factor(value):
+    return GPA_FACTORS.get(value, value.replace("_", " "))
+
+
+@register.filter
+def gpa_value(value, factor=""):
+    if value is None:
+        return "unknown"
+    if factor == "extracranial_metastases" and isinstance(value, bool):
+        return "present" if value else "absent"
+    if isinstance(value, bool):
+        return "yes" if value else "no"
+    if isinstance(value, str):
+        return value.replace("_", " ")
+    return value
+
+
+@register.filter
+def num(value):
+    """A number without trailing zeros (12.0 -> 12, 12.50 -> 12.5)."""
+    if value is None or value == "":
+        return ""
+    if isinstance(value, Decimal):
+        value = float(value)
+    if isinstance(value, float):
+        return f"{value:.1f}".rstrip("0").rstrip(".")
+    return value
+
+
+@register.filter
+def mm(value):
+    if value is None or value == "":
+        return "—"
+    return f"{num(value)} mm"
+
+
+@register.filter
+def signed_pct(value):
+    if value is None:
+        return "—"
+    number = float(value)
+    return f"{'+' if number > 0 else '−' if number < 0 else '±'}{abs(number):.1f} %"
+
+
+@register.filter
+def signed_mm(value):
+    if value is None:
+        return ""
+    number = float(value)
+    if number == 0:
+        return "±0"
+    return f"{'+' if number > 0 else '−'}{num(abs(number))}"
+
+
+@register.filter
+def plural_s(count):
+    return "" if count == 1 else "s"
+
+
+@register.filter
+def get_item(mapping, key):
+    return mapping.get(key) if mapping else None
+
+
+@register.filter
+def yesno_fact(value):
+    if value is None:
+        return "—"
+    return "present" if value else "absent"
+
+
+_ISO_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
+_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
+
+
+@register.filter
+def readable_dates(text):
+    """ISO dates and times inside a sentence of the clinical core, as the ward reads them."""
+    if not text:
+        return ""
+
+    def instant(match):
+        try:
+            return fmt_datetime(dt.datetime.fromisoformat(match[0].replace("Z", "+00:00")))
+        except ValueError:
+            return match[0]
+
+    def day(match):
+        try:
+            return fmt_date(dt.date.fromisoformat(match[0]))
+        except ValueError:
+            return match[0]
+
+    return _ISO_DATE.sub(day, _ISO_DATETIME.sub(instant, str(text)))

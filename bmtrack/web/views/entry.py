@@ -1,0 +1,111 @@
+"""Data entry: primary tumour with markers (and screening advice), treatment, KPS/steroids status.
+
+Every form calls one service; a service error lands next to its field and nothing is saved (the
+service owns the transaction).
+"""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.views.decorators.http import require_http_methods, require_POST
+
+from bmtrack.core.clock import today as site_today
+from bmtrack.core.clock import utcnow
+from bmtrack.patients import services
+from bmtrack.web.advice import screening_for
+from bmtrack.web.errors import apply_service_error
+from bmtrack.web.forms.observation import ObservationForm
+from bmtrack.web.forms.primary import MarkerFormSet, PrimaryForm
+from bmtrack.web.forms.treatment import TreatmentForm
+from bmtrack.web.views.common import patient_or_404, patient_url, require_perm
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def primary_new(request, public_id):
+    require_perm(request, "patients.add_primarytumour")
+    patient = patient_or_404(request, public_id, action="edit")
+    form = PrimaryForm(request.POST or None)
+    markers = MarkerFormSet(request.POST or None, prefix="markers")
+    if request.method == "POST" and form.is_valid() & markers.is_valid():
+        fields = form.service_fields()
+        rows, index_map = [], []
+        for index, marker_form in enumerate(markers.forms):
+            if marker_form.is_blank():
+                continue
+            data = dict(marker_form.cleaned_data)
+            data["tested_on"] = data.get("tested_on") or fields["diagnosed_on"]
+            data["detail"] = data.get("detail") or ""
+            rows.append(data)
+            index_map.append(index)
+        try:
+            services.record_primary(patient, markers=rows, user=request.user, **fields)
+        except ValidationError as exc:
+            apply_service_error(exc, form, {"markers": (markers, index_map)})
+        else:
+            advice = screening_for(fields["type"], fields["stage"], fields["seer_stage"],
+                                   form.cleaned_data["neuro_symptoms"])
+            text = "Primary tumour recorded."
+            if advice.advice:
+                text += f" Screening advice: {advice.recommendation}."
+            messages.success(request, text)
+            return redirect(patient_url(patient) + "#primaries")
+    advice = None
+    if form.is_bound and form.is_valid():
+        advice = screening_for(form.cleaned_data["type"], form.cleaned_data["stage"],
+                               form.cleaned_data["seer_stage"], form.cleaned_data["neuro_symptoms"])
+    return render(request, "web/forms/primary_form.html",
+                  {"patient": patient, "form": form, "markers": markers, "advice": advice})
+
+
+@login_required
+@require_POST
+def screening_advice(request, public_id):
+    """htmx: the screening advice for what the form holds now (nothing is saved)."""
+    patient_or_404(request, public_id, action="view")
+    primary_type = request.POST.get("type", "")
+    advice = None
+    if primary_type:
+        advice = screening_for(primary_type, (request.POST.get("stage") or "").strip().upper() or None,
+                               request.POST.get("seer_stage") or None, request.POST.get("neuro_symptoms") == "on")
+    return render(request, "web/partials/screening_advice.html", {"advice": advice})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def treatment_new(request, public_id):
+    require_perm(request, "patients.add_treatment")
+    patient = patient_or_404(request, public_id, action="edit")
+    now = utcnow()
+    initial = {"start": now.replace(second=0, microsecond=0)}
+    form = TreatmentForm(request.POST or None, patient=patient, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            treatment = services.record_treatment(patient, lesions=list(form.cleaned_data["lesions"]),
+                                                  user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, f"{treatment.get_kind_display()} recorded; surveillance re-planned.")
+            return redirect(patient_url(patient) + "#treatments")
+    return render(request, "web/forms/treatment_form.html", {"patient": patient, "form": form})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_new(request, public_id):
+    require_perm(request, "patients.add_statusobservation")
+    patient = patient_or_404(request, public_id, action="edit")
+    form = ObservationForm(request.POST or None, initial={"observed_on": site_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_observation(patient, user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, "Status recorded; GPA and response updated.")
+            return redirect(patient_url(patient))
+    return render(request, "web/forms/observation_form.html", {"patient": patient, "form": form})

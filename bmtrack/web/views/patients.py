@@ -1,0 +1,92 @@
+"""Patient pages: the record, finding a patient, adding one, and changing the care status."""
+
+from __future__ import annotations
+
+from django.contrib import messages
+from django.contrib.auth.decorators import login_required
+from django.core.exceptions import ValidationError
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_http_methods
+
+from bmtrack.accounts.access import patients_for
+from bmtrack.core.clock import today as site_today
+from bmtrack.core.clock import utcnow
+from bmtrack.patients import services
+from bmtrack.patients.models.choices import PatientStatus
+from bmtrack.web.errors import apply_service_error
+from bmtrack.web.forms.patient import CareStatusForm, PatientForm
+from bmtrack.web.queries.patient import load_patient_page
+from bmtrack.web.queries.scope import search
+from bmtrack.web.views.common import patient_or_404, patient_url, require_perm
+from bmtrack.web.views.items import attach_forms
+
+
+@login_required
+def patient(request, public_id):
+    record = patient_or_404(request, public_id, action="view")
+    now = utcnow()
+    page = load_patient_page(record, now)
+    attach_forms(page.open_items, site_today(now))
+    return render(request, "web/patient.html", {
+        "page": page, "patient": page.patient, "show_patient": False, "today": site_today(now),
+        "age": page.patient.age_on(site_today(now)),
+        "status_form": CareStatusForm(initial={"status": page.patient.status,
+                                               "deceased_on": page.patient.deceased_on}),
+    })
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def find(request):
+    """Find any patient of one's teams by MRN or name (POST: the term stays out of URLs)."""
+    q = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
+    include_inactive = request.POST.get("include_inactive") == "on"
+    results = None
+    if q:
+        found = search(patients_for(request.user), q)
+        if not include_inactive:
+            found = found.filter(status=PatientStatus.ACTIVE)
+        results = list(found.select_related("care_team", "responsible_nurse")[:50])
+    return render(request, "web/patients.html", {"q": q, "include_inactive": include_inactive,
+                                                 "results": results})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def new_patient(request):
+    require_perm(request, "patients.add_patient")
+    form = PatientForm(request.POST or None, user=request.user)
+    if request.method == "POST" and form.is_valid():
+        try:
+            created = services.create_patient(user=request.user, **form.cleaned_data)
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, f"{created.name} added. Next: the primary tumour.")
+            return redirect(reverse("web:primary_new", args=[created.public_id]))
+    return render(request, "web/forms/patient_form.html", {"form": form})
+
+
+@login_required
+@require_http_methods(["POST"])
+def care_status(request, public_id):
+    require_perm(request, "patients.change_patient")
+    record = patient_or_404(request, public_id, action="edit")
+    form = CareStatusForm(request.POST)
+    if form.is_valid():
+        try:
+            services.set_patient_status(record, form.cleaned_data["status"],
+                                        deceased_on=form.cleaned_data.get("deceased_on"), user=request.user)
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+    if form.errors:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        status = dict(PatientStatus.choices)[form.cleaned_data["status"]]
+        text = f"Care status set to {status.lower()}."
+        if form.cleaned_data["status"] != PatientStatus.ACTIVE:
+            text += " Open items were cancelled and the patient left the work lists."
+        messages.success(request, text)
+    return redirect(patient_url(record))

@@ -1,0 +1,114 @@
+/* bmtrack: small progressive enhancements. Every page works without this file. */
+(function () {
+  "use strict";
+
+  // htmx requests carry the CSRF token from the page (the cookie is HttpOnly).
+  document.addEventListener("htmx:configRequest", function (event) {
+    var meta = document.querySelector('meta[name="csrf-token"]');
+    if (meta) { event.detail.headers["X-CSRFToken"] = meta.content; }
+  });
+
+  // A session that timed out answers an htmx request with the sign-in page: go there instead.
+  document.addEventListener("htmx:beforeSwap", function (event) {
+    var xhr = event.detail.xhr;
+    if (xhr && xhr.responseURL && xhr.responseURL.indexOf("/accounts/login/") !== -1) {
+      event.detail.shouldSwap = false;
+      window.location.href = xhr.responseURL;
+    }
+  });
+
+  // A refused or failed request says so where the nurse is working, instead of doing nothing.
+  document.addEventListener("htmx:responseError", function (event) {
+    var target = event.detail.target;
+    if (!target || !target.insertAdjacentHTML) { return; }
+    var old = target.querySelector(":scope > .row-error-message");
+    if (old) { old.remove(); }
+    var status = event.detail.xhr ? event.detail.xhr.status : 0;
+    var text = status === 403 ? "You may not do this, or the page has expired: reload and try again."
+      : status === 404 ? "This patient or item is not available to you any more."
+      : "That did not work (error " + status + "). Nothing was changed; reload and try again.";
+    target.insertAdjacentHTML("afterbegin", '<p class="row-error-message" role="alert"></p>');
+    target.querySelector(":scope > .row-error-message").textContent = text;
+  });
+
+  // Show a field only when it applies: data-show-when="outcome=booked" or "kind=srs,fsrs,wbrt".
+  function applyConditions(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    scope.querySelectorAll("[data-show-when]").forEach(function (element) {
+      var form = element.closest("form");
+      if (!form) { return; }
+      var spec = element.getAttribute("data-show-when").split("=");
+      var wanted = spec[1].split(",");
+      var current = [];
+      form.querySelectorAll('[name="' + spec[0] + '"]').forEach(function (input) {
+        if ((input.type === "radio" || input.type === "checkbox") && !input.checked) { return; }
+        current.push(input.value);
+      });
+      element.hidden = !current.some(function (value) { return wanted.indexOf(value) !== -1; });
+    });
+  }
+
+  // "Gone" disables the diameters of its row.
+  function applyGone(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    scope.querySelectorAll('input[type="checkbox"][name$="-disappeared"]').forEach(function (box) {
+      var row = box.closest("tr");
+      if (!row) { return; }
+      row.querySelectorAll('input[name$="-longest_diameter_mm"], input[name$="-perpendicular_mm"]').forEach(function (input) {
+        input.disabled = box.checked;
+        if (box.checked) { input.value = ""; }
+      });
+    });
+  }
+
+  function enhance(root) { applyConditions(root); applyGone(root); }
+
+  document.addEventListener("DOMContentLoaded", function () { enhance(document); });
+  document.addEventListener("change", function (event) {
+    if (event.target.form) { enhance(event.target.form); }
+  });
+  document.addEventListener("htmx:load", function (event) {
+    enhance(event.detail.elt);
+    var focus = event.detail.elt.querySelector && event.detail.elt.querySelector("[data-autofocus]");
+    if (focus) { focus.focus(); }
+  });
+
+  // Add a lesion row from the <template>, numbering it after the last one.
+  document.addEventListener("click", function (event) {
+    var button = event.target.closest("[data-add-row]");
+    if (!button) { return; }
+    var prefix = button.getAttribute("data-add-row");
+    var total = document.getElementById("id_" + prefix + "-TOTAL_FORMS");
+    var template = document.getElementById(prefix + "-row-template");
+    var body = document.getElementById(prefix + "-rows");
+    if (!total || !template || !body) { return; }
+    var index = parseInt(total.value, 10);
+    body.insertAdjacentHTML("beforeend", template.innerHTML.replace(/__prefix__/g, String(index)));
+    total.value = String(index + 1);
+    var label = body.lastElementChild && body.lastElementChild.querySelector('input[name$="-label"]');
+    if (label) { label.focus(); }
+  });
+
+  // One action panel open per row; Escape closes it and returns focus to its button.
+  document.addEventListener("toggle", function (event) {
+    var details = event.target;
+    if (!details.matches || !details.matches("details.action") || !details.open) { return; }
+    var row = details.closest(".cell-actions");
+    if (row) {
+      row.querySelectorAll("details.action[open]").forEach(function (other) {
+        if (other !== details) { other.open = false; }
+      });
+    }
+    var first = details.querySelector("input:not([type=hidden]), select, textarea");
+    if (first) { first.focus(); }
+  }, true);
+  document.addEventListener("keydown", function (event) {
+    if (event.key !== "Escape") { return; }
+    var open = event.target.closest && event.target.closest("details[open]");
+    if (open) {
+      open.open = false;
+      var summary = open.querySelector("summary");
+      if (summary) { summary.focus(); }
+    }
+  });
+})();

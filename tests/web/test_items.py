@@ -1,0 +1,147 @@
+"""Acting on a due item in place: book, waive, record a contact attempt (htmx rows)."""
+
+import datetime as dt
+
+import pytest
+
+from tests.web.conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+WARD = {"followup": ("srs_followup_overdue", {}), "postop": ("postop_mri_overdue_nsclc_egfr", {})}
+
+
+@pytest.fixture
+def overdue(ward_patient):
+    patient = ward_patient("followup")
+    return patient, patient.due_items.get(state="overdue")
+
+
+def url(patient, item, action):
+    return f"/patients/{patient.public_id}/items/{item.pk}/{action}/"
+
+
+def in_days(now, days):
+    from bmtrack.core.clock import today
+
+    return today(now) + dt.timedelta(days=days)
+
+
+def test_booking_updates_the_row_in_place(client_for, alice, overdue, now):
+    patient, item = overdue
+    response = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 5)}, **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<li class="row row-overdue') and f'id="item-{item.pk}"' in html
+    assert "booked for" in html and "Booked" in html and 'role="status"' in html
+    item.refresh_from_db()
+    assert item.booked_for == in_days(now, 5) and item.state == "overdue"
+
+
+def test_booking_without_a_date_shows_the_error_in_the_open_panel(client_for, alice, overdue):
+    patient, item = overdue
+    html = client_for(alice).post(url(patient, item, "book"), {"booked_for": ""}, **HTMX).content.decode()
+    assert "This field is required." in html
+    assert '<details class="action" open>' in html and 'aria-invalid="true"' in html
+    item.refresh_from_db()
+    assert item.booked_for is None
+
+
+def test_a_booking_date_in_the_past_is_refused_by_the_service(client_for, alice, overdue, now):
+    patient, item = overdue
+    html = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, -2)}, **HTMX)
+    assert "This date has passed." in html.content.decode()
+    item.refresh_from_db()
+    assert item.booked_for is None
+
+
+def test_waiving_needs_a_reason_and_then_clears_the_row(client_for, alice, overdue):
+    patient, item = overdue
+    client = client_for(alice)
+    refused = client.post(url(patient, item, "waive"), {"reason": ""}, **HTMX).content.decode()
+    assert "This field is required." in refused
+    done = client.post(url(patient, item, "waive"), {"reason": "decided at the tumour board"}, **HTMX).content.decode()
+    assert "waived: decided at the tumour board" in done and "row-cleared" in done
+    item.refresh_from_db()
+    assert item.state == "waived" and item.waived_reason == "decided at the tumour board"
+    assert patient.family_name not in client.get("/").content.decode().split('id="overdue"')[1].split("</section>")[0]
+
+
+def test_a_contact_without_answer_is_recorded_and_the_item_stays(client_for, alice, overdue):
+    patient, item = overdue
+    html = client_for(alice).post(url(patient, item, "contact"), {"outcome": "no_answer", "note": "voicemail"},
+                                  **HTMX).content.decode()
+    assert "No answer recorded." in html and "Last contact" in html and "voicemail" in html
+    assert item.contacts.get().outcome == "no_answer"
+    item.refresh_from_db()
+    assert item.state == "overdue"
+
+
+def test_a_contact_that_booked_books_the_item(client_for, alice, overdue, now):
+    patient, item = overdue
+    client_for(alice).post(url(patient, item, "contact"), {"outcome": "booked", "booked_for": in_days(now, 2)},
+                           **HTMX)
+    item.refresh_from_db()
+    assert item.booked_for == in_days(now, 2)
+
+
+def test_remind_me_snoozes_the_item_until_its_date(client_for, alice, overdue, now):
+    patient, item = overdue
+    client = client_for(alice)
+    missing = client.post(url(patient, item, "contact"), {"outcome": "remind"}, **HTMX).content.decode()
+    assert "Give the date to be reminded on." in missing
+    html = client.post(url(patient, item, "contact"), {"outcome": "remind", "remind_on": in_days(now, 4)},
+                       **HTMX).content.decode()
+    assert "snoozed until" in html
+    item.refresh_from_db()
+    assert item.snoozed_until == in_days(now, 4)
+
+
+def test_not_needed_waives_with_its_reason(client_for, alice, overdue):
+    patient, item = overdue
+    client = client_for(alice)
+    missing = client.post(url(patient, item, "contact"), {"outcome": "not_needed"}, **HTMX).content.decode()
+    assert "Say why the scan is not needed." in missing
+    client.post(url(patient, item, "contact"), {"outcome": "not_needed", "reason": "moved abroad"}, **HTMX)
+    item.refresh_from_db()
+    assert item.state == "waived" and item.waived_reason == "moved abroad"
+
+
+def test_without_htmx_an_action_redirects_back_with_a_message(client_for, alice, overdue, now):
+    patient, item = overdue
+    response = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 1), "next": "/"},
+                                      follow=True)
+    assert response.redirect_chain[-1][0] == "/"
+    assert b"booked for" in response.content
+
+
+def test_on_the_patient_page_the_row_comes_back_without_the_patient_column(client_for, alice, overdue, now):
+    patient, item = overdue
+    html = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 1), "context": "patient"},
+                                  **HTMX).content.decode()
+    assert "row-grid-nopatient" in html and "patient-link" not in html
+
+
+@pytest.mark.parametrize("action", ["book", "waive", "contact"])
+def test_a_nurse_of_another_team_gets_404(client_for, charlie, overdue, now, action):
+    patient, item = overdue
+    data = {"booked_for": in_days(now, 1), "reason": "x", "outcome": "no_answer"}
+    assert client_for(charlie).post(url(patient, item, action), data, **HTMX).status_code == 404
+    item.refresh_from_db()
+    assert item.booked_for is None and item.state == "overdue" and not item.contacts.exists()
+
+
+def test_an_item_of_another_patient_is_404(client_for, alice, overdue, ward_patient):
+    patient, _ = overdue
+    foreign = ward_patient("postop").due_items.first()
+    assert client_for(alice).post(url(patient, foreign, "waive"), {"reason": "x"}).status_code == 404
+
+
+def test_a_board_coordinator_may_not_act_on_items(client_for, coordinator, overdue):
+    patient, item = overdue
+    assert client_for(coordinator).post(url(patient, item, "waive"), {"reason": "x"}).status_code == 403
+
+
+def test_actions_only_accept_post(client_for, alice, overdue):
+    patient, item = overdue
+    assert client_for(alice).get(url(patient, item, "book")).status_code == 405

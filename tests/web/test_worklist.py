@@ -1,0 +1,177 @@
+"""The worklist: what needs doing today, why, and for whom — and nothing of another team's."""
+
+import datetime as dt
+import re
+
+import pytest
+
+from tests.web.conftest import HTMX
+
+pytestmark = pytest.mark.django_db
+
+WARD = {
+    "postop": ("postop_mri_overdue_nsclc_egfr", {}),  # team A: overdue post-operative MRI
+    "tt": ("tt_response_due", {}),  # team A: response and follow-up MRI due now
+    "gynae": ("gynae_srs_recent", {}),  # team A: follow-up MRI upcoming; radiation-necrosis window
+    "measuring": ("scan_awaiting_measurements", {}),  # team A: an MRI waiting for measurements
+    "followup": ("srs_followup_overdue", {}),  # team A: follow-up MRI overdue
+    "melanoma": ("postop_mri_overdue_melanoma", {}),  # team B
+    "ici": ("ici_unconfirmed_progression", {}),  # team B: unconfirmed PD on immunotherapy
+}
+
+
+def section(html: str, anchor: str) -> str:
+    """The HTML of one worklist section (from its id to the next section)."""
+    start = html.index(f'id="{anchor}"')
+    end = html.find('<section class="work-section', start + 1)
+    return html[start:end if end != -1 else None]
+
+
+def name(patient) -> str:
+    return f"{patient.family_name}, {patient.given_name}"
+
+
+def test_an_overdue_post_operative_mri_shows_its_rule_trigger_window_and_days_overdue(client_for, alice,
+                                                                                      ward_patient):
+    patient = ward_patient("postop")
+    html = client_for(alice).get("/").content.decode()
+    overdue = section(html, "overdue")
+    at = overdue.index(name(patient))
+    row = overdue[overdue.rfind("<li", 0, at):overdue.index("</li>", at)]
+    assert "Post-operative MRI" in row and "Urgent" in row
+    assert "within 48 h (at most 72 h) after surgery" in row  # the rule
+    assert "Surgery ended" in row  # the trigger
+    assert "seed review, ref 57" in row  # the source
+    assert "<dt>From</dt>" in row and "<dt>By</dt>" in row  # the window
+    assert "h past the limit" in row
+    assert f'href="/patients/{patient.public_id}/"' in row
+    assert overdue.index(name(patient)) < overdue.index(name(ward_patient("followup")))  # urgent kinds first
+
+
+def test_sections_come_overdue_first_then_this_week_then_upcoming(client_for, alice, ward_patient):
+    html = client_for(alice).get("/").content.decode()
+    positions = [html.index(f'id="{anchor}"') for anchor in ("overdue", "this-week", "upcoming")]
+    assert positions == sorted(positions)
+    assert name(ward_patient("tt")) in section(html, "this-week")
+    assert "Response evaluation MRI" in section(html, "this-week")
+    assert name(ward_patient("gynae")) in section(html, "upcoming")
+    assert name(ward_patient("postop")) not in section(html, "this-week")
+
+
+def test_scans_waiting_for_measurements_are_listed_with_a_link_to_measure(client_for, alice, ward_patient):
+    patient = ward_patient("measuring")
+    listed = section(client_for(alice).get("/").content.decode(), "to-measure")
+    scan = patient.scans.get(measurement_status="pending")
+    assert name(patient) in listed
+    assert f"/patients/{patient.public_id}/scans/{scan.pk}/measurements/" in listed
+
+
+def test_unconfirmed_progression_awaiting_confirmation_is_listed(client_for, charlie, ward_patient):
+    listed = section(client_for(charlie).get("/").content.decode(), "unconfirmed")
+    assert name(ward_patient("ici")) in listed
+    assert "uPD" in listed and "iRANO" in listed
+
+
+def test_patients_inside_a_watch_window_are_listed(client_for, alice, charlie, ward_patient):
+    listed = section(client_for(alice).get("/").content.decode(), "watching")
+    assert name(ward_patient("gynae")) in listed and "Radiation-necrosis watch" in listed
+    listed = section(client_for(charlie).get("/").content.decode(), "watching")
+    assert name(ward_patient("ici")) in listed and "Pseudoprogression watch" in listed
+
+
+@pytest.mark.parametrize("status", ["deceased", "discharged", "supportive_care"])
+def test_deceased_discharged_and_supportive_care_patients_leave_every_list(client_for, alice, ward_patient, status):
+    from bmtrack.core.clock import today
+    from bmtrack.patients import services
+
+    patient = ward_patient("followup")
+    services.set_patient_status(patient, status, deceased_on=today() if status == "deceased" else None)
+    client = client_for(alice)
+    assert name(patient) not in client.get("/").content.decode()
+    assert f"/patients/{patient.public_id}/" not in client.post("/", {"q": patient.mrn}).content.decode()
+
+
+def test_a_nurse_never_sees_another_teams_patients(client_for, charlie, alice, ward_patient):
+    html = client_for(charlie).get("/").content.decode()
+    for key in ("postop", "tt", "gynae", "measuring", "followup"):
+        patient = ward_patient(key)
+        assert name(patient) not in html and patient.mrn not in html
+    assert name(ward_patient("melanoma")) in html
+    assert name(ward_patient("melanoma")) not in client_for(alice).get("/").content.decode()
+
+
+def test_filtering_by_kind_keeps_only_that_kind(client_for, alice):
+    html = client_for(alice).post("/", {"kind": "response_mri"}).content.decode()
+    body = html.split('id="worklist-body"')[1]
+    assert "Response evaluation MRI" in body
+    assert "Post-operative MRI" not in body and "Follow-up MRI" not in body
+    assert 'id="to-measure"' not in body  # the other lists are hidden, not shown empty
+    only = client_for(alice).post("/", {"kind": "measurements"}).content.decode().split('id="worklist-body"')[1]
+    assert 'id="to-measure"' in only and 'id="overdue"' not in only
+
+
+def test_filtering_by_team_and_nurse(client_for, bob, alice, teams, ward_patient):
+    teams[1].members.add(bob)
+    mine, theirs = ward_patient("postop"), ward_patient("melanoma")  # nurse Alice (A), nurse Charlie (B)
+    client = client_for(bob)
+    both = client.get("/").content.decode()
+    assert name(mine) in both and name(theirs) in both
+    by_team = client.post("/", {"team": teams[1].pk}).content.decode()
+    assert name(theirs) in by_team and name(mine) not in by_team
+    by_nurse = client.post("/", {"nurse": alice.pk}).content.decode()
+    assert name(mine) in by_nurse and name(theirs) not in by_nurse
+
+
+def test_filters_are_remembered_but_the_search_term_is_not(client_for, alice, ward_patient):
+    patient = ward_patient("postop")
+    client = client_for(alice)
+    client.post("/", {"kind": "followup_mri", "q": patient.mrn})
+    again = client.get("/").content.decode()
+    assert 'value="followup_mri" selected' in again
+    assert patient.mrn not in again.split('id="worklist-body"')[0]  # the search box is empty again
+    client.post("/", {"reset": "1"})
+    assert 'value="followup_mri" selected' not in client.get("/").content.decode()
+
+
+def test_search_by_mrn_or_name_travels_in_the_post_body(client_for, alice, ward_patient):
+    wanted, other = ward_patient("postop"), ward_patient("tt")
+    client = client_for(alice)
+    by_mrn = client.post("/", {"q": wanted.mrn}).content.decode()
+    assert name(wanted) in by_mrn and name(other) not in by_mrn
+    by_name = client.post("/", {"q": f"{wanted.given_name} {wanted.family_name}"}).content.decode()
+    assert name(wanted) in by_name and name(other) not in by_name
+    assert "Patients matching your search" in by_name
+    # A search term in the URL is ignored: the form never puts one there.
+    assert name(other) in client.get("/", {"q": wanted.mrn}).content.decode()
+    assert 'method="post"' in by_mrn and 'role="search"' in by_mrn
+
+
+def test_an_htmx_filter_returns_only_the_list(client_for, alice):
+    html = client_for(alice).post("/", {"kind": ""}, **HTMX).content.decode()
+    assert html.lstrip().startswith('<div id="worklist-body"')
+    assert "<html" not in html
+
+
+def test_a_snoozed_item_leaves_the_list_until_its_date(client_for, alice, ward_patient, now):
+    from bmtrack.core.clock import today
+    from bmtrack.surveillance import actions
+
+    patient = ward_patient("followup")
+    item = patient.due_items.get(state="overdue")
+    actions.record_contact(item, outcome="remind", remind_on=today(now) + dt.timedelta(days=3), user=alice)
+    html = client_for(alice).get("/").content.decode()
+    assert name(patient) not in section(html, "overdue")
+    assert "1 snoozed item will return on its date" in html
+    item.refresh_from_db()
+    item.snoozed_until = today(now)  # the date has come
+    item.save()
+    assert name(patient) in section(client_for(alice).get("/").content.decode(), "overdue")
+
+
+def test_urls_carry_only_opaque_ids(client_for, alice, ward_patient):
+    patients = [ward_patient(key) for key in ("postop", "tt", "gynae", "measuring", "followup")]
+    html = client_for(alice).get("/").content.decode()
+    for href in re.findall(r'(?:href|action|hx-post)="([^"]+)"', html):
+        for patient in patients:
+            assert patient.mrn not in href and patient.family_name not in href
+            assert str(patient.birth_date) not in href
