@@ -58,6 +58,7 @@ INSTALLED_APPS = [
     "rest_framework",
     "rest_framework.authtoken",
     "drf_spectacular",
+    "drf_spectacular_sidecar",
     "django_celery_beat",
     "simple_history",
     "django_otp",
@@ -245,7 +246,7 @@ REST_FRAMEWORK = {
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "bmtrack.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
-    "DEFAULT_SCHEMA_CLASS": "drf_spectacular.openapi.AutoSchema",
+    "DEFAULT_SCHEMA_CLASS": "bmtrack.api.schema.AutoSchema",
     "EXCEPTION_HANDLER": "bmtrack.api.errors.exception_handler",
     "UNAUTHENTICATED_USER": "django.contrib.auth.models.AnonymousUser",
 }
@@ -255,6 +256,22 @@ SPECTACULAR_SETTINGS = {
     "VERSION": "1.0.0",
     "SERVE_INCLUDE_SCHEMA": False,
     "COMPONENT_SPLIT_REQUEST": True,
+    # Swagger UI from drf-spectacular-sidecar's static files: the docs page loads nothing from a CDN.
+    "SWAGGER_UI_DIST": "SIDECAR",
+    "SWAGGER_UI_FAVICON_HREF": "SIDECAR",
+    "REDOC_DIST": "SIDECAR",
+    # One schema name per vocabulary shared by several resources.
+    "ENUM_NAME_OVERRIDES": {
+        "PatientStatusEnum": "bmtrack.patients.models.choices.PatientStatus",
+        "TreatmentKindEnum": "bmtrack.patients.models.choices.TreatmentKind",
+        "TreatmentStatusEnum": "bmtrack.patients.models.choices.TreatmentStatus",
+        "TumourTypeEnum": "bmtrack.patients.models.choices.TumourType",
+        "NeuroStatusEnum": "bmtrack.patients.models.choices.NeuroStatus",
+        "DueKindEnum": "bmtrack.surveillance.models.DueKind",
+        "DueStateEnum": "bmtrack.surveillance.models.DueState",
+        "WatchKindEnum": "bmtrack.surveillance.models.WatchKind",
+        "GeneStatusEnum": ["positive", "negative", "unknown"],
+    },
 }
 
 # --- bmtrack --------------------------------------------------------------------------------
@@ -265,6 +282,17 @@ if DICOM_VIEWER_URL_TEMPLATE and "{study_uid}" not in DICOM_VIEWER_URL_TEMPLATE:
 ESCALATION_DAYS_DEFAULT = env_int("ESCALATION_DAYS", 14, low=0, high=365)
 SWEEP_INTERVAL_MINUTES = env_int("SWEEP_INTERVAL_MINUTES", 5, low=1, high=60)
 BOARD_AGENDA_DAYS_BEFORE = env_int("BOARD_AGENDA_DAYS_BEFORE", 2, low=0, high=30)
+# The email outbox (bmtrack.surveillance.outbox): retry a failed send after base × 2^(attempt-1)
+# seconds, capped; give up after OUTBOX_MAX_ATTEMPTS. A row claimed by a sender that died is
+# taken up again after the lease, which must outlast one send (EMAIL_TIMEOUT).
+OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60, low=1, high=3600)
+OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600, low=1, high=86400)
+OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, low=1, high=100)
+OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, low=2, high=86400)
+# An alert owed the moment a write records an already-late history waits this long, so that the
+# rest of that history (the scan that closed the item) can be entered first; the content is checked
+# again when it is sent. Alerts owed by the passage of time (the sweep) go at once.
+SURVEILLANCE_WRITE_GRACE_SECONDS = env_int("SURVEILLANCE_WRITE_GRACE_SECONDS", 300, low=0, high=3600)
 
 LOGGING = {
     "version": 1,
@@ -276,5 +304,7 @@ LOGGING = {
         # Request logs carry paths, which carry only opaque UUIDs; keep Django's at WARNING.
         "django.request": {"level": "WARNING"},
         "django.server": {"level": "WARNING"},
+        "weasyprint": {"level": "WARNING"},
+        "fontTools": {"level": "WARNING"},
     },
 }

@@ -1,0 +1,66 @@
+"""What every API view shares: JSON in and out, role permissions, care-team scoping.
+
+``PatientScopedViewSet`` is the shape of every clinical resource: its queryset is the model's rows
+whose patient the user may see (``patients_for``), so another team's row is a 404 in a detail URL
+and absent from a list. Writes never go through ``serializer.save()``: ``perform_create`` and
+``perform_update`` hand the validated data to the service (``create_record`` / ``update_record``).
+"""
+
+from __future__ import annotations
+
+from rest_framework import mixins, viewsets
+from rest_framework.parsers import JSONParser
+from rest_framework.permissions import IsAuthenticated
+
+from bmtrack.accounts.access import patients_for
+from bmtrack.api.permissions import RolePermission
+
+
+class ApiMixin:
+    parser_classes = [JSONParser]
+    permission_classes = [IsAuthenticated, RolePermission]
+    lookup_value_regex = "[^/]+"
+
+
+# Read access to one model's rows of the patients the user may see. (Comments, not docstrings, on
+# these bases: drf-spectacular would show an inherited docstring as each operation's description.)
+class PatientScopedViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin, viewsets.GenericViewSet):
+
+    # Path from the model to its Patient, for scoping.
+    patient_path = "patient"
+    # Serializer for PATCH (defaults to serializer_class).
+    update_serializer_class = None
+
+    def get_queryset(self):
+        visible = patients_for(self.request.user)
+        return self.queryset.filter(**{f"{self.patient_path}__in": visible})
+
+    def get_serializer_class(self):
+        if self.action == "partial_update" and self.update_serializer_class is not None:
+            return self.update_serializer_class
+        return super().get_serializer_class()
+
+
+# POST: the validated data goes to the viewset's ``create_record`` (a service call).
+class CreateMixin(mixins.CreateModelMixin):
+
+    def perform_create(self, serializer):
+        data = dict(serializer.validated_data)
+        patient = data.pop("patient")
+        serializer.instance = self.create_record(patient, data, user=self.request.user)
+
+    def create_record(self, patient, data: dict, *, user):  # pragma: no cover - always overridden
+        raise NotImplementedError
+
+
+# PATCH only: a partial change of the fields given goes to ``update_record`` (PUT is not offered).
+class UpdateMixin(mixins.UpdateModelMixin):
+
+    http_method_names = ["get", "post", "patch", "head", "options"]
+
+    def perform_update(self, serializer):
+        serializer.instance = self.update_record(serializer.instance, dict(serializer.validated_data),
+                                                 user=self.request.user)
+
+    def update_record(self, instance, data: dict, *, user):  # pragma: no cover - always overridden
+        raise NotImplementedError

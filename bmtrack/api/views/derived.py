@@ -1,0 +1,89 @@
+"""Derived state, read-only: due items (with the nurse's book/waive actions), watch windows, GPA, RANO-BM."""
+
+from __future__ import annotations
+
+import importlib
+
+from drf_spectacular.utils import extend_schema
+from rest_framework.decorators import action
+from rest_framework.response import Response
+
+from bmtrack.api import filters
+from bmtrack.api.serializers.derived import (
+    BookSerializer,
+    DueItemSerializer,
+    GPAAssessmentSerializer,
+    ResponseAssessmentSerializer,
+    WaiveSerializer,
+    WatchWindowSerializer,
+)
+from bmtrack.api.views.base import PatientScopedViewSet
+from bmtrack.patients.models import GPAAssessment, ResponseAssessment
+from bmtrack.surveillance.models import DueItem, WatchWindow
+
+
+def contact_actions():
+    """``bmtrack.surveillance.actions`` (book_item, waive_item), or None while it does not exist."""
+    try:
+        return importlib.import_module("bmtrack.surveillance.actions")
+    except ModuleNotFoundError:
+        return None
+
+
+class DueItemViewSet(PatientScopedViewSet):
+    """Scans and follow-ups owed, derived from the record; a nurse books or waives them."""
+
+    queryset = DueItem.objects.select_related("patient", "acted_by")
+    serializer_class = DueItemSerializer
+    filterset_class = filters.DueItemFilter
+
+
+class DueItemContactViewSet(DueItemViewSet):
+    """Due items with the contact actions of ``bmtrack.surveillance.actions`` (used once that module exists)."""
+
+    action_perms = {"book": ["surveillance.change_dueitem"], "waive": ["surveillance.change_dueitem"]}
+
+    @extend_schema(request=BookSerializer, responses=DueItemSerializer, summary="Book the scan for a day")
+    @action(detail=True, methods=["post"])
+    def book(self, request, pk=None):
+        item = self.get_object()
+        serializer = BookSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact_actions().book_item(item, booked_for=serializer.validated_data["booked_for"], user=request.user)
+        return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+
+    @extend_schema(request=WaiveSerializer, responses=DueItemSerializer, summary="Waive the item, saying why")
+    @action(detail=True, methods=["post"])
+    def waive(self, request, pk=None):
+        item = self.get_object()
+        serializer = WaiveSerializer(data=request.data)
+        serializer.is_valid(raise_exception=True)
+        contact_actions().waive_item(item, reason=serializer.validated_data["reason"], user=request.user)
+        return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+
+
+class WatchWindowViewSet(PatientScopedViewSet):
+    """Windows in which enlargement may be pseudoprogression or radiation necrosis."""
+
+    queryset = WatchWindow.objects.select_related("patient")
+    serializer_class = WatchWindowSerializer
+    filterset_class = filters.WatchWindowFilter
+
+
+class GPAAssessmentViewSet(PatientScopedViewSet):
+    """Stored GPA results with the inputs as used (a new row whenever an input changed)."""
+
+    queryset = GPAAssessment.objects.select_related("patient")
+    serializer_class = GPAAssessmentSerializer
+    filterset_class = filters.GPAAssessmentFilter
+    # Derived from the patient's record: readable by whoever may read the patient.
+    perm_model = "patients.patient"
+
+
+class ResponseAssessmentViewSet(PatientScopedViewSet):
+    """RANO-BM (iRANO on immunotherapy) category of each follow-up MRI, with the numbers behind it."""
+
+    queryset = ResponseAssessment.objects.select_related("patient")
+    serializer_class = ResponseAssessmentSerializer
+    filterset_class = filters.ResponseAssessmentFilter
+    perm_model = "patients.patient"
