@@ -15,6 +15,18 @@ from bmtrack.clinical.errors import ClinicalInputError
 
 _MISSING = object()
 
+# Clinical dates outside these years are typing errors, and date arithmetic near year 9999 would
+# overflow: refuse them at the edge, naming the field.
+MIN_YEAR, MAX_YEAR = 1900, 2999
+# Larger numbers than this are never clinical values and cannot be turned into floats safely.
+MAX_MAGNITUDE = 10**12
+
+
+def check_year(value, field: str):
+    if not MIN_YEAR <= value.year <= MAX_YEAR:
+        raise ClinicalInputError(field, f"year {value.year} is out of range; allowed {MIN_YEAR}–{MAX_YEAR}")
+    return value
+
 
 def require(obj: Mapping, key: str, path: str = "") -> Any:
     field = f"{path}.{key}" if path else key
@@ -43,6 +55,8 @@ def as_int(value: Any, field: str, *, low: int | None = None, high: int | None =
 def as_number(value: Any, field: str, *, low: float | None = None, high: float | None = None) -> float:
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
         raise ClinicalInputError(field, _range_text("must be a number", low, high))
+    if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
+        raise ClinicalInputError(field, _range_text("is implausibly large", low, high))
     if (low is not None and value < low) or (high is not None and value > high):
         raise ClinicalInputError(field, _range_text(f"{value} is out of range", low, high))
     return value
@@ -59,11 +73,10 @@ def as_date(value: Any, field: str) -> dt.date:
     if not isinstance(value, str):
         raise ClinicalInputError(field, "must be an ISO 8601 date (YYYY-MM-DD)")
     try:
-        if len(value) == 10:
-            return dt.date.fromisoformat(value)
-        return dt.datetime.fromisoformat(value).date()
+        day = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value).date()
     except ValueError:
         raise ClinicalInputError(field, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+    return check_year(day, field)
 
 
 def as_aware_datetime(value: Any, field: str) -> dt.datetime:
@@ -76,7 +89,7 @@ def as_aware_datetime(value: Any, field: str) -> dt.datetime:
         raise ClinicalInputError(field, f"{value!r} is not an ISO 8601 date-time") from None
     if parsed.tzinfo is None:
         raise ClinicalInputError(field, f"{value!r} has no UTC offset (e.g. +01:00 or Z)")
-    return parsed
+    return check_year(parsed, field)
 
 
 def as_zone(value: Any, field: str) -> ZoneInfo:

@@ -96,6 +96,7 @@ from bmtrack.clinical.parsing import (
     as_list,
     as_object,
     as_zone,
+    check_year,
     require,
 )
 
@@ -769,7 +770,7 @@ def _read_moment(value: Any, field: str) -> Moment:
         raise ClinicalInputError(field, "must be an ISO 8601 date or a date-time with a UTC offset")
     if "T" not in value and " " not in value:
         try:
-            return dt.date.fromisoformat(value)
+            return check_year(dt.date.fromisoformat(value), field)
         except ValueError:
             raise ClinicalInputError(field, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
     return as_aware_datetime(value, field)

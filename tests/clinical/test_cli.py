@@ -187,3 +187,18 @@ def test_the_cli_starts_and_answers_in_well_under_a_second():
     elapsed = time.perf_counter() - started
     assert status == 0
     assert elapsed < 1.0, f"CLI took {elapsed:.2f} s"
+
+
+def test_dates_far_outside_clinical_years_are_refused_naming_the_field():
+    payload = {"now": "9999-12-30T12:00:00+00:00", "patient": {"status": "active"},
+               "treatments": [{"id": "T1", "kind": "srs", "status": "given", "start": "9999-12-01", "end": None}],
+               "scans": []}
+    code, out = cli("schedule", payload)
+    assert code == 2 and out["field"] == "now"
+
+
+def test_an_absurdly_large_number_is_refused_not_a_crash():
+    payload = {"timepoints": [{"date": "2026-01-05", "lesions": {"L1": 18}, "new_lesions": "none",
+                               "non_target": "none", "steroid_mg": 10**400, "clinical": "stable"}]}
+    code, out = cli("rano", payload)
+    assert code == 2 and out["field"] == "timepoints[0].steroid_mg"
