@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from django.urls import path, re_path
 from drf_spectacular.views import SpectacularAPIView
+from rest_framework.permissions import IsAuthenticated
 from rest_framework.routers import SimpleRouter
 
 from bmtrack.api.docs import SwaggerView
@@ -31,8 +32,9 @@ router.register("response-assessments", derived.ResponseAssessmentViewSet, basen
 boards.register(router)
 
 urlpatterns = [
-    path("schema/", SpectacularAPIView.as_view(), name="schema"),
-    path("docs/", SwaggerView.as_view(url_name="api:schema"), name="docs"),
+    # The schema and docs describe no patient, but the API is internal: only signed-in users read them.
+    path("schema/", SpectacularAPIView.as_view(permission_classes=[IsAuthenticated]), name="schema"),
+    path("docs/", SwaggerView.as_view(url_name="api:schema", permission_classes=[IsAuthenticated]), name="docs"),
     path("calculators/gpa", calculators.gpa, name="calculator-gpa"),
     path("calculators/rano", calculators.rano, name="calculator-rano"),
     path("calculators/screening", calculators.screening, name="calculator-screening"),

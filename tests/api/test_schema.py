@@ -38,7 +38,9 @@ CHECKS = [not_a_server_error, status_code_conformance, content_type_conformance,
           response_headers_conformance]
 
 
-def test_the_schema_is_served_and_describes_every_resource(client, db):
+def test_the_schema_is_served_and_describes_every_resource(client, db, alice):
+    assert client.get("/api/v1/schema/").status_code in (401, 403)
+    client.force_login(alice)
     response = client.get("/api/v1/schema/", HTTP_ACCEPT="application/vnd.oai.openapi+json")
     assert response.status_code == 200
     paths = response.json()["paths"]
@@ -50,7 +52,8 @@ def test_the_schema_is_served_and_describes_every_resource(client, db):
     assert {"201", "400", "401", "403", "404", "409"} <= set(create)
 
 
-def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(client, db):
+def test_the_docs_page_loads_swagger_ui_from_our_own_static_files(client, db, alice):
+    client.force_login(alice)
     response = client.get("/api/v1/docs/")
     assert response.status_code == 200
     html = response.content.decode()
@@ -104,7 +107,9 @@ def fuzzed_api(live_server, seeded, teams):
             "body.patient": {"dictionary": "patients", "probability": 0.7},
         },
     })
-    return schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/", config=config)
+    # The schema itself is behind authentication, like everything under /api/v1/.
+    return schemathesis.openapi.from_url(f"{live_server.url}/api/v1/schema/", config=config,
+                                         headers={"Authorization": f"Token {token.key}"})
 
 
 # schemathesis 4.32's lazy loader (``from_fixture``) reads and rewrites ``node._nodeid`` to name each

@@ -63,8 +63,8 @@ def test_the_walk_finds_the_main_pages():
 
 @pytest.mark.parametrize("url", all_urls())
 def test_an_anonymous_request_is_refused(client, url):
-    if url.startswith(PUBLIC_PREFIXES):
-        return
+    if url.startswith(PUBLIC_PREFIXES) or url.endswith(".*"):
+        return  # public on purpose, or the API's JSON 404 for unknown paths
     for method in ("get", "post"):
         response = getattr(client, method)(url)
         if url.startswith(TOKEN_FEEDS) and response.status_code == 404:
