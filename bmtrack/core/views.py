@@ -5,7 +5,14 @@ from django.views.decorators.cache import never_cache
 
 @never_cache
 def health(request):
-    """Liveness for load balancers: the database answers. Surveillance adds its own checks."""
+    """The database answers, and the background machinery is alive (healthchecks-style).
+
+    503 when the surveillance sweep, the email sender or the worker heartbeat has gone quiet, or an
+    owed email has waited too long (``bmtrack.surveillance.health``): a stopped beat or worker is noticed.
+    """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
-    return JsonResponse({"status": "ok"})
+    from bmtrack.surveillance.health import status
+
+    report = status()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -2,7 +2,8 @@ from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
 from bmtrack.accounts.access import patients_for
-from bmtrack.surveillance.models import DueItem, WatchWindow
+from bmtrack.core.clock import utcnow
+from bmtrack.surveillance.models import ContactAttempt, DeliveryStatus, DueItem, NotificationLedger, WatchWindow
 
 
 class ScopedReadAdmin(admin.ModelAdmin):
@@ -11,14 +12,30 @@ class ScopedReadAdmin(admin.ModelAdmin):
         return qs if request.user.is_superuser else qs.filter(patient__in=patients_for(request.user))
 
 
+class ContactAttemptInline(admin.TabularInline):
+    model = ContactAttempt
+    extra = 0
+    can_delete = False
+    readonly_fields = ("at", "user", "outcome", "booked_for", "remind_on", "reason", "note")
+
+    def has_add_permission(self, request, obj=None):
+        return False  # contacts are recorded through bmtrack.surveillance.actions
+
+
 @admin.register(DueItem)
 class DueItemAdmin(ScopedReadAdmin, SimpleHistoryAdmin):
     list_display = ("patient", "kind", "due_from", "due_by", "state", "booked_for", "urgent")
     list_filter = ("state", "kind", "urgent")
     search_fields = ("patient__mrn", "patient__family_name")
     date_hierarchy = "due_by"
-    readonly_fields = ("patient", "kind", "trigger", "due_from", "due_by", "due_from_at", "due_by_at",
-                       "next_transition_at", "overdue_since", "fulfilled_by", "late", "notes", "urgent")
+    inlines = [ContactAttemptInline]
+    readonly_fields = ("patient", "kind", "trigger", "due_from", "due_by", "due_from_at", "due_by_at", "state",
+                       "next_transition_at", "overdue_since", "overdue_at", "alert_at", "alerted_at", "escalate_at",
+                       "escalated_at", "fulfilled_by", "late", "notes", "urgent", "booked_for", "snoozed_until",
+                       "waived_reason", "acted_by", "acted_at", "reason", "created_by")
+
+    def has_add_permission(self, request):
+        return False  # items come from the re-planner or actions.add_manual_item
 
 
 @admin.register(WatchWindow)
@@ -32,3 +49,31 @@ class WatchWindowAdmin(ScopedReadAdmin):
 
     def has_add_permission(self, request):
         return False
+
+
+@admin.register(NotificationLedger)
+class NotificationLedgerAdmin(admin.ModelAdmin):
+    """The outbox, read-only; a failed row can be queued again."""
+
+    list_display = ("created_at", "kind", "recipient", "status", "attempts", "next_attempt_at", "sent_at", "subject")
+    list_filter = ("status", "kind")
+    search_fields = ("recipient__username", "key")
+    actions = ["retry_now"]
+
+    def get_readonly_fields(self, request, obj=None):
+        return [f.name for f in self.model._meta.fields]
+
+    def has_add_permission(self, request):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
+
+    @admin.action(description="Send again now (failed or waiting rows)")
+    def retry_now(self, request, queryset):
+        from bmtrack.surveillance.outbox import kick_sender
+
+        count = queryset.filter(status__in=(DeliveryStatus.FAILED, DeliveryStatus.PENDING)).update(
+            status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), attempts=0)
+        kick_sender()
+        self.message_user(request, f"{count} email(s) queued again.")

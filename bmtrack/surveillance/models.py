@@ -1,8 +1,9 @@
-"""Stored surveillance state: due items, watch windows, and the notification outbox.
+"""Stored surveillance state: due items, watch windows, contact attempts and the notification outbox.
 
 Due items and watch windows are derived from a patient's history by ``clinical.schedule`` and
 saved by ``services.replan_patient`` (the difference only, by natural key). The periodic sweep
-only touches rows whose ``next_transition_at`` has passed.
+only touches rows whose ``next_transition_at`` has passed (``sweep.py``). Every email is first a
+``NotificationLedger`` row (``outbox.py``).
 """
 
 from __future__ import annotations
@@ -49,9 +50,19 @@ class DueItem(models.Model):
     due_from_at = models.DateTimeField(null=True, blank=True)
     due_by_at = models.DateTimeField(null=True, blank=True)
     state = models.CharField(max_length=10, choices=DueState.choices, default=DueState.UPCOMING)
-    # When time alone will next change ``state``; the sweep serves ``next_transition_at <= now``.
+    # The next instant at which time alone changes something about this open item: its state
+    # (upcoming → due → overdue), an urgent alert or an escalation falling due. The sweep serves
+    # ``next_transition_at <= now`` and nothing else (``sweep.py``); None once the item is closed.
     next_transition_at = models.DateTimeField(null=True, blank=True)
     overdue_since = models.DateTimeField(null=True, blank=True)
+    # The instant the window ends (the item is, or will be, overdue from then on).
+    overdue_at = models.DateTimeField(null=True, blank=True)
+    # Urgent kinds: when the immediate alert is owed, and when it was put in the outbox (None = still owed).
+    alert_at = models.DateTimeField(null=True, blank=True)
+    alerted_at = models.DateTimeField(null=True, blank=True)
+    # When the item escalates to the team's responsible physician, and when it did.
+    escalate_at = models.DateTimeField(null=True, blank=True)
+    escalated_at = models.DateTimeField(null=True, blank=True)
     fulfilled_by = models.ForeignKey("patients.Scan", null=True, blank=True, on_delete=models.SET_NULL,
                                      related_name="fulfilled_items")
     late = models.BooleanField(default=False)
@@ -63,6 +74,11 @@ class DueItem(models.Model):
     waived_reason = models.CharField(max_length=300, blank=True)
     acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                  related_name="+")
+    acted_at = models.DateTimeField(null=True, blank=True)
+    # Manual items (tumour-board follow-ups): why they exist and who added them.
+    reason = models.CharField(max_length=300, blank=True)
+    created_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                   related_name="+")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -94,6 +110,143 @@ class DueItem(models.Model):
     @property
     def is_open(self) -> bool:
         return self.state in OPEN_STATES
+
+    @property
+    def is_booked(self) -> bool:
+        return self.is_open and self.booked_for is not None
+
+    @property
+    def status_label(self) -> str:
+        """What a list shows: the state, or "booked" for an open item with a booking."""
+        return "booked" if self.is_booked else self.state
+
+    @property
+    def is_manual(self) -> bool:
+        return self.kind in MANUAL_KINDS
+
+
+MANUAL_KINDS = frozenset({DueKind.BOARD_FOLLOWUP})
+
+
+class ContactOutcome(models.TextChoices):
+    BOOKED = "booked", "Scan booked"
+    NO_ANSWER = "no_answer", "No answer"
+    REMIND = "remind", "Call back later"
+    NOT_NEEDED = "not_needed", "Not needed (waived)"
+
+
+class ContactAttempt(models.Model):
+    """One contact by a nurse about a due item (a call, a message), and what came of it."""
+
+    item = models.ForeignKey(DueItem, on_delete=models.CASCADE, related_name="contacts")
+    at = models.DateTimeField()
+    user = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                             related_name="+")
+    outcome = models.CharField(max_length=12, choices=ContactOutcome.choices)
+    booked_for = models.DateField(null=True, blank=True)
+    remind_on = models.DateField(null=True, blank=True)
+    reason = models.CharField(max_length=300, blank=True)
+    note = models.CharField(max_length=500, blank=True)
+
+    class Meta:
+        ordering = ["-at", "-pk"]
+        indexes = [
+            # The item page: its contacts, newest first.
+            models.Index(fields=["item", "-at"], name="contact_item_at_idx"),
+        ]
+        constraints = [
+            models.CheckConstraint(condition=~models.Q(outcome="booked") | models.Q(booked_for__isnull=False),
+                                   name="contact_booked_has_date",
+                                   violation_error_message="A booking needs its date."),
+            models.CheckConstraint(condition=~models.Q(outcome="remind") | models.Q(remind_on__isnull=False),
+                                   name="contact_remind_has_date",
+                                   violation_error_message="A reminder needs its date."),
+            models.CheckConstraint(condition=~models.Q(outcome="not_needed") | ~models.Q(reason=""),
+                                   name="contact_not_needed_has_reason",
+                                   violation_error_message="Say why the scan is not needed."),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"
+
+
+class DeliveryStatus(models.TextChoices):
+    PENDING = "pending", "Queued"
+    SENDING = "sending", "Sending"
+    SENT = "sent", "Sent"
+    FAILED = "failed", "Failed (gave up)"
+    SKIPPED = "skipped", "Not sent (no longer relevant)"
+
+
+class NotificationLedger(models.Model):
+    """The outbox: one row per email owed, written in the transaction of the change that owes it.
+
+    ``(recipient, kind, key)`` is unique, so a duplicate is impossible rather than unlikely. The
+    content is not stored before sending: it is rendered at send time from the record as it is
+    then (``outbox.register_renderer``); ``subject`` and ``to_email`` keep what was actually sent.
+    """
+
+    recipient = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
+                                  related_name="notifications")
+    kind = models.CharField(max_length=40)
+    key = models.CharField(max_length=200)
+    patient = models.ForeignKey("patients.Patient", null=True, blank=True, on_delete=models.CASCADE,
+                                related_name="notifications")
+    item = models.ForeignKey(DueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications")
+    # Ids and dates the renderer needs; never patient data.
+    context = models.JSONField(default=dict, blank=True)
+    template = models.CharField(max_length=80, blank=True)
+    status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
+    created_at = models.DateTimeField()
+    # Not to be tried before this instant (backoff after a failure).
+    next_attempt_at = models.DateTimeField()
+    attempts = models.PositiveSmallIntegerField(default=0)
+    claimed_at = models.DateTimeField(null=True, blank=True)
+    sent_at = models.DateTimeField(null=True, blank=True)
+    to_email = models.CharField(max_length=254, blank=True)
+    subject = models.CharField(max_length=200, blank=True)
+    message_id = models.CharField(max_length=200, blank=True)
+    last_error = models.CharField(max_length=300, blank=True)
+
+    class Meta:
+        ordering = ["-created_at", "-pk"]
+        constraints = [
+            models.UniqueConstraint(fields=["recipient", "kind", "key"], name="ledger_unique_key"),
+        ]
+        indexes = [
+            # The sender's claim: the oldest pending row whose time has come.
+            models.Index(fields=["next_attempt_at"], name="ledger_pending_idx",
+                         condition=models.Q(status="pending")),
+            # Lease recovery: rows claimed by a sender that died before recording the outcome.
+            models.Index(fields=["claimed_at"], name="ledger_sending_idx", condition=models.Q(status="sending")),
+            # Notification logs: per nurse and per patient, newest first.
+            models.Index(fields=["recipient", "-created_at"], name="ledger_recipient_idx"),
+            models.Index(fields=["patient", "-created_at"], name="ledger_patient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"{self.kind} {self.key} ({self.status})"
+
+
+class NotificationLine(models.Model):
+    """One due item an email reported, as sent (so a patient's log lists the digests that named it)."""
+
+    notification = models.ForeignKey(NotificationLedger, on_delete=models.CASCADE, related_name="lines")
+    item = models.ForeignKey(DueItem, on_delete=models.CASCADE, related_name="+")
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="+")
+    state = models.CharField(max_length=10)
+
+    class Meta:
+        constraints = [
+            models.UniqueConstraint(fields=["notification", "item"], name="notificationline_once"),
+        ]
+        indexes = [
+            # A patient's notification log.
+            models.Index(fields=["patient"], name="notificationline_patient_idx"),
+        ]
+
+    def __str__(self) -> str:
+        return f"item {self.item_id} ({self.state}) in notification {self.notification_id}"
 
 
 class WatchKind(models.TextChoices):

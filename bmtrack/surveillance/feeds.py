@@ -1,0 +1,92 @@
+"""The iCalendar feed of a nurse's due scans, behind a secret token (``User.calendar_token``).
+
+1. The URL is ``/calendar/<token>.ics``: the token is the only credential (calendar apps cannot
+   log in), it lives in the path (never a query string) and can be regenerated or revoked
+   (``regenerate_token`` / ``revoke_token``); a revoked or unknown token answers 404.
+2. The events are the open items (upcoming, due, overdue) of the nurse's patients, reached through
+   the access layer (``digests.digest_patients``): an all-day event over the window, or on the
+   booked date once the scan is booked.
+3. Minimum necessary: a feed is copied to phones and cloud calendars the hospital does not
+   control, so an event carries no patient identifier (no name, initials, MRN or birth date).
+   It says what is due and its state, and links to the patient's page by the opaque UUID, where
+   the nurse signs in to see who it is. The UID is stable (``dueitem-<id>@…``), so updates replace.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import secrets
+
+from django.conf import settings
+from django.contrib.auth import get_user_model
+from django.db import transaction
+from icalendar import Calendar, Event
+
+from bmtrack.core.clock import utcnow
+from bmtrack.surveillance import emails, timing
+from bmtrack.surveillance.digests import digest_patients
+from bmtrack.surveillance.models import DueItem
+
+
+def regenerate_token(user) -> str:
+    """A new secret feed URL for the user; the old one stops working at once."""
+    with transaction.atomic():
+        user = get_user_model().objects.select_for_update().get(pk=user.pk)
+        user.calendar_token = secrets.token_urlsafe(32)
+        user.save(update_fields=["calendar_token"])
+    return user.calendar_token
+
+
+def revoke_token(user) -> None:
+    get_user_model().objects.filter(pk=user.pk).update(calendar_token=None)
+    user.calendar_token = None
+
+
+def user_for_token(token: str):
+    if not token or len(token) > 64:
+        return None
+    return get_user_model().objects.filter(calendar_token=token, is_active=True).first()
+
+
+def feed_url(user) -> str | None:
+    if not user.calendar_token:
+        return None
+    return f"{settings.SITE_URL}/calendar/{user.calendar_token}.ics"
+
+
+def _domain() -> str:
+    return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "bmtrack"
+
+
+def build_feed(user, *, now: dt.datetime | None = None) -> bytes:
+    now = now or utcnow()
+    calendar = Calendar()
+    calendar.add("prodid", "-//bmtrack//surveillance//EN")
+    calendar.add("version", "2.0")
+    calendar.add("x-wr-calname", "bmtrack: scans due")
+    calendar.add("x-published-ttl", "PT1H")
+    items = (DueItem.objects.filter(patient__in=digest_patients(user).values("pk"), state__in=timing.OPEN)
+             .select_related("patient").order_by("due_by", "pk"))
+    domain = _domain()
+    for item in items:
+        event = Event()
+        event.add("uid", f"dueitem-{item.pk}@{domain}")
+        event.add("dtstamp", now)
+        event.add("last-modified", item.updated_at)
+        if item.is_booked:
+            start, end = item.booked_for, item.booked_for
+            summary = f"{item.get_kind_display()} (booked)"
+        else:
+            start, end = item.due_from, item.due_by
+            summary = f"{item.get_kind_display()} ({item.get_state_display().lower()})"
+        if item.urgent and not item.is_booked:
+            summary = f"Urgent: {summary}"
+        event.add("summary", summary)
+        event.add("dtstart", start)
+        event.add("dtend", end + dt.timedelta(days=1))  # all-day events: DTEND is exclusive
+        event.add("transp", "TRANSPARENT")
+        url = emails.patient_url(item.patient)
+        event.add("url", url)
+        event.add("description", f"Window {item.due_from:%d %b %Y} – {item.due_by:%d %b %Y}. Open: {url}")
+        calendar.add_component(event)
+    return calendar.to_ical()

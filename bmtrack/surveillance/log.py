@@ -1,0 +1,136 @@
+"""Notification logs: what was sent, when, to whom, and what will be sent next.
+
+Public API (**contract**; the web app renders these)::
+
+    for_patient(patient, *, now=None) -> list[dict]
+    for_user(user, *, now=None) -> list[dict]
+
+Each entry is a plain dict, newest past entry first, then the planned ones in time order::
+
+    {"when": aware datetime, "status": "sent" | "queued" | "sending" | "retrying" | "failed" |
+     "skipped" | "planned", "kind": "digest" | "urgent_alert" | "escalation" | <other kinds>,
+     "kind_label": str, "to": str (user's name), "to_user_id": int | None, "to_email": str,
+     "subject": str, "item_id": int | None, "item_kind": str, "detail": str}
+
+Callers pass a patient they reached through the access layer, or the signed-in user.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from django.db.models import Q
+
+from bmtrack.accounts.access import patients_for
+from bmtrack.core.clock import utcnow
+from bmtrack.surveillance import digests, timing
+from bmtrack.surveillance.models import DeliveryStatus, DueItem, NotificationLedger, NotificationLine
+from bmtrack.surveillance.notifications import ESCALATION, URGENT_ALERT, nurses_for, physician_for
+
+KIND_LABELS = {
+    digests.DIGEST: "Daily digest",
+    URGENT_ALERT: "Urgent alert",
+    ESCALATION: "Escalation to the responsible physician",
+    "board_agenda": "Tumour-board agenda",
+}
+_STATUS = {
+    DeliveryStatus.SENT: "sent",
+    DeliveryStatus.SENDING: "sending",
+    DeliveryStatus.FAILED: "failed",
+    DeliveryStatus.SKIPPED: "skipped",
+}
+
+
+def _who(user) -> str:
+    return (user.get_full_name() or user.username) if user is not None else "(removed user)"
+
+
+def _past(row: NotificationLedger) -> dict:
+    if row.status == DeliveryStatus.PENDING:
+        status = "retrying" if row.attempts else "queued"
+        when = row.next_attempt_at
+    else:
+        status = _STATUS[row.status]
+        when = row.sent_at or row.created_at
+    return {
+        "when": when, "status": status, "kind": row.kind, "kind_label": KIND_LABELS.get(row.kind, row.kind),
+        "to": _who(row.recipient), "to_user_id": row.recipient_id, "to_email": row.to_email,
+        "subject": row.subject, "item_id": row.item_id, "item_kind": row.item.get_kind_display() if row.item else "",
+        "detail": row.last_error,
+    }
+
+
+def _planned(when, kind, user, item: DueItem | None, detail: str) -> dict:
+    return {
+        "when": when, "status": "planned", "kind": kind, "kind_label": KIND_LABELS.get(kind, kind),
+        "to": _who(user), "to_user_id": getattr(user, "pk", None), "to_email": "", "subject": "",
+        "item_id": item.pk if item else None, "item_kind": item.get_kind_display() if item else "", "detail": detail,
+    }
+
+
+def _upcoming_for_item(item: DueItem, now: dt.datetime) -> list[dict]:
+    """The alert, escalation and digest an open item will cause, as things stand."""
+    planned = []
+    if item.alert_at is not None and item.alerted_at is None:
+        for nurse in nurses_for(item.patient):
+            planned.append(_planned(max(item.alert_at, now), URGENT_ALERT, nurse, item,
+                                    "if no scan is recorded by then"))
+    if item.escalate_at is not None and item.escalated_at is None:
+        physician = physician_for(item.patient)
+        if physician is not None:
+            planned.append(_planned(max(item.escalate_at, now), ESCALATION, physician, item,
+                                    "if still open and not booked by then"))
+    for nurse in nurses_for(item.patient):
+        when = digests.next_digest_at(nurse, now)
+        if when is None:
+            continue
+        if item.state == "upcoming":
+            when = max(when, digests.next_digest_at(nurse, timing.due_at(item)) or when)
+            detail = "listed from the day it is due"
+        else:
+            detail = "listed every day until it is booked, done or waived"
+        if item.snoozed_until is not None:
+            detail = f"call back on {item.snoozed_until:%d %b %Y}; listed again from then"
+        elif item.is_booked:
+            detail = f"booked for {item.booked_for:%d %b %Y}; listed again only if the date passes without a scan"
+        planned.append(_planned(when, digests.DIGEST, nurse, item, detail))
+    return planned
+
+
+def _ordered(past: list[dict], planned: list[dict]) -> list[dict]:
+    past.sort(key=lambda e: e["when"], reverse=True)
+    planned.sort(key=lambda e: e["when"])
+    return past + planned
+
+
+def for_patient(patient, *, now: dt.datetime | None = None) -> list[dict]:
+    now = now or utcnow()
+    digest_ids = NotificationLine.objects.filter(patient=patient).values("notification_id")
+    rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__in=digest_ids))
+            .select_related("recipient", "item").order_by("-created_at")[:500])
+    past = [_past(row) for row in rows]
+    items = (DueItem.objects.filter(patient=patient, state__in=timing.OPEN)
+             .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
+    planned = [entry for item in items for entry in _upcoming_for_item(item, now)]
+    return _ordered(past, planned)
+
+
+def for_user(user, *, now: dt.datetime | None = None) -> list[dict]:
+    now = now or utcnow()
+    rows = NotificationLedger.objects.filter(recipient=user).select_related("recipient", "item").order_by(
+        "-created_at")[:500]
+    past = [_past(row) for row in rows]
+    planned = []
+    when = digests.next_digest_at(user, now)
+    if when is not None:
+        planned.append(_planned(when, digests.DIGEST, user, None, "sent if anything is due or overdue then"))
+    # Urgent alerts and escalations this user will receive, for the items of her patients.
+    items = (DueItem.objects.filter(state__in=timing.OPEN, patient__in=patients_for(user).values("pk"))
+             .filter(Q(patient__in=digests.digest_patients(user).values("pk"), alert_at__isnull=False,
+                       alerted_at__isnull=True)
+                     | Q(patient__care_team__responsible_physician=user, escalated_at__isnull=True,
+                         escalate_at__isnull=False))
+             .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
+    for item in items:
+        planned += [e for e in _upcoming_for_item(item, now) if e["to_user_id"] == user.pk and e["kind"] != "digest"]
+    return _ordered(past, planned)

@@ -1,0 +1,111 @@
+"""A nurse's work on due items: book, waive, record contacts, add tumour-board follow-ups; and the
+re-planner keeps stored items in line with every write without undoing that work."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+from django.core.exceptions import PermissionDenied, ValidationError
+
+from bmtrack.patients import services
+from bmtrack.surveillance.actions import add_manual_item, book_item, record_contact, waive_item
+from bmtrack.surveillance.models import ContactAttempt, DueItem
+from bmtrack.surveillance.sweep import sweep
+from tests.conftest import at
+
+pytestmark = pytest.mark.django_db
+
+
+@pytest.fixture
+def followup(patient):
+    services.record_treatment(patient, kind="wbrt", status="given", start=at(2026, 1, 5, 9), end=at(2026, 1, 9, 10),
+                              now=at(2026, 1, 9, 11))
+    return DueItem.objects.get(patient=patient, kind="followup_mri")
+
+
+def field_of(call):
+    with pytest.raises(ValidationError) as excinfo:
+        call()
+    return set(excinfo.value.message_dict)
+
+
+def test_every_write_replans_the_patient_in_the_same_transaction(patient):
+    treatment = services.record_treatment(patient, kind="srs", status="planned", start=at(2026, 4, 10, 9),
+                                          now=at(2026, 3, 20))
+    assert set(DueItem.objects.filter(patient=patient).values_list("kind", flat=True)) == {
+        "srs_planning_mri", "srs_planning_ct"}
+    services.update_treatment(treatment, status="cancelled", now=at(2026, 3, 21))
+    assert set(DueItem.objects.filter(patient=patient).values_list("state", flat=True)) == {"cancelled"}
+
+
+def test_booking_needs_a_date_today_or_later_and_keeps_history(followup, alice):
+    assert field_of(lambda: book_item(followup, booked_for=dt.date(2026, 3, 1), user=alice,
+                                      now=at(2026, 3, 10))) == {"booked_for"}
+    item = book_item(followup, booked_for=dt.date(2026, 3, 20), user=alice, now=at(2026, 3, 10))
+    assert item.booked_for == dt.date(2026, 3, 20) and item.status_label == "booked" and item.acted_by == alice
+    latest = item.history.first()
+    assert latest.history_user == alice and latest.booked_for == dt.date(2026, 3, 20)
+
+
+def test_waiving_needs_a_reason_and_survives_a_replan(followup, patient, alice):
+    assert field_of(lambda: waive_item(followup, reason="  ", user=alice, now=at(2026, 3, 10))) == {"reason"}
+    waive_item(followup, reason="Moved to another hospital's follow-up", user=alice, now=at(2026, 3, 10))
+    services.record_observation(patient, observed_on=dt.date(2026, 3, 11), kps=80, now=at(2026, 3, 11))
+    followup.refresh_from_db()
+    assert followup.state == "waived" and followup.next_transition_at is None
+
+
+def test_record_contact_validates_each_outcome_by_field(followup, alice):
+    now = at(2026, 3, 10)
+    assert field_of(lambda: record_contact(followup, outcome="maybe", user=alice, now=now)) == {"outcome"}
+    assert field_of(lambda: record_contact(followup, outcome="booked", user=alice, now=now)) == {"booked_for"}
+    assert field_of(lambda: record_contact(followup, outcome="remind", user=alice, now=now)) == {"remind_on"}
+    assert field_of(lambda: record_contact(followup, outcome="not_needed", user=alice, now=now)) == {"reason"}
+    assert ContactAttempt.objects.count() == 0
+
+
+def test_record_contact_books_snoozes_or_waives_the_item(followup, alice):
+    record_contact(followup, outcome="no_answer", user=alice, now=at(2026, 3, 10, 9))
+    record_contact(followup, outcome="remind", remind_on=dt.date(2026, 3, 12), user=alice, now=at(2026, 3, 10, 10))
+    followup.refresh_from_db()
+    assert followup.snoozed_until == dt.date(2026, 3, 12)
+    record_contact(followup, outcome="booked", booked_for=dt.date(2026, 3, 20), user=alice, now=at(2026, 3, 12))
+    followup.refresh_from_db()
+    assert followup.booked_for == dt.date(2026, 3, 20) and followup.snoozed_until is None
+    attempt = record_contact(followup, outcome="not_needed", reason="Patient moved to hospice", user=alice,
+                             now=at(2026, 3, 13))
+    followup.refresh_from_db()
+    assert followup.state == "waived" and followup.waived_reason == "Patient moved to hospice"
+    assert attempt.outcome == "not_needed"
+    assert list(followup.contacts.values_list("outcome", flat=True)) == ["not_needed", "booked", "remind", "no_answer"]
+
+
+def test_a_user_of_another_team_cannot_act_on_the_item(followup, charlie):
+    with pytest.raises(PermissionDenied):
+        book_item(followup, booked_for=dt.date(2026, 3, 20), user=charlie, now=at(2026, 3, 10))
+
+
+def test_a_board_followup_moves_with_time_survives_replans_and_is_done_by_the_next_mri(patient, alice):
+    item = add_manual_item(patient, due_from=dt.date(2026, 5, 1), due_by=dt.date(2026, 5, 15),
+                           reason="Board 2026-04-20: MRI in 2 weeks", user=alice, now=at(2026, 4, 20))
+    assert item.trigger == f"B{item.pk}" and item.state == "upcoming" and item.kind == "board_followup"
+    services.record_observation(patient, observed_on=dt.date(2026, 4, 21), kps=90, now=at(2026, 4, 21))
+    item.refresh_from_db()
+    assert item.state == "upcoming"
+    sweep(at(2026, 5, 1, 0, 1))
+    item.refresh_from_db()
+    assert item.state == "due"
+    services.record_scan(patient, at=at(2026, 4, 30, 9), modality="mri", now=at(2026, 5, 2))
+    item.refresh_from_db()
+    assert item.state == "due"  # before due_from: not the follow-up the board asked for
+    scan = services.record_scan(patient, at=at(2026, 5, 3, 9), modality="mri", now=at(2026, 5, 3, 10))
+    item.refresh_from_db()
+    assert item.state == "done" and item.fulfilled_by_id == scan.pk
+
+
+def test_a_board_followup_window_must_be_ordered_and_have_a_reason(patient, alice):
+    assert field_of(lambda: add_manual_item(patient, due_from=dt.date(2026, 5, 15), due_by=dt.date(2026, 5, 1),
+                                            reason="x", user=alice, now=at(2026, 4, 20))) == {"due_by"}
+    assert field_of(lambda: add_manual_item(patient, due_from=dt.date(2026, 5, 1), due_by=dt.date(2026, 5, 15),
+                                            reason="", user=alice, now=at(2026, 4, 20))) == {"reason"}
