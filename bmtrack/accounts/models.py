@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import secrets
 
+from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
@@ -40,6 +41,11 @@ class User(AbstractUser):
         return self.calendar_token
 
 
+def default_escalation_days() -> int:
+    """ESCALATION_DAYS from the environment, as the default of a new team."""
+    return settings.ESCALATION_DAYS_DEFAULT
+
+
 class CareTeam(models.Model):
     name = models.CharField(max_length=120, unique=True)
     members = models.ManyToManyField(User, related_name="care_teams", blank=True)
@@ -48,7 +54,7 @@ class CareTeam(models.Model):
         help_text="Receives escalations of items overdue beyond the escalation threshold.",
     )
     escalation_days = models.PositiveSmallIntegerField(
-        default=14, validators=[MaxValueValidator(365)],
+        default=default_escalation_days, validators=[MaxValueValidator(365)],
         help_text="Days overdue after which a routine item is escalated to the responsible physician.",
     )
 
