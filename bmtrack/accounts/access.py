@@ -14,13 +14,42 @@ from django.http import Http404
 from bmtrack.core.audit import note_access
 from bmtrack.patients.models import Patient
 
+# Above this many visible patients, scoping filters by care team instead of listing patient ids.
+MAX_LISTED_PATIENTS = 5000
+
+
+def team_ids_for(user) -> list[int]:
+    """The ids of the user's care teams (one small query)."""
+    from bmtrack.accounts.models import CareTeam
+
+    return list(CareTeam.members.through.objects.filter(user_id=user.pk).values_list("careteam_id", flat=True))
+
 
 def patients_for(user) -> QuerySet[Patient]:
     if not getattr(user, "is_authenticated", False) or not user.is_active:
         return Patient.objects.none()
     if user.is_superuser:
         return Patient.objects.all()
-    return Patient.objects.filter(care_team__members=user)
+    # Materialised team ids let PostgreSQL use patient_team_status_idx instead of joining memberships.
+    return Patient.objects.filter(care_team_id__in=team_ids_for(user))
+
+
+def scope(queryset: QuerySet, user, patient_path: str = "patient") -> QuerySet:
+    """``queryset`` (rows that belong to a patient via ``patient_path``) limited to the user's patients.
+
+    For a nurse's few hundred patients the ids are listed, so the planner walks the rows' own
+    (patient, ...) indexes instead of scanning every open row and joining teams afterwards; users
+    who see very many patients are scoped by care team.
+    """
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return queryset.none()
+    if user.is_superuser:
+        return queryset
+    teams = team_ids_for(user)
+    ids = list(Patient.objects.filter(care_team_id__in=teams).values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
+    if len(ids) <= MAX_LISTED_PATIENTS:
+        return queryset.filter(**{f"{patient_path}__in": ids})
+    return queryset.filter(**{f"{patient_path}__care_team_id__in": teams})
 
 
 def get_patient_for_user(user, public_id, *, action: str | None = None) -> Patient:

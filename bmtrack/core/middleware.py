@@ -9,6 +9,7 @@ from django.contrib.auth import logout
 from django.shortcuts import redirect
 
 _LAST_SEEN = "bmtrack_last_seen"
+_REFRESH_SECONDS = 60
 
 # No inline scripts or styles: every asset is served from static/ (htmx vendored).
 CONTENT_SECURITY_POLICY = (
@@ -34,7 +35,9 @@ class IdleTimeoutMiddleware:
                 if request.path.startswith("/api/"):
                     return self.get_response(request)
                 return redirect(settings.LOGIN_URL)
-            request.session[_LAST_SEEN] = now
+            # Refresh at most once a minute: writing the session on every request costs an UPDATE each.
+            if now - last_seen >= _REFRESH_SECONDS or _LAST_SEEN not in request.session:
+                request.session[_LAST_SEEN] = now
         return self.get_response(request)
 
 

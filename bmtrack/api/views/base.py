@@ -12,7 +12,7 @@ from rest_framework import mixins, viewsets
 from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 
-from bmtrack.accounts.access import patients_for
+from bmtrack.accounts.access import scope
 from bmtrack.api.permissions import RolePermission
 
 
@@ -32,8 +32,7 @@ class PatientScopedViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
     update_serializer_class = None
 
     def get_queryset(self):
-        visible = patients_for(self.request.user)
-        return self.queryset.filter(**{f"{self.patient_path}__in": visible})
+        return scope(self.queryset.all(), self.request.user, self.patient_path)
 
     def get_serializer_class(self):
         if self.action == "partial_update" and self.update_serializer_class is not None:

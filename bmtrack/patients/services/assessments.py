@@ -193,11 +193,12 @@ def refresh_response(patient: Patient, *, now: dt.datetime) -> list[ResponseAsse
         patient.responses.all().delete()
         return []
     baseline = series[0]
-    keep = []
+    existing = {row.scan_id: row for row in patient.responses.all()}
+    to_create, to_update = [], []
     for scan, assessment in zip(series, result["assessments"], strict=True):
         values = {
-            "patient": patient,
-            "baseline_scan": baseline,
+            "patient_id": patient.pk,
+            "baseline_scan_id": baseline.pk,
             "category": assessment["category"],
             "sum_mm": _dec(assessment["sum_mm"]),
             "baseline_sum_mm": _dec(assessment["baseline_sum_mm"]),
@@ -213,10 +214,26 @@ def refresh_response(patient: Patient, *, now: dt.datetime) -> list[ResponseAsse
             "targets": result["targets"],
             "computed_at": now,
         }
-        row, _ = ResponseAssessment.objects.update_or_create(scan=scan, defaults=values)
-        keep.append(row.pk)
-    patient.responses.exclude(pk__in=keep).delete()
-    return list(patient.responses.filter(pk__in=keep))
+        row = existing.pop(scan.pk, None)
+        if row is None:
+            to_create.append(ResponseAssessment(scan=scan, **values))
+            continue
+        changed = [name for name, value in values.items()
+                   if name != "computed_at" and getattr(row, name) != value]
+        if changed:
+            for name, value in values.items():
+                setattr(row, name, value)
+            to_update.append(row)
+    # One statement each, whatever the length of the series.
+    if existing:
+        ResponseAssessment.objects.filter(pk__in=[row.pk for row in existing.values()]).delete()
+    if to_update:
+        ResponseAssessment.objects.bulk_update(
+            to_update, [name.removesuffix("_id") if name.endswith("_scan_id") else name
+                        for name in values if name != "patient_id"])
+    if to_create:
+        ResponseAssessment.objects.bulk_create(to_create)
+    return list(patient.responses.all())
 
 
 def _dec(value):

@@ -40,8 +40,23 @@ def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> No
     from bmtrack.surveillance.services import replan_patient
 
     now = now or utcnow()
+    patient = with_history(patient)
     refresh_assessments(patient, now=now)
     replan_patient(patient, now=now, user=user)
+
+
+def with_history(patient):
+    """The patient reloaded with the whole record prefetched: the assessments and the re-plan
+    read every treatment, scan, measurement and fact, and would otherwise query per row."""
+    from django.db.models import Prefetch
+
+    from bmtrack.patients.models import Measurement, Patient
+
+    return (Patient.objects.select_related("care_team__responsible_physician", "responsible_nurse")
+            .prefetch_related("primaries__markers", "observations", "treatments__lesions",
+                              Prefetch("scans__measurements",
+                                       queryset=Measurement.objects.select_related("lesion")))
+            .get(pk=patient.pk))
 
 
 def require_aware(value: dt.datetime | None, field: str) -> None:
