@@ -209,3 +209,13 @@ def test_each_clinical_change_is_kept_in_history_with_its_user(patient, alice):
     assert patient.history.count() == 2
     latest = patient.history.first()
     assert latest.given_name == "Anne" and latest.history_user == alice
+
+
+def test_a_perpendicular_diameter_longer_than_the_longest_is_rejected(patient):
+    assert_rejected(
+        lambda: services.record_scan(patient, at=at(2026, 3, 1), modality="mri",
+                                     measurements=[{"lesion": "L1", "longest_diameter_mm": 12,
+                                                    "perpendicular_mm": 14}]),
+        "measurements[0].perpendicular_mm",
+    )
+    assert Scan.objects.count() == 0
