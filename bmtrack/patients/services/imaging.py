@@ -136,7 +136,7 @@ def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurem
             raise ValidationError({f"{prefix}.{k}": v for k, v in exc.message_dict.items()}) from None
         longest, perpendicular = measurement.longest_diameter_mm, measurement.perpendicular_mm
         if perpendicular is not None and (longest is None or perpendicular > longest):
-            raise ValidationError({f"{prefix}.perpendicular_mm": "The perpendicular diameter cannot exceed the longest."})
+            raise ValidationError({f"{prefix}.perpendicular_mm": "Perpendicular cannot exceed the longest diameter."})
         saved.append(measurement)
     # One INSERT for the measurements and one for their history rows.
     return bulk_create_with_history(saved, Measurement) if saved else saved
