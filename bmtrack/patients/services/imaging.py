@@ -22,6 +22,7 @@ from bmtrack.patients.services.common import (
 
 SCAN_FIELDS = {"at", "modality", "tracer", "purpose", "field_strength_t", "scanner", "sequences", "study_uid",
                "accession", "new_lesions", "non_target", "is_baseline", "measurement_status", "report"}
+PERPENDICULAR_MESSAGE = "The perpendicular diameter must be above 0 and not exceed the longest."
 MEASUREMENT_FIELDS = {"longest_diameter_mm", "perpendicular_mm", "disappeared", "enhancing", "measurable", "role"}
 
 
@@ -136,7 +137,7 @@ def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurem
             raise ValidationError({f"{prefix}.{k}": v for k, v in exc.message_dict.items()}) from None
         longest, perpendicular = measurement.longest_diameter_mm, measurement.perpendicular_mm
         if perpendicular is not None and (longest is None or perpendicular > longest):
-            raise ValidationError({f"{prefix}.perpendicular_mm": "Perpendicular cannot exceed the longest diameter."})
+            raise ValidationError({f"{prefix}.perpendicular_mm": PERPENDICULAR_MESSAGE})
         saved.append(measurement)
     # One INSERT for the measurements and one for their history rows.
     return bulk_create_with_history(saved, Measurement) if saved else saved
