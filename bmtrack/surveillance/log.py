@@ -22,7 +22,7 @@ import datetime as dt
 from django.db.models import Q
 
 from bmtrack.accounts.access import patients_for
-from bmtrack.core.clock import utcnow
+from bmtrack.core.clock import site_zone, utcnow
 from bmtrack.surveillance import digests, timing
 from bmtrack.surveillance.models import DeliveryStatus, DueItem, NotificationLedger, NotificationLine
 from bmtrack.surveillance.notifications import ESCALATION, URGENT_ALERT, nurses_for, physician_for
@@ -68,33 +68,71 @@ def _planned(when, kind, user, item: DueItem | None, detail: str) -> dict:
     }
 
 
-def _upcoming_for_item(item: DueItem, now: dt.datetime) -> list[dict]:
-    """The alert, escalation and digest an open item will cause, as things stand."""
-    planned = []
-    if item.alert_at is not None and item.alerted_at is None:
-        for nurse in nurses_for(item.patient):
-            planned.append(_planned(max(item.alert_at, now), URGENT_ALERT, nurse, item,
-                                    "if no scan is recorded by then"))
-    if item.escalate_at is not None and item.escalated_at is None:
-        physician = physician_for(item.patient)
-        if physician is not None:
-            planned.append(_planned(max(item.escalate_at, now), ESCALATION, physician, item,
-                                    "if still open and not booked by then"))
-    for nurse in nurses_for(item.patient):
-        when = digests.next_digest_at(nurse, now)
-        if when is None:
-            continue
-        if item.state == "upcoming":
-            when = max(when, digests.next_digest_at(nurse, timing.due_at(item)) or when)
-            detail = "listed from the day it is due"
-        else:
-            detail = "listed every day until it is booked, done or waived"
-        if item.snoozed_until is not None:
-            detail = f"call back on {item.snoozed_until:%d %b %Y}; listed again from then"
-        elif item.is_booked:
-            detail = f"booked for {item.booked_for:%d %b %Y}; listed again only if the date passes without a scan"
-        planned.append(_planned(when, digests.DIGEST, nurse, item, detail))
-    return planned
+class _Planner:
+    """What open items will cause, for one log: the digest schedule is read once per nurse (the days
+    whose digest she was already sent, from today on: one ledger query), and a team's nurses once
+    per patient, so the log's queries do not grow with its open items."""
+
+    def __init__(self, now: dt.datetime):
+        self.now = now
+        self.today = now.astimezone(site_zone()).date()
+        self._sent_days: dict[int, set[str]] = {}
+        self._nurses: dict[int, list] = {}
+
+    def nurses_for(self, patient) -> list:
+        if patient.pk not in self._nurses:
+            self._nurses[patient.pk] = nurses_for(patient)
+        return self._nurses[patient.pk]
+
+    def _digest_sent(self, user, day: dt.date) -> bool:
+        if day < self.today:  # never asked: every caller passes now or later
+            return NotificationLedger.objects.filter(recipient=user, kind=digests.DIGEST,
+                                                     key=day.isoformat()).exists()
+        if user.pk not in self._sent_days:
+            self._sent_days[user.pk] = set(
+                NotificationLedger.objects.filter(recipient=user, kind=digests.DIGEST,
+                                                  key__gte=self.today.isoformat()).values_list("key", flat=True))
+        return day.isoformat() in self._sent_days[user.pk]
+
+    def next_digest_at(self, user, when: dt.datetime) -> dt.datetime | None:
+        """``digests.next_digest_at(user, when)``, without a query per call."""
+        if not (user.is_active and user.receives_digest):
+            return None
+        local = when.astimezone(site_zone())
+        day = local.date()
+        if local.hour > user.digest_hour or self._digest_sent(user, day):
+            day += dt.timedelta(days=1)
+        return dt.datetime.combine(day, dt.time(user.digest_hour), tzinfo=site_zone())
+
+    def for_item(self, item: DueItem) -> list[dict]:
+        """The alert, escalation and digest an open item will cause, as things stand."""
+        now = self.now
+        planned = []
+        nurses = self.nurses_for(item.patient)
+        if item.alert_at is not None and item.alerted_at is None:
+            for nurse in nurses:
+                planned.append(_planned(max(item.alert_at, now), URGENT_ALERT, nurse, item,
+                                        "if no scan is recorded by then"))
+        if item.escalate_at is not None and item.escalated_at is None:
+            physician = physician_for(item.patient)
+            if physician is not None:
+                planned.append(_planned(max(item.escalate_at, now), ESCALATION, physician, item,
+                                        "if still open and not booked by then"))
+        for nurse in nurses:
+            when = self.next_digest_at(nurse, now)
+            if when is None:
+                continue
+            if item.state == "upcoming":
+                when = max(when, self.next_digest_at(nurse, max(timing.due_at(item), now)) or when)
+                detail = "listed from the day it is due"
+            else:
+                detail = "listed every day until it is booked, done or waived"
+            if item.snoozed_until is not None:
+                detail = f"call back on {item.snoozed_until:%d %b %Y}; listed again from then"
+            elif item.is_booked:
+                detail = f"booked for {item.booked_for:%d %b %Y}; listed again only if the date passes without a scan"
+            planned.append(_planned(when, digests.DIGEST, nurse, item, detail))
+        return planned
 
 
 def _ordered(past: list[dict], planned: list[dict]) -> list[dict]:
@@ -111,7 +149,8 @@ def for_patient(patient, *, now: dt.datetime | None = None) -> list[dict]:
     past = [_past(row) for row in rows]
     items = (DueItem.objects.filter(patient=patient, state__in=timing.OPEN)
              .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
-    planned = [entry for item in items for entry in _upcoming_for_item(item, now)]
+    planner = _Planner(now)
+    planned = [entry for item in items for entry in planner.for_item(item)]
     return _ordered(past, planned)
 
 
@@ -121,7 +160,8 @@ def for_user(user, *, now: dt.datetime | None = None) -> list[dict]:
         "-created_at")[:500]
     past = [_past(row) for row in rows]
     planned = []
-    when = digests.next_digest_at(user, now)
+    planner = _Planner(now)
+    when = planner.next_digest_at(user, now)
     if when is not None:
         planned.append(_planned(when, digests.DIGEST, user, None, "sent if anything is due or overdue then"))
     # Urgent alerts and escalations this user will receive, for the items of her patients.
@@ -132,5 +172,5 @@ def for_user(user, *, now: dt.datetime | None = None) -> list[dict]:
                          escalate_at__isnull=False))
              .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
     for item in items:
-        planned += [e for e in _upcoming_for_item(item, now) if e["to_user_id"] == user.pk and e["kind"] != "digest"]
+        planned += [e for e in planner.for_item(item) if e["to_user_id"] == user.pk and e["kind"] != "digest"]
     return _ordered(past, planned)

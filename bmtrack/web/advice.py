@@ -116,11 +116,16 @@ def workup_hints(treatments, scans, windows) -> list[WorkupView]:
         if w.kind == "pseudoprogression":
             candidates += [(lesion_id, w.starts_on, outs[w.trigger]) for lesion_id in series]
     views, seen = [], set()
+    latest = {lesion_id: max(day for day, _ in points) for lesion_id, points in series.items()}
     for lesion_id, treated_on, lesion_windows in candidates:
         points = series.get(lesion_id)
         if lesion_id in seen or not points or not lesion_windows:
             continue
-        latest_day = max(day for day, _ in points)
+        latest_day = latest[lesion_id]
+        # A hint needs an enlargement on the latest scan inside one of these windows: skip the
+        # series scan (find_enlargements) when no window holds that day (most lesions, most windows).
+        if latest_day <= treated_on or not any(w.contains(latest_day) for w in lesion_windows):
+            continue
         try:
             enlargements = workup_rules.find_enlargements(points, treated_on)
         except ClinicalInputError:

@@ -69,8 +69,14 @@
   });
   document.addEventListener("htmx:load", function (event) {
     enhance(event.detail.elt);
-    var focus = event.detail.elt.querySelector && event.detail.elt.querySelector("[data-autofocus]");
-    if (focus) { focus.focus(); }
+    var elt = event.detail.elt;
+    var focus = elt.querySelector && elt.querySelector("[data-autofocus]");
+    if (focus) { focus.focus(); return; }
+    // An action panel's form, fetched on its first open: land in its first field.
+    if (elt.matches && elt.matches("form.panel") && elt.closest("details.action[open]")) {
+      var field = elt.querySelector("input:not([type=hidden]), select, textarea");
+      if (field) { field.focus(); }
+    }
   });
 
   // Add a lesion row from the <template>, numbering it after the last one.

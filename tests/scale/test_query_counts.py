@@ -126,9 +126,6 @@ def test_the_patient_api_costs_the_same_queries_for_a_short_and_a_long_history(g
     assert short == long, counts
 
 
-@pytest.mark.xfail(strict=True, reason=(
-    "N+1: surveillance/log.py _upcoming_for_item calls digests.next_digest_at(nurse, now), one "
-    "notification-ledger query per open item (docs/benchmarks.md, findings). Remove this mark once fixed."))
 def test_the_patient_page_costs_the_same_queries_for_a_short_and_a_long_history(growing_cohort):
     client, nurse, grow = growing_cohort
     grow()

@@ -145,3 +145,72 @@ def test_a_board_coordinator_may_not_act_on_items(client_for, coordinator, overd
 def test_actions_only_accept_post(client_for, alice, overdue):
     patient, item = overdue
     assert client_for(alice).get(url(patient, item, "book")).status_code == 405
+
+
+# Action panels load on first open: the worklist carries no form; the panel endpoint does.
+
+def actions_url(patient, item, panel="", context=""):
+    query = "&".join(part for part in (f"panel={panel}" if panel else "", f"context={context}" if context else "")
+                     if part)
+    return f"/patients/{patient.public_id}/items/{item.pk}/actions/" + (f"?{query}" if query else "")
+
+
+def test_the_worklist_links_each_panel_instead_of_inlining_its_form(client_for, alice, overdue):
+    patient, item = overdue
+    html = client_for(alice).get("/").content.decode()
+    assert f'hx-get="/patients/{patient.public_id}/items/{item.pk}/actions/?panel=contact"' in html
+    assert 'hx-trigger="toggle once"' in html
+    assert f'href="/patients/{patient.public_id}/items/{item.pk}/actions/?panel=book"' in html  # without JS
+    assert "<form class=\"panel" not in html and 'name="booked_for"' not in html
+
+
+@pytest.mark.parametrize(("panel", "title", "posts_to"), [
+    ("book", "Mark the scan booked", "book"), ("contact", "Record a contact attempt", "contact"),
+    ("waive", "Waive this item", "waive")])
+def test_a_panel_fetched_with_htmx_is_its_form_alone(client_for, alice, overdue, panel, title, posts_to):
+    patient, item = overdue
+    response = client_for(alice).get(actions_url(patient, item, panel), **HTMX)
+    html = response.content.decode()
+    assert response.status_code == 200
+    assert html.lstrip().startswith('<form class="panel') and title in html and "<html" not in html
+    assert f'hx-post="/patients/{patient.public_id}/items/{item.pk}/{posts_to}/"' in html
+    assert f'hx-target="#item-{item.pk}"' in html and "csrfmiddlewaretoken" in html
+    assert 'name="context" value="worklist"' in html and 'name="next" value="/"' in html
+    assert f'id="it{item.pk}-{panel}-' in html
+
+
+def test_without_javascript_the_panel_link_opens_a_page_whose_form_comes_back(client_for, alice, overdue, now):
+    patient, item = overdue
+    client = client_for(alice)
+    html = client.get(actions_url(patient, item, "book")).content.decode()
+    assert "<html" in html and "Mark the scan booked" in html and patient.family_name in html
+    assert f'action="/patients/{patient.public_id}/items/{item.pk}/book/"' in html
+    every = client.get(actions_url(patient, item)).content.decode()
+    assert "Mark the scan booked" in every and "Record a contact attempt" in every and "Waive this item" in every
+    response = client.post(url(patient, item, "book"), {"booked_for": in_days(now, 3), "next": "/"}, follow=True)
+    assert response.redirect_chain[-1][0] == "/" and b"booked for" in response.content
+
+
+def test_a_panel_from_the_patient_page_comes_back_to_the_patient_page(client_for, alice, overdue):
+    patient, item = overdue
+    html = client_for(alice).get(actions_url(patient, item, "waive", "patient"), **HTMX).content.decode()
+    assert 'name="context" value="patient"' in html and f'name="next" value="/patients/{patient.public_id}/"' in html
+
+
+def test_panels_of_another_team_an_unknown_panel_and_a_coordinator_are_refused(client_for, alice, charlie,
+                                                                              coordinator, overdue, ward_patient):
+    patient, item = overdue
+    assert client_for(charlie).get(actions_url(patient, item, "book"), **HTMX).status_code == 404
+    assert client_for(charlie).get(actions_url(patient, item)).status_code == 404
+    assert client_for(alice).get(actions_url(patient, item, "delete"), **HTMX).status_code == 404
+    foreign = ward_patient("postop").due_items.first()
+    assert client_for(alice).get(actions_url(patient, foreign, "book"), **HTMX).status_code == 404
+    assert client_for(coordinator).get(actions_url(patient, item, "book"), **HTMX).status_code == 403
+    assert client_for(alice).post(actions_url(patient, item, "book")).status_code == 405
+
+
+def test_after_an_action_the_row_comes_back_with_its_panels_closed_and_lazy(client_for, alice, overdue, now):
+    patient, item = overdue
+    html = client_for(alice).post(url(patient, item, "contact"), {"outcome": "no_answer"}, **HTMX).content.decode()
+    assert "<details class=\"action\" open>" not in html and 'name="outcome"' not in html
+    assert f"/items/{item.pk}/actions/?panel=book" in html

@@ -121,8 +121,13 @@ def test_open_items_on_the_patient_page_have_the_same_actions(client_for, alice,
     patient = ward_patient("postop")
     html = page(client_for(alice), patient)
     item = patient.due_items.get(kind="postop_mri")
-    assert f'hx-post="/patients/{patient.public_id}/items/{item.pk}/book/"' in html
+    # The action panels load on first open (htmx), in the patient page's context.
+    panel = f"/patients/{patient.public_id}/items/{item.pk}/actions/?panel=book&amp;context=patient"
+    assert f'hx-get="{panel}"' in html
     assert f"/patients/{patient.public_id}/scans/new/?item={item.pk}" in html
+    form = client_for(alice).get(panel.replace("&amp;", "&"), HTTP_HX_REQUEST="true").content.decode()
+    assert f'hx-post="/patients/{patient.public_id}/items/{item.pk}/book/"' in form
+    assert 'name="context" value="patient"' in form
 
 
 def test_a_patient_without_a_primary_says_why_there_is_no_gpa(client_for, alice, patient):
@@ -171,3 +176,30 @@ def test_my_notifications_page(client_for, alice, ward_patient):
     ward_patient("postop")
     html = client_for(alice).get("/notifications/").content.decode()
     assert "My notifications" in html and "Urgent alert" in html
+
+
+def test_older_scan_cards_load_on_request(client_for, alice, ward_patient, monkeypatch):
+    from bmtrack.web.views import patients
+
+    monkeypatch.setattr(patients, "RECENT_SCANS", 1)
+    patient = ward_patient("serial")
+    scans = list(patient.scans.order_by("-at"))
+    assert len(scans) >= 2
+    client = client_for(alice)
+    html = page(client, patient)
+    assert f'id="scan-{scans[0].pk}"' in html and f'id="scan-{scans[1].pk}"' not in html
+    assert f'hx-get="/patients/{patient.public_id}/scans/older/"' in html
+    assert f"Show {len(scans) - 1} older scan" in html
+    older = client.get(f"/patients/{patient.public_id}/scans/older/", HTTP_HX_REQUEST="true").content.decode()
+    assert "<html" not in older and all(f'id="scan-{s.pk}"' in older for s in scans[1:])
+    assert f'id="scan-{scans[0].pk}"' not in older
+    every = client.get(f"/patients/{patient.public_id}/?scans=all").content.decode()
+    assert all(f'id="scan-{s.pk}"' in every for s in scans) and "older scan" not in every
+    response = client.get(f"/patients/{patient.public_id}/scans/older/")
+    assert response.status_code == 302 and response["Location"].endswith("?scans=all#scans")
+
+
+def test_older_scans_of_another_team_are_404(client_for, charlie, ward_patient):
+    patient = ward_patient("postop")
+    response = client_for(charlie).get(f"/patients/{patient.public_id}/scans/older/", HTTP_HX_REQUEST="true")
+    assert response.status_code == 404

@@ -175,3 +175,35 @@ def test_urls_carry_only_opaque_ids(client_for, alice, ward_patient):
         for patient in patients:
             assert patient.mrn not in href and patient.family_name not in href
             assert str(patient.birth_date) not in href
+
+
+def test_long_sections_show_their_first_rows_and_load_the_rest_on_request(client_for, alice, ward_patient,
+                                                                          monkeypatch):
+    from bmtrack.web.views import worklist
+
+    monkeypatch.setattr(worklist, "PREVIEW_ROWS", 0)
+    client = client_for(alice)
+    html = client.get("/").content.decode()
+    upcoming, watching = section(html, "upcoming"), section(html, "watching")
+    assert name(ward_patient("gynae")) not in upcoming and name(ward_patient("gynae")) not in watching
+    assert 'hx-get="/worklist/upcoming/"' in upcoming and 'href="/?show=upcoming#upcoming"' in upcoming
+    assert 'hx-get="/worklist/watching/"' in watching and re.search(r"Show all \d+ patients", watching)
+    # htmx: the whole section, to replace the short one.
+    part = client.get("/worklist/upcoming/", **HTMX).content.decode()
+    assert 'id="upcoming"' in part and "<html" not in part
+    assert name(ward_patient("gynae")) in part and "Show all" not in part
+    part = client.get("/worklist/watching/", **HTMX).content.decode()
+    assert name(ward_patient("gynae")) in part and "Radiation-necrosis watch" in part
+    # Without JavaScript: the page with that section in full.
+    response = client.get("/worklist/upcoming/")
+    assert response.status_code == 302 and response["Location"] == "/?show=upcoming#upcoming"
+    assert name(ward_patient("gynae")) in section(client.get("/?show=upcoming").content.decode(), "upcoming")
+    assert client.get("/worklist/overdue/", **HTMX).status_code == 404
+    # A search shows everything it found.
+    found = client.post("/", {"q": ward_patient("gynae").family_name}).content.decode()
+    assert name(ward_patient("gynae")) in section(found, "upcoming")
+
+
+def test_other_teams_rows_never_show_in_a_loaded_section(client_for, charlie, ward_patient):
+    part = client_for(charlie).get("/worklist/watching/", **HTMX).content.decode()
+    assert name(ward_patient("gynae")) not in part and name(ward_patient("ici")) in part

@@ -97,11 +97,16 @@ class Worklist:
     snoozed: int
     truncated: bool
     shown: frozenset = frozenset({"items", "measurements", "unconfirmed_pd", "watch"})
+    watching_total: int | None = None  # when ``watching`` holds only the first patients (watch_limit)
+
+    @property
+    def watching_count(self) -> int:
+        return len(self.watching) if self.watching_total is None else self.watching_total
 
     @property
     def empty(self) -> bool:
         return not (self.overdue or self.this_week or self.upcoming or self.pending_scans or self.unconfirmed
-                    or self.watching)
+                    or self.watching_count)
 
 
 def describe_trigger(item: DueItem) -> str:
@@ -164,7 +169,9 @@ def latest_contacts(items) -> dict[int, object]:
     return latest
 
 
-def build_worklist(user, filters: Filters, now: dt.datetime) -> Worklist:
+def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None) -> Worklist:
+    """``watch_limit``: load the watch windows of the first patients only (their number is still
+    counted): the collapsed "Inside a watch window" section shows no more."""
     today = site_today(now)
     patients = active_patients(user, filters)
     kind = filters.kind
@@ -211,10 +218,17 @@ def build_worklist(user, filters: Filters, now: dt.datetime) -> Worklist:
             .select_related("patient", "patient__responsible_nurse", "scan").order_by("confirmation_due")[:MAX_ROWS])
 
     watching: list[WatchRow] = []
+    watching_total = None
     if kind in ("", "watch"):
         windows = (WatchWindow.objects.filter(patient__in=patients, starts_on__lte=today, ends_on__gte=today)
                    .select_related("patient", "patient__responsible_nurse", "trigger_treatment")
                    .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on"))
+        if watch_limit is not None:
+            # One light query (ids only) for the patients in order and their number, then the
+            # windows of the first few: no model instances for the rows that are not shown.
+            order = dict.fromkeys(windows.values_list("patient_id", flat=True)[: MAX_ROWS * 2])
+            watching_total = len(order)
+            windows = windows.filter(patient_id__in=list(order)[:watch_limit])
         by_patient: dict[int, WatchRow] = {}
         for window in windows[: MAX_ROWS * 2]:
             window.days_left = (window.ends_on - today).days
@@ -224,7 +238,8 @@ def build_worklist(user, filters: Filters, now: dt.datetime) -> Worklist:
     shown = frozenset({"items", "measurements", "unconfirmed_pd", "watch"} if not kind
                       else {"items"} if show_items else {kind})
     return Worklist(overdue=overdue, this_week=this_week, upcoming=upcoming, pending_scans=pending_scans,
-                    unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown)
+                    unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
+                    watching_total=watching_total)
 
 
 def search_hits(user, filters: Filters, limit: int = 20):

@@ -6,12 +6,15 @@ the item leaves the list); without htmx it redirects back with a message.
 
 from __future__ import annotations
 
+import uuid
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.http import Http404
 from django.shortcuts import get_object_or_404, redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_POST
+from django.views.decorators.http import require_GET, require_POST
 
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
@@ -26,10 +29,15 @@ from bmtrack.web.views.common import is_htmx, patient_or_404, require_perm, safe
 FORMS = {"book": BookForm, "waive": WaiveForm, "contact": ContactForm}
 
 
-def item_forms(item, today, bound: dict | None = None) -> dict:
-    """The three action forms of one row, with ids unique to the row."""
+PANELS = ("book", "contact", "waive")
+
+
+def item_forms(item, today, bound: dict | None = None, only: str | None = None) -> dict:
+    """The action forms of one row (all three, or ``only`` one of them), with ids unique to the row."""
     forms = {}
     for name, form_class in FORMS.items():
+        if only is not None and name != only:
+            continue
         kwargs = {"auto_id": f"it{item.pk}-{name}-%s"}
         if name == "contact":
             kwargs["today"] = today
@@ -40,9 +48,40 @@ def item_forms(item, today, bound: dict | None = None) -> dict:
     return forms
 
 
+class RowPaths:
+    """A row's links from one ``reverse()`` per URL name per list (a worklist has hundreds of rows)."""
+
+    PATIENT = uuid.UUID(int=0)
+    ITEM = 987654321
+
+    def __init__(self):
+        self._patterns: dict[str, str] = {}
+
+    def __call__(self, name: str, public_id, item_id: int | None = None) -> str:
+        pattern = self._patterns.get(name)
+        if pattern is None:
+            args = [self.PATIENT] if item_id is None else [self.PATIENT, self.ITEM]
+            pattern = self._patterns[name] = reverse(name, args=args)
+        path = pattern.replace(str(self.PATIENT), str(public_id))
+        return path if item_id is None else path.replace(f"/{self.ITEM}/", f"/{int(item_id)}/")
+
+    def attach(self, rows) -> None:
+        worklist_url = reverse("web:worklist")
+        for row in rows:
+            row.worklist_url = worklist_url
+            item = row.item
+            public_id = item.patient.public_id
+            row.patient_url = self("web:patient", public_id)
+            row.scan_new_url = self("web:scan_new", public_id)
+            row.actions_url = self("web:item_actions", public_id, item.pk)
+
+
 def attach_forms(rows, today) -> None:
+    """Lists render every action panel closed and fetch its form on first open (``item_actions``):
+    no form object is built per row."""
+    RowPaths().attach(rows)
     for row in rows:
-        row.forms = item_forms(row.item, today)
+        row.forms = {}
         row.open_panel = ""
 
 
@@ -57,8 +96,10 @@ def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dic
     now = utcnow()
     item = DueItem.objects.select_related(*ITEM_RELATED).get(pk=item_id)
     row = item_row(item, now)
-    row.forms = item_forms(item, site_today(now), bound)
+    # Only the panel left open (a re-render after an error) carries its form; the others load on open.
+    row.forms = item_forms(item, site_today(now), bound, only=panel) if panel else {}
     row.open_panel = panel
+    RowPaths().attach([row])
     if is_htmx(request):
         return render(request, "web/partials/item_row.html", {
             "row": row, "message": message, "show_patient": request.POST.get("context") != "patient",
@@ -89,6 +130,33 @@ def _act(request, public_id, item_id, name, perform):
     if form.errors:
         return _respond(request, item.pk, panel=name, bound={name: form})
     return _respond(request, item.pk, message=message)
+
+
+@login_required
+@require_GET
+def item_actions(request, public_id, item_id):
+    """One row's action panel(s), fetched when a panel is first opened.
+
+    With htmx: the form of ``?panel=`` alone, swapped into the ``<details>``. Without JavaScript
+    the panel's link lands here: a page with the item and its forms, which post to the action
+    endpoints and come back to ``next``.
+    """
+    patient, item = _load(request, public_id, item_id)
+    now = utcnow()
+    today = site_today(now)
+    panel = request.GET.get("panel", "")
+    if panel and panel not in PANELS:
+        raise Http404("No such panel.")
+    show_patient = request.GET.get("context") != "patient"
+    row = item_row(item, now)
+    row.forms = item_forms(item, today, only=panel or None)
+    row.open_panel = panel
+    context = {"row": row, "panel": panel, "show_patient": show_patient, "today": today, "patient": patient,
+               "next": safe_next(request, reverse("web:worklist") if show_patient
+                                 else reverse("web:patient", args=[patient.public_id]))}
+    if is_htmx(request) and panel:
+        return render(request, "web/partials/item_panel.html", context)
+    return render(request, "web/item_actions.html", context)
 
 
 @login_required

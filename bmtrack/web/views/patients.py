@@ -7,7 +7,7 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.shortcuts import redirect, render
 from django.urls import reverse
-from django.views.decorators.http import require_http_methods
+from django.views.decorators.http import require_GET, require_http_methods
 
 from bmtrack.accounts.access import patients_for
 from bmtrack.core.clock import today as site_today
@@ -18,8 +18,12 @@ from bmtrack.web.errors import apply_service_error
 from bmtrack.web.forms.patient import CareStatusForm, PatientForm
 from bmtrack.web.queries.patient import load_patient_page
 from bmtrack.web.queries.scope import search
-from bmtrack.web.views.common import patient_or_404, patient_url, require_perm
+from bmtrack.web.views.common import is_htmx, patient_or_404, patient_url, require_perm
 from bmtrack.web.views.items import attach_forms
+
+# The patient page shows the latest scan cards; older ones load on request (htmx: older_scans;
+# without JavaScript ``?scans=all``), so a long history does not weigh on every visit.
+RECENT_SCANS = 6
 
 
 @login_required
@@ -28,12 +32,26 @@ def patient(request, public_id):
     now = utcnow()
     page = load_patient_page(record, now)
     attach_forms(page.open_items, site_today(now))
+    shown = page.scans if request.GET.get("scans") == "all" else page.scans[:RECENT_SCANS]
     return render(request, "web/patient.html", {
         "page": page, "patient": page.patient, "show_patient": False, "today": site_today(now),
-        "age": page.patient.age_on(site_today(now)),
+        "age": page.patient.age_on(site_today(now)), "scan_cards": shown,
+        "older_scans": len(page.scans) - len(shown),
         "status_form": CareStatusForm(initial={"status": page.patient.status,
                                                "deceased_on": page.patient.deceased_on}),
     })
+
+
+@login_required
+@require_GET
+def older_scans(request, public_id):
+    """The scan cards after the latest few (htmx); without htmx, the patient page with every card."""
+    record = patient_or_404(request, public_id, action="view")
+    if not is_htmx(request):
+        return redirect(patient_url(record) + "?scans=all#scans")
+    page = load_patient_page(record, utcnow())
+    return render(request, "web/partials/older_scans.html", {"page": page, "patient": page.patient,
+                                                             "scan_cards": page.scans[RECENT_SCANS:]})
 
 
 @login_required

@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 from django.contrib.auth.decorators import login_required
-from django.shortcuts import render
-from django.views.decorators.http import require_http_methods
+from django.http import Http404
+from django.shortcuts import redirect, render
+from django.urls import reverse
+from django.views.decorators.http import require_GET, require_http_methods
 
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
@@ -15,6 +17,26 @@ from bmtrack.web.views.common import is_htmx
 from bmtrack.web.views.items import attach_forms
 
 SESSION_KEY = "worklist_filters"
+# "Upcoming" and "Inside a watch window" show their first rows and a "show all" link (htmx loads the
+# whole section from ``worklist_section``; without JavaScript ``?show=<section>`` renders it in full),
+# so the first paint stays small for a nurse with hundreds of patients.
+PREVIEW_ROWS = 10
+SECTIONS = ("upcoming", "watching")
+
+
+def _filters(form) -> Filters:
+    if not form.is_valid():
+        return Filters()
+    data = form.cleaned_data
+    return Filters(team=data["team"], nurse=data["nurse"], kind=data["kind"] or "", q=data["q"].strip())
+
+
+def _section_rows(work, expanded: set[str]) -> dict:
+    """The rows shown of the collapsible sections: all of an expanded one, else the first few."""
+    return {
+        "upcoming_rows": work.upcoming if "upcoming" in expanded else work.upcoming[:PREVIEW_ROWS],
+        "watching_rows": work.watching if "watching" in expanded else work.watching[:PREVIEW_ROWS],
+    }
 
 
 def _stored_form(request):
@@ -35,20 +57,40 @@ def worklist(request):
         form = WorklistFilterForm(request.POST, user=request.user, kinds=KIND_CHOICES)
     else:
         form = _stored_form(request)
-    filters = Filters()
+    filters = _filters(form)
     if form.is_valid():
         data = form.cleaned_data
-        filters = Filters(team=data["team"], nurse=data["nurse"], kind=data["kind"] or "", q=data["q"].strip())
         if request.method == "POST":
             request.session[SESSION_KEY] = {"team": data["team"].pk if data["team"] else None,
                                             "nurse": data["nurse"].pk if data["nurse"] else None,
                                             "kind": data["kind"] or ""}
     now = utcnow()
     today = site_today(now)
-    work = build_worklist(request.user, filters, now)
-    attach_forms(work.overdue + work.this_week + work.upcoming, today)
+    # A search shows everything it found; otherwise the long sections open on request only.
+    expanded = set(SECTIONS) if filters.q else {request.GET.get("show", "")} & set(SECTIONS)
+    work = build_worklist(request.user, filters, now,
+                          watch_limit=None if "watching" in expanded else PREVIEW_ROWS)
+    attach_forms(work.overdue + work.this_week + work.upcoming[:None if "upcoming" in expanded else PREVIEW_ROWS],
+                 today)
     context = {"form": form, "work": work, "filters": filters, "hits": search_hits(request.user, filters),
-               "today": today, "show_patient": True}
+               "today": today, "show_patient": True, **_section_rows(work, expanded)}
     if is_htmx(request):
         return render(request, "web/partials/worklist_body.html", context)
     return render(request, "web/worklist.html", context)
+
+
+@login_required
+@require_GET
+def worklist_section(request, section):
+    """One long section of the worklist in full ("show all"), with the filters kept in the session."""
+    if section not in SECTIONS:
+        raise Http404("No such section.")
+    if not is_htmx(request):
+        return redirect(f"{reverse('web:worklist')}?show={section}#{section}")
+    now = utcnow()
+    today = site_today(now)
+    work = build_worklist(request.user, _filters(_stored_form(request)), now)
+    attach_forms(work.upcoming if section == "upcoming" else [], today)
+    context = {"work": work, "today": today, "show_patient": True, "expanded": True,
+               **_section_rows(work, {section})}
+    return render(request, f"web/partials/worklist_{section}.html", context)
