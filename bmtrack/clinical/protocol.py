@@ -37,21 +37,11 @@ from typing import Any
 
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.parsing import as_choice, as_list, as_object, require
+from bmtrack.clinical.vocabulary import PURPOSES, SEQUENCES
 
 REFERENCE = "shared/clinical/screening.md, MRI protocol check"
 
 # schedule.md ("MRI sequence ids") and screening.md (scan purpose ids).
-SEQUENCES = ("t1_pre_3d", "t1_post_3d", "t2", "flair", "dwi", "swi", "dsc", "dce", "asl", "mrs")
-PURPOSES = (
-    "screening",
-    "diagnosis",
-    "post_operative",
-    "srs_planning",
-    "surveillance",
-    "response",
-    "confirmation",
-    "problem_solving",
-)
 FIELD_STRENGTHS_T = (1.5, 3, 7)
 
 SOURCES = {

@@ -99,6 +99,7 @@ from bmtrack.clinical.parsing import (
     check_year,
     require,
 )
+from bmtrack.clinical.vocabulary import PURPOSES, SEQUENCES
 
 UTC = dt.UTC
 DEFAULT_TIME_ZONE = "Europe/Amsterdam"
@@ -111,17 +112,6 @@ SRS_KINDS = frozenset({"srs", "fsrs"})
 TREATMENT_STATUSES = ("planned", "given", "stopped", "cancelled")
 MODALITIES = ("mri", "ct", "pet")
 TRACERS = ("met", "fet", "fdopa", "fdg")
-PURPOSES = (
-    "screening",
-    "diagnosis",
-    "post_operative",
-    "srs_planning",
-    "surveillance",
-    "response",
-    "confirmation",
-    "problem_solving",
-)
-SEQUENCES = ("t1_pre_3d", "t1_post_3d", "t2", "flair", "dwi", "swi", "dsc", "dce", "asl", "mrs")
 PATIENT_STATUSES = ("active", "deceased", "discharged", "supportive_care")
 RESPONSE_CATEGORIES = ("baseline", "CR", "PR", "SD", "non-CR/non-PD", "PD", "unconfirmed PD", "NE")
 
