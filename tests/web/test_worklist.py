@@ -207,3 +207,25 @@ def test_long_sections_show_their_first_rows_and_load_the_rest_on_request(client
 def test_other_teams_rows_never_show_in_a_loaded_section(client_for, charlie, ward_patient):
     part = client_for(charlie).get("/worklist/watching/", **HTMX).content.decode()
     assert name(ward_patient("gynae")) not in part and name(ward_patient("ici")) in part
+
+
+def test_upcoming_rows_past_the_preview_are_counted_but_not_built(alice, ward_patient, now):
+    from bmtrack.web.queries.scope import Filters
+    from bmtrack.web.queries.worklist import build_worklist
+
+    full = build_worklist(alice, Filters(), now)
+    short = build_worklist(alice, Filters(), now, upcoming_limit=0)
+    assert full.upcoming and short.upcoming == []
+    assert short.upcoming_count == full.upcoming_count == len(full.upcoming)
+    assert [r.item.pk for r in short.overdue + short.this_week] == [r.item.pk for r in full.overdue + full.this_week]
+    assert not short.empty
+
+
+def test_the_counts_and_show_all_link_count_the_upcoming_rows_not_shown(client_for, alice, monkeypatch):
+    from bmtrack.web.views import worklist
+
+    client = client_for(alice)
+    total = int(re.search(r"<strong>(\d+)</strong> upcoming", client.get("/").content.decode())[1])
+    monkeypatch.setattr(worklist, "PREVIEW_ROWS", 0)
+    html = client.get("/").content.decode()
+    assert f"<strong>{total}</strong> upcoming" in html and f"Show all {total} upcoming items" in html

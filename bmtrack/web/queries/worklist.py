@@ -15,6 +15,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Subquery
 
@@ -38,6 +39,20 @@ LIST_KINDS = {
 }
 KIND_CHOICES = [("", "All kinds"), *DueKind.choices, *LIST_KINDS.items()]
 
+# What ``classify`` and the overdue order read of an item.
+PLACE_FIELDS = ("pk", "state", "due_from", "due_by", "due_from_at", "due_by_at", "snoozed_until", "urgent")
+
+# Columns a worklist row never reads (the sweep's bookkeeping, audit stamps, account secrets):
+# not fetched nor parsed for the rows shown. A row that read one would cost a query per row, which
+# the query-count tests would catch.
+ROW_UNUSED = (
+    "next_transition_at", "overdue_since", "overdue_at", "alert_at", "alerted_at", "escalate_at", "escalated_at",
+    "acted_at", "created_at", "updated_at",
+    "patient__deceased_on", "patient__last_contact_on", "patient__created_at", "patient__updated_at",
+    "patient__responsible_nurse__password", "patient__responsible_nurse__last_login",
+    "patient__responsible_nurse__date_joined", "patient__responsible_nurse__calendar_token",
+)
+
 ITEM_RELATED = ("patient", "patient__responsible_nurse", "patient__care_team", "trigger_treatment", "trigger_scan")
 
 
@@ -52,6 +67,45 @@ class ItemRow:
     days_left: int | None = None  # due: days until due_by; upcoming: days until due_from
     last_contact: object | None = None
     snoozed: bool = False
+    starts_later: bool = False  # due this week, its window not open yet (due_from after today)
+
+    # The row's words, built here once rather than by many template lookups per row (a worklist
+    # renders dozens of rows).
+    @property
+    def patient_name(self) -> str:
+        patient = self.item.patient
+        return f"{patient.family_name}, {patient.given_name}"
+
+    @property
+    def nurse_name(self) -> str:
+        nurse = self.item.patient.responsible_nurse
+        return (nurse.get_full_name() or nurse.username) if nurse else "none"
+
+    @property
+    def status(self) -> tuple[str, str]:
+        """(CSS class, words) of the state of an open row."""
+        if self.section == "overdue":
+            if self.overdue_hours is not None:
+                return "state-overdue", f"Overdue {self.overdue_hours} h past the limit"
+            return "state-overdue", f"Overdue {self.overdue_days} day{_s(self.overdue_days)}"
+        days = self.days_left
+        if self.section == "due":
+            if days is not None and self.starts_later:
+                return "state-soon", f"Due from {fmt_date(self.item.due_from)} (in {days} day{_s(days)})"
+            return "state-due", f"Due · {days} day{_s(days)} left"
+        return "state-upcoming", f"In {days} day{_s(days)}"
+
+    @property
+    def contact_text(self) -> str:
+        contact = self.last_contact
+        if not contact:
+            return ""
+        text = f"Last contact {fmt_datetime(contact.at)}: {contact.get_outcome_display()}"
+        if contact.note:
+            text += f" — “{contact.note}”"
+        if contact.user:
+            text += f" ({contact.user.get_full_name() or contact.user.username})"
+        return text
 
     @property
     def patient(self):
@@ -80,6 +134,10 @@ class ItemRow:
         return fmt_datetime(item.due_by_at) if item.due_by_at else fmt_date(item.due_by)
 
 
+def _s(count) -> str:
+    return "" if count == 1 else "s"
+
+
 @dataclass
 class WatchRow:
     patient: object
@@ -98,6 +156,11 @@ class Worklist:
     truncated: bool
     shown: frozenset = frozenset({"items", "measurements", "unconfirmed_pd", "watch"})
     watching_total: int | None = None  # when ``watching`` holds only the first patients (watch_limit)
+    upcoming_total: int | None = None  # all the upcoming rows; ``upcoming`` may hold the first ones only
+
+    @property
+    def upcoming_count(self) -> int:
+        return len(self.upcoming) if self.upcoming_total is None else self.upcoming_total
 
     @property
     def watching_count(self) -> int:
@@ -105,7 +168,7 @@ class Worklist:
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.this_week or self.upcoming or self.pending_scans or self.unconfirmed
+        return not (self.overdue or self.this_week or self.upcoming_count or self.pending_scans or self.unconfirmed
                     or self.watching_count)
 
 
@@ -143,9 +206,11 @@ def classify(item: DueItem, now: dt.datetime, today: dt.date) -> ItemRow:
         return ItemRow(item, "overdue", overdue_days=(today - item.due_by).days, overdue_hours=hours,
                        snoozed=snoozed)
     if started:
-        return ItemRow(item, "due", days_left=(item.due_by - today).days, snoozed=snoozed)
+        return ItemRow(item, "due", days_left=(item.due_by - today).days, snoozed=snoozed,
+                       starts_later=item.due_from > today)
     days = (item.due_from - today).days
-    return ItemRow(item, "due" if days <= WEEK_DAYS else "upcoming", days_left=days, snoozed=snoozed)
+    return ItemRow(item, "due" if days <= WEEK_DAYS else "upcoming", days_left=days, snoozed=snoozed,
+                   starts_later=item.due_from > today)
 
 
 def item_row(item: DueItem, now: dt.datetime) -> ItemRow:
@@ -169,8 +234,10 @@ def latest_contacts(items) -> dict[int, object]:
     return latest
 
 
-def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None) -> Worklist:
-    """``watch_limit``: load the watch windows of the first patients only (their number is still
+def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None,
+                   upcoming_limit: int | None = None) -> Worklist:
+    """``upcoming_limit``: build the first upcoming rows only (all of them are still counted).
+    ``watch_limit``: load the watch windows of the first patients only (their number is still
     counted): the collapsed "Inside a watch window" section shows no more."""
     today = site_today(now)
     patients = active_patients(user, filters)
@@ -178,18 +245,37 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     show_items = kind == "" or kind in DueKind.values
     truncated = False
 
-    overdue, this_week, upcoming, snoozed = [], [], [], 0
+    overdue, this_week, upcoming, snoozed, upcoming_total = [], [], [], 0, 0
     if show_items:
         items = (DueItem.objects.filter(patient__in=patients, state__in=OPEN_STATES,
                                         due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
                  .select_related(*ITEM_RELATED).order_by("due_by", "due_by_at", "kind", "pk"))
         if kind:
             items = items.filter(kind=kind)
-        items = list(items[: MAX_ROWS * 3 + 1])
-        truncated = len(items) > MAX_ROWS * 3
-        rows = [classify(item, now, today) for item in items[: MAX_ROWS * 3]]
+        # One light query (the columns that place an item, no joins) splits the list; then the rows
+        # shown are loaded with their related records: the upcoming ones past ``upcoming_limit``
+        # are counted, never built.
+        light = [SimpleNamespace(**values) for values in items.values(*PLACE_FIELDS)[: MAX_ROWS * 3 + 1]]
+        truncated = len(light) > MAX_ROWS * 3
+        rows = [classify(item, now, today) for item in light[: MAX_ROWS * 3]]
         snoozed = sum(1 for row in rows if row.snoozed)
         rows = [row for row in rows if not row.snoozed]
+        upcoming_total = sum(1 for row in rows if row.section == "upcoming")
+        if upcoming_limit is not None:
+            seen = 0
+            kept = []
+            for row in rows:
+                if row.section == "upcoming":
+                    seen += 1
+                    if seen > upcoming_limit:
+                        continue
+                kept.append(row)
+            rows = kept
+        full = (DueItem.objects.select_related(*ITEM_RELATED).defer(*ROW_UNUSED)
+                .in_bulk([row.item.pk for row in rows]))
+        for row in rows:
+            row.item = full.get(row.item.pk)  # None: gone since the first query
+        rows = [row for row in rows if row.item is not None]
         contacts = latest_contacts([row.item for row in rows])
         for row in rows:
             row.last_contact = contacts.get(row.item.pk)
@@ -239,7 +325,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                       else {"items"} if show_items else {kind})
     return Worklist(overdue=overdue, this_week=this_week, upcoming=upcoming, pending_scans=pending_scans,
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
-                    watching_total=watching_total)
+                    watching_total=watching_total, upcoming_total=upcoming_total)
 
 
 def search_hits(user, filters: Filters, limit: int = 20):

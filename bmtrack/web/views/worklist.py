@@ -69,9 +69,9 @@ def worklist(request):
     # A search shows everything it found; otherwise the long sections open on request only.
     expanded = set(SECTIONS) if filters.q else {request.GET.get("show", "")} & set(SECTIONS)
     work = build_worklist(request.user, filters, now,
-                          watch_limit=None if "watching" in expanded else PREVIEW_ROWS)
-    attach_forms(work.overdue + work.this_week + work.upcoming[:None if "upcoming" in expanded else PREVIEW_ROWS],
-                 today)
+                          watch_limit=None if "watching" in expanded else PREVIEW_ROWS,
+                          upcoming_limit=None if "upcoming" in expanded else PREVIEW_ROWS)
+    attach_forms(work.overdue + work.this_week + work.upcoming, today)
     context = {"form": form, "work": work, "filters": filters, "hits": search_hits(request.user, filters),
                "today": today, "show_patient": True, **_section_rows(work, expanded)}
     if is_htmx(request):
@@ -89,7 +89,9 @@ def worklist_section(request, section):
         return redirect(f"{reverse('web:worklist')}?show={section}#{section}")
     now = utcnow()
     today = site_today(now)
-    work = build_worklist(request.user, _filters(_stored_form(request)), now)
+    work = build_worklist(request.user, _filters(_stored_form(request)), now,
+                          watch_limit=None if section == "watching" else 0,
+                          upcoming_limit=None if section == "upcoming" else 0)
     attach_forms(work.upcoming if section == "upcoming" else [], today)
     context = {"work": work, "today": today, "show_patient": True, "expanded": True,
                **_section_rows(work, {section})}
