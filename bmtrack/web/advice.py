@@ -116,7 +116,13 @@ def workup_hints(treatments, scans, windows) -> list[WorkupView]:
         if w.kind == "pseudoprogression":
             candidates += [(lesion_id, w.starts_on, outs[w.trigger]) for lesion_id in series]
     views, seen = [], set()
+    scanned: dict[tuple[int, dt.date], list | None] = {}
     latest = {lesion_id: max(day for day, _ in points) for lesion_id, points in series.items()}
+    # An enlargement needs ENLARGEMENT_MIN_MM over a nadir, which is never below the series' smallest
+    # diameter: a lesion whose latest diameters are not that far above it cannot have one on the
+    # latest scan, so its series need not be scanned (the margin covers float rounding).
+    rise = {lesion_id: max(mm for day, mm in points if day == latest[lesion_id]) - min(mm for _, mm in points)
+            for lesion_id, points in series.items()}
     for lesion_id, treated_on, lesion_windows in candidates:
         points = series.get(lesion_id)
         if lesion_id in seen or not points or not lesion_windows:
@@ -126,9 +132,18 @@ def workup_hints(treatments, scans, windows) -> list[WorkupView]:
         # series scan (find_enlargements) when no window holds that day (most lesions, most windows).
         if latest_day <= treated_on or not any(w.contains(latest_day) for w in lesion_windows):
             continue
-        try:
-            enlargements = workup_rules.find_enlargements(points, treated_on)
-        except ClinicalInputError:
+        if rise[lesion_id] < workup_rules.ENLARGEMENT_MIN_MM - 1e-6:
+            continue
+        # Several windows (one per systemic line) can name the same lesion and start: scan its
+        # series once per (lesion, start).
+        key = (lesion_id, treated_on)
+        if key not in scanned:
+            try:
+                scanned[key] = workup_rules.find_enlargements(points, treated_on)
+            except ClinicalInputError:
+                scanned[key] = None
+        enlargements = scanned[key]
+        if enlargements is None:
             continue
         current = [e for e in enlargements if e.date == latest_day]
         if not current:

@@ -16,7 +16,7 @@ def fmt_date(value: dt.date | dt.datetime | None) -> str:
     if value is None:
         return ""
     if isinstance(value, dt.datetime):
-        return django_format(timezone.localtime(value), DATE)
+        return _fmt_moment(value, DATE, _zone_key(), translation.get_language())
     # A worklist shows a few hundred dates, mostly the same few dozen days: Django's formatter
     # (translated month names) is the slow part of a row, so a day is formatted once per language.
     return _fmt_day(value, translation.get_language())
@@ -30,4 +30,16 @@ def _fmt_day(value: dt.date, language: str | None) -> str:
 def fmt_datetime(value: dt.datetime | None) -> str:
     if value is None:
         return ""
-    return django_format(timezone.localtime(value), DATETIME)
+    # The patient page shows each scan and treatment time several times (cards, timeline titles):
+    # like days, a moment is formatted once per zone and language.
+    return _fmt_moment(value, DATETIME, _zone_key(), translation.get_language())
+
+
+def _zone_key() -> dt.tzinfo:
+    return timezone.get_current_timezone()
+
+
+@lru_cache(maxsize=8192)
+def _fmt_moment(value: dt.datetime, fmt: str, zone: dt.tzinfo, language: str | None) -> str:
+    # ``zone`` and ``language`` are part of the key only: the active ones are read inside.
+    return django_format(timezone.localtime(value), fmt)
