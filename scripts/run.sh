@@ -25,7 +25,17 @@ fi
 WORKER=$!
 .venv/bin/celery -A bmtrack beat --loglevel=INFO --pidfile= >"$VAR/log/beat.log" 2>&1 &
 BEAT=$!
-trap 'kill $WORKER $BEAT 2>/dev/null || true' EXIT INT TERM
+WEB=""
+stop_background() {
+    trap - EXIT INT TERM
+    kill $WEB $WORKER $BEAT 2>/dev/null || true
+    for _ in $(seq 20); do
+        kill -0 $WORKER 2>/dev/null || kill -0 $BEAT 2>/dev/null || kill -0 ${WEB:-$BEAT} 2>/dev/null || return 0
+        sleep 0.5
+    done
+    kill -9 $WEB $WORKER $BEAT 2>/dev/null || true
+}
+trap stop_background EXIT INT TERM
 
 echo
 echo "bmtrack is running at http://127.0.0.1:${PORT}/"
@@ -33,4 +43,7 @@ echo "Demo logins (also in $VAR/demo-logins.txt):"
 sed 's/^/  /' "$VAR/demo-logins.txt"
 echo "Worker and beat logs: $VAR/log/. Emails: $VAR/mail/."
 echo
-$PY manage.py runserver "127.0.0.1:${PORT}" --noreload
+# In the background with `wait`, so that Ctrl-C or a TERM to this script stops all three at once.
+$PY manage.py runserver "127.0.0.1:${PORT}" --noreload &
+WEB=$!
+wait $WEB
