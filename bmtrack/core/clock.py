@@ -33,5 +33,7 @@ def today(now: dt.datetime | None = None) -> dt.date:
 
 
 def start_of_local_day(day: dt.date) -> dt.datetime:
-    """The aware instant at which a site-local calendar day begins."""
-    return dt.datetime.combine(day, dt.time.min, tzinfo=site_zone())
+    """The aware instant at which a site-local calendar day begins (the clinical core's rule)."""
+    from bmtrack.clinical.schedule import start_of_day
+
+    return start_of_day(day, site_zone())

@@ -24,7 +24,7 @@ from __future__ import annotations
 import datetime as dt
 
 from bmtrack.clinical import schedule as schedule_rules
-from bmtrack.core.clock import site_zone
+from bmtrack.core.clock import site_zone, start_of_local_day
 
 URGENT_KINDS = frozenset({"postop_mri", "confirmation_mri", "srs_planning_mri"})
 SRS_ALERT_BEFORE = dt.timedelta(hours=48)
@@ -33,7 +33,7 @@ OPEN = ("upcoming", "due", "overdue")
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
-    return schedule_rules.start_of_day(day, site_zone()).astimezone(dt.UTC)
+    return start_of_local_day(day).astimezone(dt.UTC)
 
 
 def window(item) -> tuple:
