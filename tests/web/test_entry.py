@@ -253,6 +253,23 @@ def test_a_waiting_scan_gets_its_measurements(client_for, alice, ward_patient):
     assert scan.measurement_status == "complete"
 
 
+def test_saving_an_older_scan_comes_back_to_its_card_even_past_the_latest_ones(client_for, alice, ward_patient,
+                                                                              monkeypatch):
+    from bmtrack.web.views import patients
+
+    patient = ward_patient("measuring")
+    scan = patient.scans.get(measurement_status="pending")
+    url = f"/patients/{patient.public_id}/scans/{scan.pk}/measurements/"
+    rows = {**management("m", 1, 1), "m-0-carried": "True", "m-0-label": "L1", "m-0-disappeared": "on"}
+    later = patient.scans.filter(at__gt=scan.at).count()
+    monkeypatch.setattr(patients, "RECENT_SCANS", later + 1)
+    assert client_for(alice).post(url, rows)["Location"] == f"/patients/{patient.public_id}/#scan-{scan.pk}"
+    monkeypatch.setattr(patients, "RECENT_SCANS", later)
+    back = client_for(alice).post(url, rows)["Location"]
+    assert back == f"/patients/{patient.public_id}/?scans=all#scan-{scan.pk}"
+    assert f'id="scan-{scan.pk}"' in client_for(alice).get(back).content.decode()
+
+
 def test_the_protocol_check_follows_the_scan_form(client_for, alice, ward_patient):
     patient = ward_patient("postop")
     client = client_for(alice)

@@ -5,6 +5,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
+from django.db.models import Q
 from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_http_methods
@@ -24,6 +25,12 @@ from bmtrack.web.views.items import attach_forms
 # The patient page shows the latest scan cards; older ones load on request (htmx: older_scans;
 # without JavaScript ``?scans=all``), so a long history does not weigh on every visit.
 RECENT_SCANS = 6
+
+
+def scan_url(patient, scan) -> str:
+    """The patient page at one scan's card, asking for every card when that one is not among the latest."""
+    later = patient.scans.filter(Q(at__gt=scan.at) | Q(at=scan.at, pk__gt=scan.pk)).count()
+    return patient_url(patient) + ("?scans=all" if later >= RECENT_SCANS else "") + f"#scan-{scan.pk}"
 
 
 @login_required

@@ -25,7 +25,8 @@ from bmtrack.web.forms.scan import (
     carried_rows,
     next_labels,
 )
-from bmtrack.web.views.common import patient_or_404, patient_url, require_perm, safe_next
+from bmtrack.web.views.common import patient_or_404, require_perm, safe_next
+from bmtrack.web.views.patients import scan_url
 
 PURPOSE_FOR_KIND = {
     "postop_mri": "post_operative",
@@ -84,7 +85,7 @@ def scan_new(request, public_id):
                 apply_service_error(exc, form, {"measurements": (rows, index_map)}, ALIASES)
             else:
                 _report(request, patient, scan)
-                return redirect(safe_next(request, patient_url(patient) + f"#scan-{scan.pk}"))
+                return redirect(safe_next(request, scan_url(patient, scan)))
     _label_placeholders(rows, patient)
     return render(request, "web/forms/scan_form.html", {
         "patient": patient, "form": form, "rows": rows, "previous": previous, "item": item,
@@ -175,7 +176,7 @@ def measurements(request, public_id, scan_id):
                 error_class="nonform")
         else:
             messages.success(request, f"Measurements of the MRI of {fmt_datetime(scan.at)} saved; response updated.")
-            return redirect(safe_next(request, patient_url(patient) + f"#scan-{scan.pk}"))
+            return redirect(safe_next(request, scan_url(patient, scan)))
     _label_placeholders(rows, patient)
     return render(request, "web/forms/measurements_form.html", {
         "patient": patient, "scan": scan, "rows": rows, "previous": previous, "next": safe_next(request, ""),
