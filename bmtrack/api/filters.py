@@ -142,10 +142,11 @@ class WatchWindowFilter(ByPatient):
 
 class GPAAssessmentFilter(ByPatient):
     variant = filters.CharFilter()
+    current = filters.BooleanFilter(help_text="true: each patient's GPA as the record stands now")
 
     class Meta:
         model = GPAAssessment
-        fields = ["patient", "variant"]
+        fields = ["patient", "variant", "current"]
 
 
 class ResponseAssessmentFilter(ByPatient):

@@ -356,6 +356,8 @@ def gpa_fallen(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
         latest, fell_at, previous = rows[0], rows[run], rows[run + 1]
         if latest.score >= previous.score or not since <= fell_at.assessed_on <= until:
             continue
+        if not latest.current or latest.variant != previous.variant:
+            continue  # a GPA the record no longer yields, or a change of variant: no fall to compare
         survival = ""
         if latest.median_survival_months is not None and previous.median_survival_months is not None:
             survival = (f"; estimated median survival {_num(previous.median_survival_months)} → "

@@ -105,8 +105,9 @@ def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> C
                       .order_by("start", "pk"))
     facts = status_on(list(patient.observations.all()))
     gpas = list(patient.gpa_assessments.order_by("-computed_at", "-pk")[:2])
-    gpa = gpas[0] if gpas else None
-    previous = gpas[1] if len(gpas) > 1 and gpas[1].score != gpas[0].score else None
+    # Only a current GPA (the record still yields it) is shown; the previous one only beside it.
+    gpa = gpas[0] if gpas and gpas[0].current else None
+    previous = gpas[1] if gpa and len(gpas) > 1 and gpas[1].score != gpa.score else None
     try:
         gpa_title = gpa_rules.get_variant(gpa.variant).title if gpa else ""
     except ClinicalInputError:

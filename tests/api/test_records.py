@@ -60,6 +60,35 @@ def test_a_marker_is_added_to_a_primary(alice_api, charlie_api, record):
     assert charlie_api.get(f"/api/v1/primaries/{record['primary'].pk}").status_code == 404
 
 
+def test_a_primary_is_corrected_with_patch_and_gpa_follows(alice_api, charlie_api, coordinator, record,
+                                                          make_patient):
+    primary, patient = record["primary"], record["patient"]
+    url = f"/api/v1/primaries/{primary.pk}"
+    before = patient.gpa_assessments.latest().variant
+    response = alice_api.patch(url, {"type": "breast", "stage": "IV", "patient": str(make_patient().public_id),
+                                     "markers": []}, format="json")
+    assert response.status_code == 200, response.json()
+    primary.refresh_from_db()
+    assert (primary.type, primary.stage, primary.patient) == ("breast", "IV", patient)
+    assert len(response.json()["markers"]) == 2  # markers are read-only here: added with POST .../markers
+    # The lung GPA no longer matches the record (a breast GPA needs ER, PR and HER2): none is current.
+    assert not patient.gpa_assessments.filter(current=True).exists()
+    gpas = f"/api/v1/gpa-assessments?patient={patient.public_id}"
+    assert alice_api.get(f"{gpas}&current=true").json()["results"] == []
+    assert alice_api.get(gpas).json()["results"][0]["variant"] == before
+    future = (timezone.now() + dt.timedelta(days=3)).date().isoformat()
+    for bad, field in (({"diagnosed_on": future}, "diagnosed_on"), ({"diagnosed_on": "1900-01-01"}, "diagnosed_on"),
+                       ({"brain_metastases_diagnosed_on": future}, "brain_metastases_diagnosed_on"),
+                       ({"type": "glioma"}, "type")):
+        response = alice_api.patch(url, {**bad, "stage": "IIIA"}, format="json")
+        assert response.status_code == 400 and field in response.json(), (bad, response.json())
+    primary.refresh_from_db()
+    assert primary.stage == "IV"  # nothing of a refused correction is kept
+    assert charlie_api.patch(url, {"stage": "I"}, format="json").status_code == 404
+    assert client_for(coordinator).patch(url, {"stage": "I"}, format="json").status_code == 403
+    assert primary.history.first().history_user.username == "alice"
+
+
 # --- treatments --------------------------------------------------------------------------------
 
 
@@ -189,6 +218,31 @@ def test_lesions_are_created_with_a_unique_label(alice_api, charlie_api, record)
     assert alice_api.get(f"/api/v1/lesions/{lesion.pk}").json()["location"] == "left frontal"
 
 
+def test_a_lesion_is_relabelled_with_patch_and_keeps_its_measurements(alice_api, charlie_api, record):
+    patient = record["patient"]
+    lesion = Lesion.objects.get(patient=patient, label="L2")
+    url = f"/api/v1/lesions/{lesion.pk}"
+    response = alice_api.patch(url, {"label": " L5 ", "location": "right parietal, cortical"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["label"] == "L5"
+    assert sorted(m.scan_id for m in lesion.measurements.all()) == sorted([record["baseline"].pk,
+                                                                          record["followup"].pk])
+    measured = alice_api.get(f"/api/v1/measurements?scan={record['followup'].pk}").json()["results"]
+    assert sorted(row["lesion"] for row in measured) == ["L1", "L5"]
+    assert patient.responses.get(scan=record["followup"]).category  # the series was recomputed, not broken
+    future = (timezone.now() + dt.timedelta(days=3)).date().isoformat()
+    for bad, words in (({"label": "L1"}, "already has a lesion L1"), ({"label": "  "}, "label"),
+                       ({"first_seen_on": future}, "future"), ({"patient": "x", "kind": "y"}, None)):
+        response = alice_api.patch(url, bad, format="json")
+        if words is None:  # unknown and read-only fields are ignored, as for every PATCH
+            assert response.status_code == 200
+            continue
+        assert response.status_code == 400 and words in str(response.json()), (bad, response.json())
+    lesion.refresh_from_db()
+    assert lesion.label == "L5"
+    assert charlie_api.patch(url, {"label": "L9"}, format="json").status_code == 404
+
+
 def test_measurements_are_listed_by_patient_scan_and_lesion(alice_api, charlie_api, record):
     patient, followup = record["patient"], record["followup"]
     response = alice_api.get(f"/api/v1/measurements?scan={followup.pk}")
@@ -222,8 +276,32 @@ def test_an_observation_needs_a_fact_a_valid_kps_and_a_past_date(alice_api, char
     assert charlie_api.post("/api/v1/observations", {**base, "kps": 70}, format="json").status_code == 404
 
 
+def test_an_observation_is_corrected_with_patch_and_gpa_follows(alice_api, charlie_api, bob, record):
+    patient = record["patient"]
+    observation = patient.observations.get()
+    url = f"/api/v1/observations/{observation.pk}"
+    assert patient.gpa_assessments.get(current=True).inputs["factors"]["kps"] == 80
+    response = client_for(bob).patch(url, {"kps": 60, "note": "KPS was mistyped"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["recorded_by"] == "alice"  # the first author; the corrector is in the history
+    assert observation.history.first().history_user == bob
+    assert patient.gpa_assessments.get(current=True).inputs["factors"]["kps"] == 60
+    for bad, field in (({"kps": 75}, "kps"), ({"observed_on": "1900-01-01"}, "observed_on"),
+                       ({"kps": None, "extracranial_metastases": None, "dexamethasone_mg": None}, None)):
+        response = alice_api.patch(url, bad, format="json")
+        assert response.status_code == 400, (bad, response.json())
+        assert field is None or field in response.json()
+    observation.refresh_from_db()
+    assert (observation.kps, observation.extracranial_metastases) == (60, True)
+    assert charlie_api.patch(url, {"kps": 90}, format="json").status_code == 404
+
+
 def test_a_board_coordinator_cannot_write_the_record(coordinator, record):
     api = client_for(coordinator)
     body = {"patient": str(record["patient"].public_id), "observed_on": days_ago(1).date().isoformat(), "kps": 70}
     assert api.post("/api/v1/observations", body, format="json").status_code == 403
+    observation = record["patient"].observations.get()
+    assert api.patch(f"/api/v1/observations/{observation.pk}", {"kps": 90}, format="json").status_code == 403
+    lesion = record["patient"].lesions.first()
+    assert api.patch(f"/api/v1/lesions/{lesion.pk}", {"label": "L9"}, format="json").status_code == 403
     assert api.get("/api/v1/observations").status_code == 200

@@ -79,7 +79,7 @@ class History:
         return services.record_primary(
             self.patient, type=type_, stage=stage, seer_stage="metastatic", diagnosed_on=day,
             brain_metastases_diagnosed_on=bm_on, histology="acinar-predominant" if type_ == "nsclc_adeno" else "",
-            markers=[{"tested_on": day, **m} for m in markers], now=self.when(day, 18),
+            markers=[{"tested_on": day, **m} for m in markers], now=self.when(max(day, bm_on or day), 18),
         )
 
     def status(self, day, **facts):

@@ -76,7 +76,7 @@ class GPAAssessmentSerializer(ModelSerializer):
     class Meta:
         model = GPAAssessment
         fields = ["id", "patient", "primary", "assessed_on", "variant", "inputs", "points", "score", "band",
-                  "median_survival_months", "iqr_months", "source", "note", "companion", "computed_at"]
+                  "median_survival_months", "iqr_months", "source", "note", "companion", "computed_at", "current"]
         read_only_fields = fields
 
 

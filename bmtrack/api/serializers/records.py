@@ -74,16 +74,18 @@ class LesionSerializer(ModelSerializer):
     class Meta:
         model = Lesion
         fields = ["id", "patient", "label", "location", "first_seen_on"]
-        validators: list = []  # (patient, label) uniqueness: the service's full_clean, named below
+        validators: list = []  # (patient, label) uniqueness: the service checks it and names the label
 
-    def validate(self, attrs):
-        label = attrs["label"].strip()
-        if not label:
-            raise serializers.ValidationError({"label": ["Give the lesion a label, e.g. L1."]})
-        if Lesion.objects.filter(patient=attrs["patient"], label=label).exists():
-            raise serializers.ValidationError({"label": [f"This patient already has a lesion {label}."]})
-        attrs["label"] = label
-        return attrs
+
+class LesionUpdateSerializer(LesionSerializer):
+    patient = PatientRefField(read_only=True)
+
+
+class PrimaryUpdateSerializer(PrimarySerializer):
+    """A correction of the primary itself; marker results are added with POST .../markers."""
+
+    patient = PatientRefField(read_only=True)
+    markers = MarkerSerializer(many=True, read_only=True)
 
 
 class MeasurementSerializer(ModelSerializer):
@@ -141,6 +143,8 @@ class ObservationSerializer(ModelSerializer):
                   "haemoglobin_g_dl", "neuro_status", "note", "recorded_by"]
 
     def validate(self, attrs):
+        if self.partial:
+            return attrs  # a correction: the service checks the observation as it will be saved
         facts = ("kps", "extracranial_metastases", "dexamethasone_mg", "haemoglobin_g_dl")
         if all(attrs.get(name) is None for name in facts) and not attrs.get("neuro_status"):
             raise serializers.ValidationError(
@@ -148,3 +152,7 @@ class ObservationSerializer(ModelSerializer):
                                       "dexamethasone_mg, haemoglobin_g_dl, neuro_status)."]}
             )
         return attrs
+
+
+class ObservationUpdateSerializer(ObservationSerializer):
+    patient = PatientRefField(read_only=True)

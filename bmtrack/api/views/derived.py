@@ -71,7 +71,10 @@ class WatchWindowViewSet(PatientScopedViewSet):
 
 
 class GPAAssessmentViewSet(PatientScopedViewSet):
-    """Stored GPA results with the inputs as used (a new row whenever an input changed)."""
+    """Stored GPA results with the inputs as used (a new row whenever an input changed).
+
+    ``current`` marks each patient's GPA as the record stands now (``?current=true``); an older
+    row, or one a later correction left the record without, has ``current`` false."""
 
     queryset = GPAAssessment.objects.select_related("patient")
     serializer_class = GPAAssessmentSerializer

@@ -11,11 +11,14 @@ from rest_framework.response import Response
 from bmtrack.api import filters
 from bmtrack.api.serializers.records import (
     LesionSerializer,
+    LesionUpdateSerializer,
     MarkerSerializer,
     MeasurementSerializer,
     MeasurementsInputSerializer,
     ObservationSerializer,
+    ObservationUpdateSerializer,
     PrimarySerializer,
+    PrimaryUpdateSerializer,
     ScanSerializer,
     ScanUpdateSerializer,
     TreatmentSerializer,
@@ -43,17 +46,21 @@ def resolve_lesions(patient, labels) -> list[Lesion]:
     return [found[label] for label in labels]
 
 
-class PrimaryViewSet(CreateMixin, PatientScopedViewSet):
+class PrimaryViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
     """Primary tumours with their dated marker results. Markers are added with POST .../markers."""
 
     queryset = PrimaryTumour.objects.select_related("patient").prefetch_related("markers")
     serializer_class = PrimarySerializer
+    update_serializer_class = PrimaryUpdateSerializer
     filterset_class = filters.PrimaryFilter
     action_perms = {"markers": ["patients.add_markerresult"]}
 
     def create_record(self, patient, data, *, user):
         return services.record_primary(patient, user=user, markers=[dict(m) for m in data.pop("markers", [])],
                                        **data)
+
+    def update_record(self, instance, data, *, user):
+        return services.update_primary(instance, user=user, **data)
 
     @extend_schema(request=MarkerSerializer, responses={201: MarkerSerializer}, summary="Add a marker result")
     @action(detail=True, methods=["post"])
@@ -111,15 +118,21 @@ class ScanViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
         return Response(ScanSerializer(scan, context=self.get_serializer_context()).data)
 
 
-class LesionViewSet(CreateMixin, PatientScopedViewSet):
-    """Lesions keep their identity (label) across scans; measurements refer to them by label."""
+class LesionViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
+    """Lesions keep their identity across scans; measurements name them by label. A relabelled
+    lesion keeps its measurements."""
 
     queryset = Lesion.objects.select_related("patient")
     serializer_class = LesionSerializer
+    update_serializer_class = LesionUpdateSerializer
     filterset_class = filters.LesionFilter
 
     def create_record(self, patient, data, *, user):
-        return services.add_lesion(patient, data["label"], data.get("location", ""), data.get("first_seen_on"))
+        return services.add_lesion(patient, data["label"], data.get("location", ""), data.get("first_seen_on"),
+                                   user=user)
+
+    def update_record(self, instance, data, *, user):
+        return services.update_lesion(instance, user=user, **data)
 
 
 class MeasurementViewSet(PatientScopedViewSet):
@@ -131,12 +144,16 @@ class MeasurementViewSet(PatientScopedViewSet):
     patient_path = "scan__patient"
 
 
-class ObservationViewSet(CreateMixin, PatientScopedViewSet):
+class ObservationViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
     """Dated status facts: KPS, extracranial metastases, dexamethasone, haemoglobin, neurological status."""
 
     queryset = StatusObservation.objects.select_related("patient", "recorded_by")
     serializer_class = ObservationSerializer
+    update_serializer_class = ObservationUpdateSerializer
     filterset_class = filters.ObservationFilter
 
     def create_record(self, patient, data, *, user):
         return services.record_observation(patient, user=user, **data)
+
+    def update_record(self, instance, data, *, user):
+        return services.update_observation(instance, user=user, **data)

@@ -20,11 +20,19 @@ class GPAAssessment(models.Model):
     note = models.TextField(blank=True)
     companion = models.JSONField(null=True, blank=True, help_text="Lung-molGPA 2017 shown beside the 2022 result")
     computed_at = models.DateTimeField()
+    # The GPA of the record as it stands: the latest row, unless a later change left the record
+    # without one (a corrected primary type whose markers are not in yet, a KPS removed...). Old rows
+    # are kept as history; no page or packet shows a GPA for a record that no longer yields it.
+    current = models.BooleanField(default=True)
 
     class Meta:
         ordering = ["-computed_at", "-pk"]
         get_latest_by = "computed_at"
         indexes = [models.Index(fields=["patient", "-computed_at"], name="gpa_patient_latest_idx")]
+        constraints = [
+            models.UniqueConstraint(fields=["patient"], condition=models.Q(current=True),
+                                    name="gpa_one_current_per_patient"),
+        ]
 
     def __str__(self) -> str:
         return f"{self.variant} {self.score}"

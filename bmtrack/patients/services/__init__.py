@@ -10,12 +10,13 @@ from bmtrack.patients.services.imaging import (
     add_lesion,
     record_measurements,
     record_scan,
+    update_lesion,
     update_scan,
 )
-from bmtrack.patients.services.observations import record_observation
+from bmtrack.patients.services.observations import record_observation, update_observation
 from bmtrack.patients.services.patients import create_patient, set_patient_status, update_patient
 from bmtrack.patients.services.treatments import record_treatment, update_treatment
-from bmtrack.patients.services.tumours import record_marker, record_primary
+from bmtrack.patients.services.tumours import record_marker, record_primary, update_primary
 
 __all__ = [
     "add_lesion",
@@ -27,7 +28,10 @@ __all__ = [
     "record_scan",
     "record_treatment",
     "set_patient_status",
+    "update_lesion",
+    "update_observation",
     "update_patient",
+    "update_primary",
     "update_scan",
     "update_treatment",
 ]

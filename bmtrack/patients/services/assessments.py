@@ -84,8 +84,9 @@ def brain_metastasis_count(patient: Patient) -> int:
     return sum(1 for m in latest.measurements.all() if not m.disappeared)
 
 
-def refresh_gpa(patient: Patient, *, now: dt.datetime) -> GPAAssessment | None:
-    """Store a new GPA when its inputs changed; keep the old rows (gpa.md, "What the app does")."""
+def gpa_values(patient: Patient, now: dt.datetime) -> dict | None:
+    """The GPA the record yields on ``now``'s day, as the values of a stored row; None when it
+    yields none (no primary, or a factor the variant needs is missing: the page says which)."""
     day = local_date(now)
     variant, factors, provenance = gpa_inputs(patient, day)
     if variant is None:
@@ -93,36 +94,45 @@ def refresh_gpa(patient: Patient, *, now: dt.datetime) -> GPAAssessment | None:
     try:
         result = gpa_rules.score(variant, factors).to_dict()
     except ClinicalInputError:
-        # An incomplete record (e.g. no KPS yet) has no GPA; the patient page lists what is missing.
         return None
-    used = {name: factors.get(name) for name in gpa_rules.factors_for(variant)}
-    latest = patient.gpa_assessments.order_by("-computed_at", "-pk").first()
-    if latest is not None and latest.variant == variant and latest.inputs.get("factors") == used:
-        return latest
+    primary = current_primary(patient)
     companion = None
-    companion_id = gpa_rules.companion_variant(current_primary(patient).type)
+    companion_id = gpa_rules.companion_variant(primary.type)
     if companion_id:
         try:
             companion = gpa_rules.score(companion_id, factors).to_dict()
         except ClinicalInputError:
             companion = None
-    return GPAAssessment.objects.create(
-        patient=patient,
-        primary=current_primary(patient),
-        assessed_on=day,
-        variant=variant,
-        inputs={"factors": used, "taken_from": provenance},
-        points=result["points"],
-        score=Decimal(str(result["score"])),
-        band=result["band"],
-        median_survival_months=(Decimal(str(result["median_survival_months"]))
-                                if result.get("median_survival_months") is not None else None),
-        iqr_months=result.get("iqr_months"),
-        source=result["source"],
-        note=result.get("note") or "",
-        companion=companion,
-        computed_at=now,
-    )
+    median = result.get("median_survival_months")
+    return {
+        "patient_id": patient.pk, "primary_id": primary.pk, "assessed_on": day, "variant": variant,
+        "inputs": {"factors": {name: factors.get(name) for name in gpa_rules.factors_for(variant)},
+                   "taken_from": provenance},
+        "points": result["points"], "score": Decimal(str(result["score"])), "band": result["band"],
+        "median_survival_months": Decimal(str(median)) if median is not None else None,
+        "iqr_months": result.get("iqr_months"), "source": result["source"], "note": result.get("note") or "",
+        "companion": companion, "computed_at": now,
+    }
+
+
+def refresh_gpa(patient: Patient, *, now: dt.datetime) -> GPAAssessment | None:
+    """Store a new GPA when its inputs changed; keep the old rows (gpa.md, "What the app does").
+
+    Only the latest row can be ``current``, and only while the record still yields it: a change
+    that leaves the record without a GPA (a primary corrected to a type whose markers are not in
+    yet) un-marks it rather than leave a GPA for another record on show."""
+    values = gpa_values(patient, now)
+    latest = patient.gpa_assessments.order_by("-computed_at", "-pk").first()
+    same = (values is not None and latest is not None and latest.variant == values["variant"]
+            and latest.inputs.get("factors") == values["inputs"]["factors"])
+    if latest is not None and latest.current != same:
+        GPAAssessment.objects.filter(pk=latest.pk).update(current=same)
+        latest.current = same
+    if values is None:
+        return None
+    if same:
+        return latest
+    return GPAAssessment.objects.create(**values)
 
 
 # --- RANO-BM --------------------------------------------------------------------------------

@@ -95,9 +95,41 @@ def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=Non
     return saved
 
 
-def add_lesion(patient: Patient, label: str, location: str = "", first_seen_on: dt.date | None = None) -> Lesion:
+LESION_FIELDS = {"label", "location", "first_seen_on"}
+
+
+def add_lesion(patient: Patient, label: str, location: str = "", first_seen_on: dt.date | None = None, *,
+               user=None, now: dt.datetime | None = None) -> Lesion:
     lesion = Lesion(patient=patient, label=label.strip(), location=location, first_seen_on=first_seen_on)
-    return validated_save(lesion)
+    _check_lesion(lesion, now or utcnow())
+    return validated_save(lesion, user)
+
+
+def update_lesion(lesion: Lesion, *, user=None, now: dt.datetime | None = None, **changes) -> Lesion:
+    """Correct a lesion's label, location or first-seen date. Its measurements follow it (they
+    refer to the lesion, not to its label); the response series is recomputed."""
+    now = now or utcnow()
+    if isinstance(changes.get("label"), str):
+        changes["label"] = changes["label"].strip()
+    with transaction.atomic():
+        lesion = Lesion.objects.select_for_update().select_related("patient").get(pk=lesion.pk)
+        apply_changes(lesion, changes, LESION_FIELDS)
+        _check_lesion(lesion, now)
+        validated_save(lesion, user)
+        refresh_derived(lesion.patient, now, user=user)
+    return lesion
+
+
+def _check_lesion(lesion: Lesion, now: dt.datetime) -> None:
+    if not lesion.label:
+        raise ValidationError({"label": "Give the lesion a label, e.g. L1."})
+    if Lesion.objects.filter(patient_id=lesion.patient_id, label=lesion.label).exclude(pk=lesion.pk).exists():
+        raise ValidationError({"label": f"This patient already has a lesion {lesion.label}."})
+    day = lesion.first_seen_on
+    if day and day > local_date(now + FUTURE_TOLERANCE):  # a new lesion's day is its scan's, which may run ahead
+        raise ValidationError({"first_seen_on": "First-seen date cannot be in the future."})
+    if day and day < lesion.patient.birth_date:
+        raise ValidationError({"first_seen_on": "First-seen date cannot be before birth."})
 
 
 def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurement]:

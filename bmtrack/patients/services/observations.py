@@ -7,7 +7,17 @@ from django.db import transaction
 
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient, StatusObservation
-from bmtrack.patients.services.common import refresh_derived, validated_save
+from bmtrack.patients.services.common import apply_changes, refresh_derived, validated_save
+
+EDITABLE = {"observed_on", "kps", "extracranial_metastases", "dexamethasone_mg", "haemoglobin_g_dl", "neuro_status",
+            "note"}
+
+
+def _check(observation: StatusObservation, now: dt.datetime) -> None:
+    if observation.observed_on and observation.observed_on > today(now):
+        raise ValidationError({"observed_on": "Observation date cannot be in the future."})
+    if observation.observed_on and observation.observed_on < observation.patient.birth_date:
+        raise ValidationError({"observed_on": "Observation date cannot be before birth."})
 
 
 def record_observation(patient: Patient, *, user=None, now: dt.datetime | None = None, **fields) -> StatusObservation:
@@ -15,11 +25,24 @@ def record_observation(patient: Patient, *, user=None, now: dt.datetime | None =
     now = now or utcnow()
     observation = StatusObservation(patient=patient, recorded_by=user if getattr(user, "pk", None) else None,
                                     **fields)
-    if observation.observed_on and observation.observed_on > today(now):
-        raise ValidationError({"observed_on": "Observation date cannot be in the future."})
-    if observation.observed_on and observation.observed_on < patient.birth_date:
-        raise ValidationError({"observed_on": "Observation date cannot be before birth."})
+    _check(observation, now)
     with transaction.atomic():
         validated_save(observation, user)
         refresh_derived(patient, now, user=user)
+    return observation
+
+
+def update_observation(observation: StatusObservation, *, user=None, now: dt.datetime | None = None,
+                       **changes) -> StatusObservation:
+    """Correct a status observation (a mistyped KPS, a wrong day); GPA and the plan follow.
+
+    ``recorded_by`` stays the first author: who corrected it is in the record's history.
+    A correction that empties every fact is refused (the model's ``observation_not_empty``)."""
+    now = now or utcnow()
+    with transaction.atomic():
+        observation = StatusObservation.objects.select_for_update().select_related("patient").get(pk=observation.pk)
+        apply_changes(observation, changes, EDITABLE)
+        _check(observation, now)
+        validated_save(observation, user)
+        refresh_derived(observation.patient, now, user=user)
     return observation

@@ -8,7 +8,21 @@ from django.db import transaction
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import MarkerResult, Patient, PrimaryTumour
 from bmtrack.patients.models.choices import Marker
-from bmtrack.patients.services.common import refresh_derived, validated_save
+from bmtrack.patients.services.common import apply_changes, refresh_derived, validated_save
+
+# A correction may change what the primary is; never whose (a record does not move between patients).
+EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on"}
+
+
+def _check_dates(primary: PrimaryTumour, now: dt.datetime) -> None:
+    patient = primary.patient
+    for name, words in (("diagnosed_on", "Diagnosis date"),
+                        ("brain_metastases_diagnosed_on", "Brain metastasis diagnosis date")):
+        day = getattr(primary, name)
+        if day and day > today(now):
+            raise ValidationError({name: f"{words} cannot be in the future."})
+        if day and day < patient.birth_date:
+            raise ValidationError({name: f"{words} cannot be before birth."})
 
 
 def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = None, markers=(),
@@ -16,10 +30,7 @@ def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = Non
     """A primary tumour with its first markers (each a dict of MarkerResult fields)."""
     now = now or utcnow()
     primary = PrimaryTumour(patient=patient, **fields)
-    if primary.diagnosed_on and primary.diagnosed_on > today(now):
-        raise ValidationError({"diagnosed_on": "Diagnosis date cannot be in the future."})
-    if primary.diagnosed_on and primary.diagnosed_on < patient.birth_date:
-        raise ValidationError({"diagnosed_on": "Diagnosis date cannot be before birth."})
+    _check_dates(primary, now)
     with transaction.atomic():
         validated_save(primary, user)
         for index, marker in enumerate(markers):
@@ -28,6 +39,19 @@ def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = Non
             except ValidationError as exc:
                 raise ValidationError({f"markers[{index}].{k}": v for k, v in exc.message_dict.items()}) from None
         refresh_derived(patient, now, user=user)
+    return primary
+
+
+def update_primary(primary: PrimaryTumour, *, user=None, now: dt.datetime | None = None,
+                   **changes) -> PrimaryTumour:
+    """Correct a primary tumour (its type, dates, stage, histology); GPA and the plan follow."""
+    now = now or utcnow()
+    with transaction.atomic():
+        primary = PrimaryTumour.objects.select_for_update().select_related("patient").get(pk=primary.pk)
+        apply_changes(primary, changes, EDITABLE)
+        _check_dates(primary, now)
+        validated_save(primary, user)
+        refresh_derived(primary.patient, now, user=user)
     return primary
 
 

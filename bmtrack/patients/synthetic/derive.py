@@ -5,9 +5,9 @@ INSERTs per due item (the row and its history row); some 20 ms a patient. For a 
 this module gives the same rows at a fraction of that:
 
 1. read a batch of patients with every relation prefetched (a handful of queries per batch);
-2. GPA and responses: the services' own input builders (``gpa_inputs``, ``response_series``) and
-   the pure clinical core (``gpa.score``, ``rano.assess``), each row shaped as ``refresh_gpa`` /
-   ``refresh_response`` create it for a patient without one;
+2. GPA and responses: the services' own builders (``gpa_values``, ``response_series``) and the
+   pure clinical core (``rano.assess``), each row shaped as ``refresh_gpa`` / ``refresh_response``
+   create it for a patient without one;
 3. due items and watch windows: ``surveillance.services`` step by step as ``replan_patient`` takes
    it for a patient with no stored item (its ``schedule_input`` rebuilt from the prefetched record
    without a query, ``compute_schedule``, ``_item_values``, ``_apply``, ``_settle``); an item that
@@ -25,14 +25,11 @@ from __future__ import annotations
 import datetime as dt
 from decimal import Decimal
 
-from bmtrack.clinical import gpa as gpa_rules
 from bmtrack.clinical import rano as rano_rules
 from bmtrack.clinical import schedule as schedule_rules
-from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.core.clock import local_date, site_zone
 from bmtrack.patients.models import GPAAssessment, Patient, ResponseAssessment
-from bmtrack.patients.selectors import current_primary
-from bmtrack.patients.services.assessments import gpa_inputs, response_series
+from bmtrack.patients.services.assessments import gpa_values, response_series
 from bmtrack.patients.synthetic.copying import CopyTable
 from bmtrack.surveillance import services as plan
 from bmtrack.surveillance.models import DueItem, WatchWindow
@@ -54,36 +51,6 @@ def attach_lesions(patient: Patient) -> None:
     for scan in patient.scans.all():
         for measurement in scan.measurements.all():
             measurement.lesion = lesions[measurement.lesion_id]
-
-
-def gpa_row(patient: Patient, now: dt.datetime) -> dict | None:
-    """The row ``refresh_gpa`` creates for a patient without a stored GPA."""
-    day = local_date(now)
-    variant, factors, provenance = gpa_inputs(patient, day)
-    if variant is None:
-        return None
-    try:
-        result = gpa_rules.score(variant, factors).to_dict()
-    except ClinicalInputError:
-        return None
-    primary = current_primary(patient)
-    companion = None
-    companion_id = gpa_rules.companion_variant(primary.type)
-    if companion_id:
-        try:
-            companion = gpa_rules.score(companion_id, factors).to_dict()
-        except ClinicalInputError:
-            companion = None
-    median = result.get("median_survival_months")
-    return {
-        "patient_id": patient.pk, "primary_id": primary.pk, "assessed_on": day, "variant": variant,
-        "inputs": {"factors": {name: factors.get(name) for name in gpa_rules.factors_for(variant)},
-                   "taken_from": provenance},
-        "points": result["points"], "score": Decimal(str(result["score"])), "band": result["band"],
-        "median_survival_months": Decimal(str(median)) if median is not None else None,
-        "iqr_months": result.get("iqr_months"), "source": result["source"], "note": result.get("note") or "",
-        "companion": companion, "computed_at": now,
-    }
 
 
 def response_rows(patient: Patient, now: dt.datetime) -> list[dict]:
@@ -150,7 +117,7 @@ def derive_patients(patient_ids, now: dt.datetime) -> dict[str, int]:
     gpas, responses, by_patient = [], [], {}
     for patient in patients:
         attach_lesions(patient)
-        gpa = gpa_row(patient, now)
+        gpa = gpa_values(patient, now)
         if gpa is not None:
             gpas.append(gpa)
         by_patient[patient.pk] = rows = response_rows(patient, now)

@@ -121,8 +121,8 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     past.sort(key=lambda i: i.due_by, reverse=True)
 
     page = PatientPage(
-        patient=patient, primaries=primaries, facts=facts, gpa=_gpa_view(gpa),
-        gpa_missing="" if gpa else _gpa_missing(patient, primaries, today),
+        patient=patient, primaries=primaries, facts=facts, gpa=_gpa_view(gpa) if gpa and gpa.current else None,
+        gpa_missing="" if gpa and gpa.current else _gpa_missing(patient, primaries, today, earlier=gpa),
         response=current, scans=list(reversed(cards)), treatments=treatments, open_items=open_rows,
         past_items=past, windows=windows, workup=advice.workup_hints(treatments, scans, windows),
         contacts=contacts, notifications=notifications,
@@ -177,20 +177,27 @@ def _variant_title(variant_id: str) -> str:
         return variant_id
 
 
-def _gpa_missing(patient: Patient, primaries: list, today: dt.date) -> str:
-    """Why there is no GPA yet: the first factor the variant needs that the record lacks."""
+def _gpa_missing(patient: Patient, primaries: list, today: dt.date, earlier=None) -> str:
+    """Why there is no GPA now: the first factor the variant needs that the record lacks; and
+    whether an earlier one exists that a later change left behind (``earlier``, not current)."""
     if not primaries:
         return "No primary tumour recorded: the GPA variant depends on it."
     from bmtrack.patients.services.assessments import gpa_inputs
 
     variant, factors, _ = gpa_inputs(patient, today)
     if variant is None:
-        return "No primary tumour recorded."
-    try:
-        gpa_rules.score(variant, factors)
-    except ClinicalInputError as exc:
-        return f"{_variant_title(variant)} cannot be scored yet: {exc}"
-    return "The GPA will be computed with the next update of the record."
+        why = "No primary tumour recorded."
+    else:
+        try:
+            gpa_rules.score(variant, factors)
+        except ClinicalInputError as exc:
+            why = f"{_variant_title(variant)} cannot be scored yet: {exc}"
+        else:
+            why = "The GPA will be computed with the next update of the record."
+    if earlier is not None:
+        why += (f" The last GPA ({_variant_title(earlier.variant)}, {earlier.score} points, assessed "
+                f"{fmt_date(earlier.assessed_on)}) no longer matches the record and is not shown as current.")
+    return why
 
 
 def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.Timeline:
