@@ -16,3 +16,7 @@ from django.conf import settings  # noqa: E402
 
 settings.ROOT_URLCONF = "benchmarks.urls"
 application = get_wsgi_application()
+
+from bmtrack.core.startup import freeze_startup_objects  # noqa: E402
+
+freeze_startup_objects()  # as bmtrack/wsgi.py does
