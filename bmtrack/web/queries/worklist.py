@@ -157,10 +157,15 @@ class Worklist:
     shown: frozenset = frozenset({"items", "measurements", "unconfirmed_pd", "watch"})
     watching_total: int | None = None  # when ``watching`` holds only the first patients (watch_limit)
     upcoming_total: int | None = None  # all the upcoming rows; ``upcoming`` may hold the first ones only
+    this_week_total: int | None = None  # all the rows due this week; ``this_week`` may hold the first ones only
 
     @property
     def upcoming_count(self) -> int:
         return len(self.upcoming) if self.upcoming_total is None else self.upcoming_total
+
+    @property
+    def this_week_count(self) -> int:
+        return len(self.this_week) if self.this_week_total is None else self.this_week_total
 
     @property
     def watching_count(self) -> int:
@@ -168,8 +173,8 @@ class Worklist:
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.this_week or self.upcoming_count or self.pending_scans or self.unconfirmed
-                    or self.watching_count)
+        return not (self.overdue or self.this_week_count or self.upcoming_count or self.pending_scans
+                    or self.unconfirmed or self.watching_count)
 
 
 def describe_trigger(item: DueItem) -> str:
@@ -235,17 +240,17 @@ def latest_contacts(items) -> dict[int, object]:
 
 
 def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None,
-                   upcoming_limit: int | None = None) -> Worklist:
-    """``upcoming_limit``: build the first upcoming rows only (all of them are still counted).
-    ``watch_limit``: load the watch windows of the first patients only (their number is still
-    counted): the collapsed "Inside a watch window" section shows no more."""
+                   upcoming_limit: int | None = None, due_limit: int | None = None) -> Worklist:
+    """``due_limit`` / ``upcoming_limit``: build the first rows due this week / upcoming only (all of
+    them are still counted). ``watch_limit``: load the watch windows of the first patients only
+    (their number is still counted). Overdue rows are always built, every one of them."""
     today = site_today(now)
     patients = active_patients(user, filters)
     kind = filters.kind
     show_items = kind == "" or kind in DueKind.values
     truncated = False
 
-    overdue, this_week, upcoming, snoozed, upcoming_total = [], [], [], 0, 0
+    overdue, this_week, upcoming, snoozed, upcoming_total, this_week_total = [], [], [], 0, 0, 0
     if show_items:
         items = (DueItem.objects.filter(patient__in=patients, state__in=OPEN_STATES,
                                         due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
@@ -261,16 +266,18 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         snoozed = sum(1 for row in rows if row.snoozed)
         rows = [row for row in rows if not row.snoozed]
         upcoming_total = sum(1 for row in rows if row.section == "upcoming")
-        if upcoming_limit is not None:
-            seen = 0
-            kept = []
-            for row in rows:
-                if row.section == "upcoming":
-                    seen += 1
-                    if seen > upcoming_limit:
-                        continue
-                kept.append(row)
-            rows = kept
+        this_week_total = sum(1 for row in rows if row.section == "due")
+        limits = {"due": due_limit, "upcoming": upcoming_limit}
+        seen = dict.fromkeys(limits, 0)
+        kept = []
+        for row in rows:  # in due order: a preview is the soonest deadlines
+            limit = limits.get(row.section)
+            if limit is not None:
+                seen[row.section] += 1
+                if seen[row.section] > limit:
+                    continue
+            kept.append(row)
+        rows = kept
         full = (DueItem.objects.select_related(*ITEM_RELATED).defer(*ROW_UNUSED)
                 .in_bulk([row.item.pk for row in rows]))
         for row in rows:
@@ -289,7 +296,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         pending_scans = list(
             Scan.objects.filter(patient__in=patients, modality=Modality.MRI,
                                 measurement_status=MeasurementStatus.PENDING)
-            .select_related("patient", "patient__responsible_nurse").order_by("at")[:MAX_ROWS])
+            .select_related("patient").order_by("at")[:MAX_ROWS])
 
     unconfirmed: list[ResponseAssessment] = []
     if kind in ("", "unconfirmed_pd"):
@@ -301,13 +308,13 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
             .annotate(item_state=Subquery(confirmation.values("state")[:1]),
                       item_due_from=Subquery(confirmation.values("due_from")[:1]),
                       item_due_by=Subquery(confirmation.values("due_by")[:1]))
-            .select_related("patient", "patient__responsible_nurse", "scan").order_by("confirmation_due")[:MAX_ROWS])
+            .select_related("patient", "scan").order_by("confirmation_due")[:MAX_ROWS])
 
     watching: list[WatchRow] = []
     watching_total = None
     if kind in ("", "watch"):
         windows = (WatchWindow.objects.filter(patient__in=patients, starts_on__lte=today, ends_on__gte=today)
-                   .select_related("patient", "patient__responsible_nurse", "trigger_treatment")
+                   .select_related("patient", "trigger_treatment")
                    .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on"))
         if watch_limit is not None:
             # One light query (ids only) for the patients in order and their number, then the
@@ -325,7 +332,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                       else {"items"} if show_items else {kind})
     return Worklist(overdue=overdue, this_week=this_week, upcoming=upcoming, pending_scans=pending_scans,
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
-                    watching_total=watching_total, upcoming_total=upcoming_total)
+                    watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total)
 
 
 def search_hits(user, filters: Filters, limit: int = 20):
