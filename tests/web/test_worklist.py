@@ -204,6 +204,36 @@ def test_long_sections_show_their_first_rows_and_load_the_rest_on_request(client
     assert name(ward_patient("gynae")) in section(found, "upcoming")
 
 
+def test_due_this_week_shows_the_soonest_deadlines_and_loads_the_rest_on_request(client_for, alice, ward_patient,
+                                                                               monkeypatch, now):
+    from bmtrack.web.queries.scope import Filters
+    from bmtrack.web.queries.worklist import build_worklist
+    from bmtrack.web.views import worklist
+
+    client = client_for(alice)
+    full = build_worklist(alice, Filters(), now)
+    assert len(full.this_week) >= 2
+    monkeypatch.setattr(worklist, "DUE_PREVIEW_ROWS", 1)
+    html = client.get("/").content.decode()
+    due = section(html, "this-week")
+    shown = [row.item.pk for row in full.this_week if f'id="item-{row.item.pk}"' in due]
+    assert shown == [full.this_week[0].item.pk]  # the soonest deadline
+    total = len(full.this_week)
+    assert f"<strong>{total}</strong> due this week" in html and f"Show all {total} items due this week" in due
+    assert 'hx-get="/worklist/this-week/"' in due and 'href="/?show=this-week#this-week"' in due
+    part = client.get("/worklist/this-week/", **HTMX).content.decode()
+    assert 'id="this-week"' in part and "<html" not in part and "Show all" not in part
+    assert all(f'id="item-{row.item.pk}"' in part for row in full.this_week)
+    every = section(client.get("/?show=this-week").content.decode(), "this-week")
+    assert all(f'id="item-{row.item.pk}"' in every for row in full.this_week)
+    response = client.get("/worklist/this-week/")
+    assert response.status_code == 302 and response["Location"] == "/?show=this-week#this-week"
+    # Rows past the preview are counted, not built; overdue rows are never cut.
+    short = build_worklist(alice, Filters(), now, due_limit=0)
+    assert short.this_week == [] and short.this_week_count == total and not short.empty
+    assert [r.item.pk for r in short.overdue] == [r.item.pk for r in full.overdue]
+
+
 def test_other_teams_rows_never_show_in_a_loaded_section(client_for, charlie, ward_patient):
     part = client_for(charlie).get("/worklist/watching/", **HTMX).content.decode()
     assert name(ward_patient("gynae")) not in part and name(ward_patient("ici")) in part

@@ -17,11 +17,22 @@ from bmtrack.web.views.common import is_htmx
 from bmtrack.web.views.items import attach_forms
 
 SESSION_KEY = "worklist_filters"
-# "Upcoming" and "Inside a watch window" show their first rows and a "show all" link (htmx loads the
-# whole section from ``worklist_section``; without JavaScript ``?show=<section>`` renders it in full),
-# so the first paint stays small for a nurse with hundreds of patients.
+# "Due now and this week", "Upcoming" and "Inside a watch window" show their first rows (the soonest
+# deadlines; patients by name) and a "show all" link (htmx loads the whole section from
+# ``worklist_section``; without JavaScript ``?show=<section>`` renders it in full), so the first paint
+# stays small for a nurse with hundreds of patients. Overdue rows are always all shown; a search
+# shows everything it found.
 PREVIEW_ROWS = 10
-SECTIONS = ("upcoming", "watching")
+DUE_PREVIEW_ROWS = 25
+SECTIONS = ("this-week", "upcoming", "watching")
+LIMIT_FOR = {"this-week": "due_limit", "upcoming": "upcoming_limit", "watching": "watch_limit"}  # build_worklist's
+SECTION_TEMPLATES = {"this-week": "web/partials/worklist_this_week.html",
+                     "upcoming": "web/partials/worklist_upcoming.html",
+                     "watching": "web/partials/worklist_watching.html"}
+
+
+def _preview(section: str) -> int:
+    return DUE_PREVIEW_ROWS if section == "this-week" else PREVIEW_ROWS
 
 
 def _filters(form) -> Filters:
@@ -33,10 +44,14 @@ def _filters(form) -> Filters:
 
 def _section_rows(work, expanded: set[str]) -> dict:
     """The rows shown of the collapsible sections: all of an expanded one, else the first few."""
-    return {
-        "upcoming_rows": work.upcoming if "upcoming" in expanded else work.upcoming[:PREVIEW_ROWS],
-        "watching_rows": work.watching if "watching" in expanded else work.watching[:PREVIEW_ROWS],
-    }
+    lists = {"this-week": work.this_week, "upcoming": work.upcoming, "watching": work.watching}
+    return {f"{section.replace('-', '_')}_rows": rows if section in expanded else rows[:_preview(section)]
+            for section, rows in lists.items()}
+
+
+def _limits(expanded: set[str]) -> dict:
+    """build_worklist's limits: none for an expanded section, the preview for the others."""
+    return {LIMIT_FOR[section]: None if section in expanded else _preview(section) for section in SECTIONS}
 
 
 def _stored_form(request):
@@ -68,9 +83,7 @@ def worklist(request):
     today = site_today(now)
     # A search shows everything it found; otherwise the long sections open on request only.
     expanded = set(SECTIONS) if filters.q else {request.GET.get("show", "")} & set(SECTIONS)
-    work = build_worklist(request.user, filters, now,
-                          watch_limit=None if "watching" in expanded else PREVIEW_ROWS,
-                          upcoming_limit=None if "upcoming" in expanded else PREVIEW_ROWS)
+    work = build_worklist(request.user, filters, now, **_limits(expanded))
     attach_forms(work.overdue + work.this_week + work.upcoming, today)
     context = {"form": form, "work": work, "filters": filters, "hits": search_hits(request.user, filters),
                "today": today, "show_patient": True, **_section_rows(work, expanded)}
@@ -89,10 +102,10 @@ def worklist_section(request, section):
         return redirect(f"{reverse('web:worklist')}?show={section}#{section}")
     now = utcnow()
     today = site_today(now)
-    work = build_worklist(request.user, _filters(_stored_form(request)), now,
-                          watch_limit=None if section == "watching" else 0,
-                          upcoming_limit=None if section == "upcoming" else 0)
-    attach_forms(work.upcoming if section == "upcoming" else [], today)
+    # Only this section's rows are built: the other sections' limits are 0.
+    limits = {LIMIT_FOR[other]: None if other == section else 0 for other in SECTIONS}
+    work = build_worklist(request.user, _filters(_stored_form(request)), now, **limits)
+    attach_forms(work.this_week + work.upcoming, today)
     context = {"work": work, "today": today, "show_patient": True, "expanded": True,
                **_section_rows(work, {section})}
-    return render(request, f"web/partials/worklist_{section}.html", context)
+    return render(request, SECTION_TEMPLATES[section], context)
