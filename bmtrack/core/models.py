@@ -28,13 +28,13 @@ class AccessLog(models.Model):
         EDIT = "edit", "Edited"
         EXPORT = "export", "Exported"
 
-    at = models.DateTimeField(db_index=True)
+    at = models.DateTimeField(db_index=True)  # the admin's log and its CSV export: entries by time
     user = models.ForeignKey("accounts.User", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
                              related_name="+")
     username = models.CharField(max_length=150)
     patient = models.ForeignKey("patients.Patient", null=True, on_delete=models.DO_NOTHING, db_constraint=False,
                                 related_name="+")
-    patient_public_id = models.UUIDField(db_index=True)
+    patient_public_id = models.UUIDField()
     action = models.CharField(max_length=10, choices=Action.choices)
     method = models.CharField(max_length=8)
     path = models.CharField(max_length=300, help_text="Path only: query strings are never stored")
@@ -43,6 +43,7 @@ class AccessLog(models.Model):
 
     class Meta:
         ordering = ["-at", "-pk"]
+        # Who saw this patient's record, newest first (admin filter, an erasure or disclosure request).
         indexes = [models.Index(fields=["patient_public_id", "-at"], name="accesslog_patient_idx")]
 
     def __str__(self) -> str:

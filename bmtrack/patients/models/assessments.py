@@ -28,6 +28,7 @@ class GPAAssessment(models.Model):
     class Meta:
         ordering = ["-computed_at", "-pk"]
         get_latest_by = "computed_at"
+        # Patient page, board packet and refresh_gpa: a patient's latest GPA (and the one before it).
         indexes = [models.Index(fields=["patient", "-computed_at"], name="gpa_patient_latest_idx")]
         constraints = [
             models.UniqueConstraint(fields=["patient"], condition=models.Q(current=True),

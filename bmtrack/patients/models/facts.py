@@ -34,6 +34,7 @@ class StatusObservation(models.Model):
 
     class Meta:
         ordering = ["observed_on", "pk"]
+        # GPA inputs and the patient page: a patient's status facts in force on a day.
         indexes = [models.Index(fields=["patient", "observed_on"], name="observation_patient_day_idx")]
         constraints = [
             models.CheckConstraint(

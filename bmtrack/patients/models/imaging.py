@@ -51,6 +51,7 @@ class Scan(models.Model):
     class Meta:
         ordering = ["at", "pk"]
         indexes = [
+            # Patient page, re-planning and RANO-BM: a patient's scans in time order.
             models.Index(fields=["patient", "at"], name="scan_patient_at_idx"),
             # Worklist: MRIs awaiting lesion measurements.
             models.Index(

@@ -29,9 +29,11 @@ class Patient(models.Model):
     class Meta:
         ordering = ["family_name", "given_name"]
         indexes = [
-            # Worklist and search: a nurse's patients, and patients by name within a team.
+            # Worklist filtered by nurse, dashboard per nurse, digests: a nurse's active patients.
             models.Index(fields=["responsible_nurse", "status"], name="patient_nurse_status_idx"),
+            # Access scope of every list (accounts.access): the active patients of the user's teams.
             models.Index(fields=["care_team", "status"], name="patient_team_status_idx"),
+            # Find patient and the worklist's watch section: patients by name.
             models.Index(fields=["family_name", "given_name"], name="patient_name_idx"),
         ]
         constraints = [

@@ -28,6 +28,7 @@ class Treatment(models.Model):
 
     class Meta:
         ordering = ["start", "pk"]
+        # Re-planning, the patient page and the board packet: a patient's treatments in time order.
         indexes = [models.Index(fields=["patient", "start"], name="treatment_patient_start_idx")]
         constraints = [
             models.CheckConstraint(
