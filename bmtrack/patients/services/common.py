@@ -34,6 +34,22 @@ def apply_changes(obj: models.Model, changes: dict, allowed: set[str]) -> None:
         setattr(obj, name, value)
 
 
+def correct(obj: models.Model, changes: dict, editable: set[str], check, *, user=None,
+            now: dt.datetime) -> models.Model:
+    """A correction of one row of a patient's record, in one transaction: lock the row, apply the
+    changes (only ``editable`` fields), ``check(row, now)`` the record as it will be saved, save it
+    with ``user`` in its history, and refresh what is derived from the record."""
+    from django.db import transaction
+
+    with transaction.atomic():
+        obj = type(obj).objects.select_for_update().select_related("patient").get(pk=obj.pk)
+        apply_changes(obj, changes, editable)
+        check(obj, now)
+        validated_save(obj, user)
+        refresh_derived(obj.patient, now, user=user)
+    return obj
+
+
 def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> None:
     """Recompute assessments, then re-plan surveillance, inside the caller's transaction."""
     from bmtrack.patients.services.assessments import refresh_assessments

@@ -14,7 +14,7 @@ from bmtrack.patients.models.choices import MeasurementStatus, Modality, Sequenc
 from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
 from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
-    apply_changes,
+    correct,
     refresh_derived,
     require_aware,
     validated_save,
@@ -67,14 +67,7 @@ def record_scan(patient: Patient, *, measurements: Iterable[Mapping] = (), user=
 
 
 def update_scan(scan: Scan, *, user=None, now: dt.datetime | None = None, **changes) -> Scan:
-    now = now or utcnow()
-    with transaction.atomic():
-        scan = Scan.objects.select_for_update().select_related("patient").get(pk=scan.pk)
-        apply_changes(scan, changes, SCAN_FIELDS)
-        _check_scan(scan, now)
-        validated_save(scan, user)
-        refresh_derived(scan.patient, now, user=user)
-    return scan
+    return correct(scan, changes, SCAN_FIELDS, _check_scan, user=user, now=now or utcnow())
 
 
 def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=None,
@@ -108,16 +101,9 @@ def add_lesion(patient: Patient, label: str, location: str = "", first_seen_on: 
 def update_lesion(lesion: Lesion, *, user=None, now: dt.datetime | None = None, **changes) -> Lesion:
     """Correct a lesion's label, location or first-seen date. Its measurements follow it (they
     refer to the lesion, not to its label); the response series is recomputed."""
-    now = now or utcnow()
     if isinstance(changes.get("label"), str):
         changes["label"] = changes["label"].strip()
-    with transaction.atomic():
-        lesion = Lesion.objects.select_for_update().select_related("patient").get(pk=lesion.pk)
-        apply_changes(lesion, changes, LESION_FIELDS)
-        _check_lesion(lesion, now)
-        validated_save(lesion, user)
-        refresh_derived(lesion.patient, now, user=user)
-    return lesion
+    return correct(lesion, changes, LESION_FIELDS, _check_lesion, user=user, now=now or utcnow())
 
 
 def _check_lesion(lesion: Lesion, now: dt.datetime) -> None:

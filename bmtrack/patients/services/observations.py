@@ -7,7 +7,7 @@ from django.db import transaction
 
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient, StatusObservation
-from bmtrack.patients.services.common import apply_changes, refresh_derived, validated_save
+from bmtrack.patients.services.common import correct, refresh_derived, validated_save
 
 EDITABLE = {"observed_on", "kps", "extracranial_metastases", "dexamethasone_mg", "haemoglobin_g_dl", "neuro_status",
             "note"}
@@ -38,11 +38,4 @@ def update_observation(observation: StatusObservation, *, user=None, now: dt.dat
 
     ``recorded_by`` stays the first author: who corrected it is in the record's history.
     A correction that empties every fact is refused (the model's ``observation_not_empty``)."""
-    now = now or utcnow()
-    with transaction.atomic():
-        observation = StatusObservation.objects.select_for_update().select_related("patient").get(pk=observation.pk)
-        apply_changes(observation, changes, EDITABLE)
-        _check(observation, now)
-        validated_save(observation, user)
-        refresh_derived(observation.patient, now, user=user)
-    return observation
+    return correct(observation, changes, EDITABLE, _check, user=user, now=now or utcnow())

@@ -8,7 +8,7 @@ from django.db import transaction
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import MarkerResult, Patient, PrimaryTumour
 from bmtrack.patients.models.choices import Marker
-from bmtrack.patients.services.common import apply_changes, refresh_derived, validated_save
+from bmtrack.patients.services.common import correct, refresh_derived, validated_save
 
 # A correction may change what the primary is; never whose (a record does not move between patients).
 EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on"}
@@ -45,14 +45,7 @@ def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = Non
 def update_primary(primary: PrimaryTumour, *, user=None, now: dt.datetime | None = None,
                    **changes) -> PrimaryTumour:
     """Correct a primary tumour (its type, dates, stage, histology); GPA and the plan follow."""
-    now = now or utcnow()
-    with transaction.atomic():
-        primary = PrimaryTumour.objects.select_for_update().select_related("patient").get(pk=primary.pk)
-        apply_changes(primary, changes, EDITABLE)
-        _check_dates(primary, now)
-        validated_save(primary, user)
-        refresh_derived(primary.patient, now, user=user)
-    return primary
+    return correct(primary, changes, EDITABLE, _check_dates, user=user, now=now or utcnow())
 
 
 def record_marker(primary: PrimaryTumour, *, user=None, now: dt.datetime | None = None, **fields) -> MarkerResult:
