@@ -273,6 +273,7 @@ SPECTACULAR_SETTINGS = {
         "DueStateEnum": "bmtrack.surveillance.models.DueState",
         "WatchKindEnum": "bmtrack.surveillance.models.WatchKind",
         "GeneStatusEnum": ["positive", "negative", "unknown"],
+        "KpsEnum": "bmtrack.patients.models.facts.KPS_CHOICES",
     },
 }
 

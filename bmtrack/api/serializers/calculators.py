@@ -21,8 +21,7 @@ from bmtrack.patients.models.choices import (
     Sequence,
     TumourType,
 )
-
-KPS_CHOICES = list(range(0, 101, 10))
+from bmtrack.patients.models.facts import KPS_CHOICES
 
 
 class GpaFactorsSerializer(serializers.Serializer):

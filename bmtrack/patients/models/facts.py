@@ -8,6 +8,7 @@ from simple_history.models import HistoricalRecords
 from bmtrack.patients.models.choices import NeuroStatus
 
 KPS_VALUES = tuple(range(0, 101, 10))
+KPS_CHOICES = [(v, str(v)) for v in KPS_VALUES]
 
 
 class StatusObservation(models.Model):
@@ -19,7 +20,7 @@ class StatusObservation(models.Model):
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="observations")
     observed_on = models.DateField()
-    kps = models.PositiveSmallIntegerField("KPS", null=True, blank=True, choices=[(v, str(v)) for v in KPS_VALUES])
+    kps = models.PositiveSmallIntegerField("KPS", null=True, blank=True, choices=KPS_CHOICES)
     extracranial_metastases = models.BooleanField(null=True, blank=True)
     dexamethasone_mg = models.DecimalField(
         "dexamethasone (mg/day)", max_digits=4, decimal_places=1, null=True, blank=True,
