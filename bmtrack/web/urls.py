@@ -20,6 +20,7 @@ urlpatterns = [
     path("patients/<uuid:public_id>/primaries/advice/", entry.screening_advice, name="screening_advice"),
     path("patients/<uuid:public_id>/treatments/new/", entry.treatment_new, name="treatment_new"),
     path("patients/<uuid:public_id>/status/new/", entry.observation_new, name="observation_new"),
+    path("patients/<uuid:public_id>/status/<int:observation_id>/", entry.observation_edit, name="observation_edit"),
     path("patients/<uuid:public_id>/scans/new/", scans.scan_new, name="scan_new"),
     path("patients/<uuid:public_id>/scans/protocol/", scans.protocol_check, name="protocol_check"),
     path("patients/<uuid:public_id>/scans/<int:scan_id>/measurements/", scans.measurements, name="measurements"),

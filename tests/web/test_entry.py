@@ -152,6 +152,43 @@ def test_an_empty_status_says_so_and_saves_nothing(client_for, alice, patient, n
     assert not patient.observations.exists()
 
 
+def test_a_status_entry_is_corrected_from_the_list_of_earlier_entries(client_for, alice, bob, patient, now):
+    from bmtrack.core.clock import today
+    from bmtrack.patients import services
+
+    day = today(now) - dt.timedelta(days=3)
+    observation = services.record_observation(patient, observed_on=day, kps=80, dexamethasone_mg=4, user=alice)
+    client = client_for(bob)
+    listing = client.get(f"/patients/{patient.public_id}/status/new/").content.decode()
+    url = f"/patients/{patient.public_id}/status/{observation.pk}/"
+    assert "Latest status entries" in listing and f'href="{url}"' in listing
+    form = client.get(url).content.decode()
+    assert "Correct the status entry of" in form and 'value="4.0"' in form and "Save correction" in form
+    data = {"observed_on": day.isoformat(), "kps": "60", "dexamethasone_mg": "4", "extracranial_metastases": "unknown"}
+    refused = client.post(url, {**data, "observed_on": (today(now) + dt.timedelta(days=2)).isoformat()})
+    assert "cannot be in the future" in refused.content.decode()
+    observation.refresh_from_db()
+    assert observation.kps == 80  # a refused correction changes nothing
+    assert client.post(url, data).status_code == 302
+    observation.refresh_from_db()
+    assert observation.kps == 60 and observation.recorded_by == alice
+    assert observation.history.first().history_user == bob
+
+
+def test_a_status_entry_of_another_patient_or_team_cannot_be_corrected(client_for, alice, charlie, coordinator,
+                                                                         make_patient, patient):
+    from bmtrack.patients import services
+
+    other = make_patient()
+    observation = services.record_observation(other, observed_on=dt.date(2026, 1, 5), kps=90)
+    assert client_for(alice).get(f"/patients/{patient.public_id}/status/{observation.pk}/").status_code == 404
+    assert client_for(charlie).get(f"/patients/{other.public_id}/status/{observation.pk}/").status_code == 404
+    assert client_for(coordinator).post(f"/patients/{other.public_id}/status/{observation.pk}/",
+                                        {"observed_on": "2026-01-05", "kps": "10"}).status_code == 403
+    observation.refresh_from_db()
+    assert observation.kps == 90
+
+
 # --- scans and measurements -----------------------------------------------------------------
 
 def scan_data(now, **changes):

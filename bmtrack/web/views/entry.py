@@ -9,7 +9,7 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import redirect, render
+from django.shortcuts import get_object_or_404, redirect, render
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bmtrack.core.clock import today as site_today
@@ -17,6 +17,7 @@ from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
 from bmtrack.web.advice import screening_for
 from bmtrack.web.errors import apply_service_error
+from bmtrack.web.formatting import fmt_date
 from bmtrack.web.forms.observation import ObservationForm
 from bmtrack.web.forms.primary import MarkerFormSet, PrimaryForm
 from bmtrack.web.forms.treatment import TreatmentForm
@@ -108,4 +109,38 @@ def observation_new(request, public_id):
         else:
             messages.success(request, "Status recorded; GPA and response updated.")
             return redirect(patient_url(patient))
-    return render(request, "web/forms/observation_form.html", {"patient": patient, "form": form})
+    return render(request, "web/forms/observation_form.html", {
+        "patient": patient, "form": form, "earlier": _earlier_observations(patient)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def observation_edit(request, public_id, observation_id):
+    """Correct a status entry (a mistyped KPS, a wrong day); who corrected it is in its history."""
+    require_perm(request, "patients.change_statusobservation")
+    patient = patient_or_404(request, public_id, action="edit")
+    observation = get_object_or_404(patient.observations, pk=observation_id)
+    initial = {name: getattr(observation, name) for name in ObservationForm.base_fields}
+    if observation.extracranial_metastases is None:
+        initial["extracranial_metastases"] = "unknown"
+    form = ObservationForm(request.POST or None, initial=initial)
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_observation(observation, user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, f"Status of {fmt_date(observation.observed_on)} corrected; GPA and response "
+                                      "updated.")
+            return redirect(patient_url(patient))
+    return render(request, "web/forms/observation_form.html", {
+        "patient": patient, "form": form, "observation": observation,
+        "earlier": _earlier_observations(patient)})
+
+
+EARLIER_SHOWN = 10
+
+
+def _earlier_observations(patient) -> list:
+    """The latest status entries, newest first, each with a link to correct it."""
+    return list(patient.observations.select_related("recorded_by").order_by("-observed_on", "-pk")[:EARLIER_SHOWN])
