@@ -189,6 +189,31 @@ def test_a_status_entry_of_another_patient_or_team_cannot_be_corrected(client_fo
     assert observation.kps == 90
 
 
+def test_a_primary_is_corrected_and_a_gpa_it_no_longer_yields_is_not_shown(client_for, bob, coordinator,
+                                                                            ward_patient):
+    patient = ward_patient("postop")
+    primary = patient.primaries.get()
+    url = f"/patients/{patient.public_id}/primaries/{primary.pk}/"
+    client = client_for(bob)
+    page = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert f'href="{url}"' in page and "Estimated median survival" in page
+    form = client.get(url).content.decode()
+    assert "Correct the primary tumour" in form and 'name="neuro_symptoms"' not in form
+    data = {"type": "breast", "diagnosed_on": primary.diagnosed_on.isoformat(), "stage": "iv",
+            "seer_stage": primary.seer_stage, "histology": "ductal",
+            "brain_metastases_diagnosed_on": primary.brain_metastases_diagnosed_on.isoformat()}
+    refused = client.post(url, {**data, "diagnosed_on": "1900-01-01"}).content.decode()
+    assert "cannot be before birth" in refused
+    primary.refresh_from_db()
+    assert primary.type != "breast"
+    assert client.post(url, data).status_code == 302
+    primary.refresh_from_db()
+    assert (primary.type, primary.stage, primary.histology) == ("breast", "IV", "ductal")
+    page = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert "Estimated median survival" not in page and "no longer matches the record" in page
+    assert client_for(coordinator).post(url, data).status_code == 403
+
+
 # --- scans and measurements -----------------------------------------------------------------
 
 def scan_data(now, **changes):

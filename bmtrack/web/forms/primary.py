@@ -27,6 +27,12 @@ class PrimaryForm(AccessibleForm):
         return data
 
 
+class PrimaryCorrectionForm(PrimaryForm):
+    """The primary itself, corrected (its markers are dated results: new ones are added, not edited)."""
+
+    neuro_symptoms = None  # screening advice belongs to the first entry
+
+
 class MarkerForm(AccessibleForm):
     marker = forms.ChoiceField(choices=[("", "—"), *Marker.choices], required=False)
     result = forms.ChoiceField(choices=[("", "—"), *MarkerOutcome.choices], required=False)

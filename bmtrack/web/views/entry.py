@@ -19,7 +19,7 @@ from bmtrack.web.advice import screening_for
 from bmtrack.web.errors import apply_service_error
 from bmtrack.web.formatting import fmt_date
 from bmtrack.web.forms.observation import ObservationForm
-from bmtrack.web.forms.primary import MarkerFormSet, PrimaryForm
+from bmtrack.web.forms.primary import MarkerFormSet, PrimaryCorrectionForm, PrimaryForm
 from bmtrack.web.forms.treatment import TreatmentForm
 from bmtrack.web.views.common import patient_or_404, patient_url, require_perm
 
@@ -60,6 +60,28 @@ def primary_new(request, public_id):
                                form.cleaned_data["seer_stage"], form.cleaned_data["neuro_symptoms"])
     return render(request, "web/forms/primary_form.html",
                   {"patient": patient, "form": form, "markers": markers, "advice": advice})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def primary_edit(request, public_id, primary_id):
+    """Correct a primary tumour: type, dates, stage, histology. GPA and the plan follow; a type
+    whose GPA needs markers not yet recorded leaves no current GPA (the page says which)."""
+    require_perm(request, "patients.change_primarytumour")
+    patient = patient_or_404(request, public_id, action="edit")
+    primary = get_object_or_404(patient.primaries.prefetch_related("markers"), pk=primary_id)
+    form = PrimaryCorrectionForm(request.POST or None,
+                                 initial={name: getattr(primary, name) for name in PrimaryCorrectionForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_primary(primary, user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, "Primary tumour corrected; GPA and surveillance updated.")
+            return redirect(patient_url(patient) + "#primaries")
+    return render(request, "web/forms/primary_edit_form.html", {"patient": patient, "form": form,
+                                                                 "primary": primary})
 
 
 @login_required
