@@ -5,7 +5,7 @@ from __future__ import annotations
 import datetime as dt
 
 from django.core.exceptions import ValidationError
-from django.db import models
+from django.db import models, transaction
 
 from bmtrack.core.clock import utcnow
 
@@ -34,13 +34,19 @@ def apply_changes(obj: models.Model, changes: dict, allowed: set[str]) -> None:
         setattr(obj, name, value)
 
 
+def check_day(day: dt.date | None, field: str, words: str, *, birth_date: dt.date, latest: dt.date) -> None:
+    """A calendar date of the record lies between the patient's birth and ``latest`` (today)."""
+    if day and day > latest:
+        raise ValidationError({field: f"{words} cannot be in the future."})
+    if day and day < birth_date:
+        raise ValidationError({field: f"{words} cannot be before birth."})
+
+
 def correct(obj: models.Model, changes: dict, editable: set[str], check, *, user=None,
             now: dt.datetime) -> models.Model:
     """A correction of one row of a patient's record, in one transaction: lock the row, apply the
     changes (only ``editable`` fields), ``check(row, now)`` the record as it will be saved, save it
     with ``user`` in its history, and refresh what is derived from the record."""
-    from django.db import transaction
-
     with transaction.atomic():
         obj = type(obj).objects.select_for_update().select_related("patient").get(pk=obj.pk)
         apply_changes(obj, changes, editable)

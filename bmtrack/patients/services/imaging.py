@@ -14,6 +14,7 @@ from bmtrack.patients.models.choices import MeasurementStatus, Modality, Sequenc
 from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
 from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
+    check_day,
     correct,
     refresh_derived,
     require_aware,
@@ -111,11 +112,9 @@ def _check_lesion(lesion: Lesion, now: dt.datetime) -> None:
         raise ValidationError({"label": "Give the lesion a label, e.g. L1."})
     if Lesion.objects.filter(patient_id=lesion.patient_id, label=lesion.label).exclude(pk=lesion.pk).exists():
         raise ValidationError({"label": f"This patient already has a lesion {lesion.label}."})
-    day = lesion.first_seen_on
-    if day and day > local_date(now + FUTURE_TOLERANCE):  # a new lesion's day is its scan's, which may run ahead
-        raise ValidationError({"first_seen_on": "First-seen date cannot be in the future."})
-    if day and day < lesion.patient.birth_date:
-        raise ValidationError({"first_seen_on": "First-seen date cannot be before birth."})
+    # A new lesion's day is its scan's, which may run a little ahead of our clock.
+    check_day(lesion.first_seen_on, "first_seen_on", "First-seen date", birth_date=lesion.patient.birth_date,
+              latest=local_date(now + FUTURE_TOLERANCE))
 
 
 def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurement]:

@@ -2,22 +2,19 @@ from __future__ import annotations
 
 import datetime as dt
 
-from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient, StatusObservation
-from bmtrack.patients.services.common import correct, refresh_derived, validated_save
+from bmtrack.patients.services.common import check_day, correct, refresh_derived, validated_save
 
 EDITABLE = {"observed_on", "kps", "extracranial_metastases", "dexamethasone_mg", "haemoglobin_g_dl", "neuro_status",
             "note"}
 
 
 def _check(observation: StatusObservation, now: dt.datetime) -> None:
-    if observation.observed_on and observation.observed_on > today(now):
-        raise ValidationError({"observed_on": "Observation date cannot be in the future."})
-    if observation.observed_on and observation.observed_on < observation.patient.birth_date:
-        raise ValidationError({"observed_on": "Observation date cannot be before birth."})
+    check_day(observation.observed_on, "observed_on", "Observation date",
+              birth_date=observation.patient.birth_date, latest=today(now))
 
 
 def record_observation(patient: Patient, *, user=None, now: dt.datetime | None = None, **fields) -> StatusObservation:

@@ -8,21 +8,16 @@ from django.db import transaction
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import MarkerResult, Patient, PrimaryTumour
 from bmtrack.patients.models.choices import Marker
-from bmtrack.patients.services.common import correct, refresh_derived, validated_save
+from bmtrack.patients.services.common import check_day, correct, refresh_derived, validated_save
 
 # A correction may change what the primary is; never whose (a record does not move between patients).
 EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on"}
 
 
 def _check_dates(primary: PrimaryTumour, now: dt.datetime) -> None:
-    patient = primary.patient
     for name, words in (("diagnosed_on", "Diagnosis date"),
                         ("brain_metastases_diagnosed_on", "Brain metastasis diagnosis date")):
-        day = getattr(primary, name)
-        if day and day > today(now):
-            raise ValidationError({name: f"{words} cannot be in the future."})
-        if day and day < patient.birth_date:
-            raise ValidationError({name: f"{words} cannot be before birth."})
+        check_day(getattr(primary, name), name, words, birth_date=primary.patient.birth_date, latest=today(now))
 
 
 def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = None, markers=(),
