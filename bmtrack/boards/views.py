@@ -147,16 +147,21 @@ def meeting_attendees(request, pk: int):
 
 # --- suggestions and cases --------------------------------------------------------------------
 
-@login_required
-@require_POST
-def suggestion_accept(request, pk: int):
+def _answering(request, pk: int, form_class):
+    """The meeting, the bound form and the suggestion it answers (None: answered already)."""
     _require_manage(request.user)
     meeting = _meeting_for(request.user, pk)
-    form = AcceptSuggestionForm(request.POST)
+    form = form_class(request.POST)
     if not form.is_valid():
         raise Http404("No such suggestion")
     patient = get_patient_for_user(request.user, form.cleaned_data["patient"])
-    suggested = find_suggestion(meeting, request.user, patient)
+    return meeting, form, find_suggestion(meeting, request.user, patient)
+
+
+@login_required
+@require_POST
+def suggestion_accept(request, pk: int):
+    meeting, form, suggested = _answering(request, pk, AcceptSuggestionForm)
     if suggested is None:
         messages.info(request, "That suggestion has already been answered.")
         return redirect("boards:meeting", meeting.pk)
@@ -173,13 +178,7 @@ def suggestion_accept(request, pk: int):
 @login_required
 @require_POST
 def suggestion_dismiss(request, pk: int):
-    _require_manage(request.user)
-    meeting = _meeting_for(request.user, pk)
-    form = DismissSuggestionForm(request.POST)
-    if not form.is_valid():
-        raise Http404("No such suggestion")
-    patient = get_patient_for_user(request.user, form.cleaned_data["patient"])
-    suggested = find_suggestion(meeting, request.user, patient)
+    meeting, _, suggested = _answering(request, pk, DismissSuggestionForm)
     if suggested is not None:
         services.dismiss_suggestion(meeting, suggested, user=request.user)
         messages.success(request, "Suggestion dismissed: it will not be offered again.")
