@@ -296,8 +296,9 @@ class Exporter:
             extensions.append(ext(c.EXT_FIELD_STRENGTH, valueDecimal=number(scan.field_strength_t)))
         if scan.scanner:
             extensions.append(ext(c.EXT_SCANNER, valueString=scan.scanner))
+        if scan.new_lesions:  # blank: the reader has not called it yet (record.md)
+            extensions.append(ext(c.EXT_NEW_LESIONS, valueCode=scan.new_lesions))
         extensions += [
-            ext(c.EXT_NEW_LESIONS, valueCode=scan.new_lesions),
             ext(c.EXT_NON_TARGET, valueCode=scan.non_target),
             ext(c.EXT_BASELINE, valueBoolean=scan.is_baseline),
             ext(c.EXT_MEASUREMENT_STATUS, valueCode=scan.measurement_status),

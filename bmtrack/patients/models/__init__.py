@@ -1,6 +1,6 @@
 from bmtrack.patients.models.assessments import GPAAssessment, ResponseAssessment
 from bmtrack.patients.models.facts import StatusObservation
-from bmtrack.patients.models.imaging import Lesion, Measurement, Scan
+from bmtrack.patients.models.imaging import Lesion, Measurement, Scan, WorkupResult
 from bmtrack.patients.models.patient import Patient
 from bmtrack.patients.models.treatment import Treatment
 from bmtrack.patients.models.tumour import MarkerResult, PrimaryTumour
@@ -16,4 +16,5 @@ __all__ = [
     "Scan",
     "StatusObservation",
     "Treatment",
+    "WorkupResult",
 ]

@@ -2,21 +2,28 @@
 
 from django.db import models
 
+from bmtrack.patients.models.choices import GpaMoment, GpaStatus
+
 
 class GPAAssessment(models.Model):
-    """One Graded Prognostic Assessment; a new row when an input changes, the old kept."""
+    """One Graded Prognostic Assessment of one moment (at diagnosis of brain metastases, or
+    current); a new row when an input changes, the old kept. A row that is not ``scored`` says why
+    in ``message`` (record.md: "not scorable: ..." / "not applicable: ...")."""
 
     patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="gpa_assessments")
     primary = models.ForeignKey("patients.PrimaryTumour", null=True, on_delete=models.SET_NULL)
+    moment = models.CharField(max_length=10, choices=GpaMoment.choices, default=GpaMoment.CURRENT)
+    status = models.CharField(max_length=16, choices=GpaStatus.choices, default=GpaStatus.SCORED)
+    message = models.CharField(max_length=300, blank=True)
     assessed_on = models.DateField()
     variant = models.CharField(max_length=24)
     inputs = models.JSONField(help_text="Factors as used, with the dates they were taken from")
-    points = models.JSONField()
-    score = models.DecimalField(max_digits=3, decimal_places=1)
-    band = models.CharField(max_length=12)
+    points = models.JSONField(default=dict, blank=True)
+    score = models.DecimalField(max_digits=3, decimal_places=1, null=True, blank=True)
+    band = models.CharField(max_length=12, blank=True)
     median_survival_months = models.DecimalField(max_digits=5, decimal_places=1, null=True, blank=True)
     iqr_months = models.JSONField(null=True, blank=True)
-    source = models.CharField(max_length=300)
+    source = models.CharField(max_length=300, blank=True)
     note = models.TextField(blank=True)
     companion = models.JSONField(null=True, blank=True, help_text="Lung-molGPA 2017 shown beside the 2022 result")
     computed_at = models.DateTimeField()
@@ -31,12 +38,15 @@ class GPAAssessment(models.Model):
         # Patient page, board packet and refresh_gpa: a patient's latest GPA (and the one before it).
         indexes = [models.Index(fields=["patient", "-computed_at"], name="gpa_patient_latest_idx")]
         constraints = [
-            models.UniqueConstraint(fields=["patient"], condition=models.Q(current=True),
-                                    name="gpa_one_current_per_patient"),
+            models.UniqueConstraint(fields=["patient", "moment"], condition=models.Q(current=True),
+                                    name="gpa_one_current_per_patient_moment"),
+            models.CheckConstraint(
+                condition=~models.Q(status="scored") | models.Q(score__isnull=False),
+                name="gpa_scored_has_score", violation_error_message="A scored GPA needs its score."),
         ]
 
     def __str__(self) -> str:
-        return f"{self.variant} {self.score}"
+        return f"{self.variant} {self.score}" if self.status == GpaStatus.SCORED else self.message
 
 
 class ResponseAssessment(models.Model):

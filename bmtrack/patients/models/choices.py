@@ -126,6 +126,8 @@ FIELD_STRENGTHS = ((1.5, "1.5 T"), (3.0, "3 T"), (7.0, "7 T"))
 
 
 class NewLesions(models.TextChoices):
+    # record.md: the reader's call on a scan with a new lesion; blank until someone makes it.
+    NOT_CALLED = "", "Not called yet"
     NONE = "none", "None"
     EQUIVOCAL = "equivocal", "Equivocal"
     DEFINITE = "definite", "Definite"
@@ -141,6 +143,28 @@ class NeuroStatus(models.TextChoices):
     IMPROVED = "improved", "Improved"
     STABLE = "stable", "Stable"
     WORSE = "worse", "Worse"
+
+
+class WorkupMethod(models.TextChoices):
+    PERFUSION_MRI = "perfusion_mri", "Perfusion MRI"
+    AMINO_ACID_PET = "amino_acid_pet", "Amino-acid PET"
+    HISTOLOGY = "histology", "Histology"
+
+
+class WorkupResult(models.TextChoices):
+    PROGRESSION = "progression", "Progression (tumour)"
+    TREATMENT_EFFECT = "treatment_effect", "Treatment effect (radiation necrosis, pseudoprogression)"
+
+
+class GpaMoment(models.TextChoices):
+    DIAGNOSIS = "diagnosis", "At diagnosis of brain metastases"
+    CURRENT = "current", "Current"
+
+
+class GpaStatus(models.TextChoices):
+    SCORED = "scored", "Scored"
+    NOT_SCORABLE = "not_scorable", "Not scorable"
+    NOT_APPLICABLE = "not_applicable", "Not applicable"
 
 
 class MeasurementRole(models.TextChoices):

@@ -1,5 +1,6 @@
 from decimal import Decimal
 
+from django.conf import settings
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
@@ -13,7 +14,9 @@ from bmtrack.patients.models.choices import (
     NonTarget,
     ScanPurpose,
     Tracer,
+    WorkupMethod,
 )
+from bmtrack.patients.models.choices import WorkupResult as WorkupResultChoice
 
 # RANO-BM: diameters are entered 0–150 mm (shared/clinical/rano-bm.md, CLI contract). A lesion that
 # disappeared is recorded as ``disappeared`` without a diameter, so a stored diameter is always > 0.
@@ -36,7 +39,9 @@ class Scan(models.Model):
     study_uid = models.CharField("DICOM Study Instance UID", max_length=64, blank=True)
     accession = models.CharField(max_length=32, blank=True)
     # The reader's qualitative assessment, used by RANO-BM with the target measurements.
-    new_lesions = models.CharField(max_length=10, choices=NewLesions.choices, default=NewLesions.NONE)
+    new_lesions = models.CharField(
+        "new lesion call", max_length=10, choices=NewLesions.choices, default=NewLesions.NOT_CALLED, blank=True,
+        help_text="The reader's call on a new lesion: none, equivocal or definite (record.md: no silent default).")
     non_target = models.CharField(max_length=12, choices=NonTarget.choices, default=NonTarget.NONE)
     is_baseline = models.BooleanField(
         "response baseline", default=False,
@@ -74,6 +79,28 @@ class Scan(models.Model):
 
     def __str__(self) -> str:
         return f"{self.get_modality_display()} {self.at:%Y-%m-%d}"
+
+
+class WorkupResult(models.Model):
+    """A reader's work-up of an enlarging treated lesion: perfusion MRI, amino-acid PET or
+    histology, with its result (rano-bm.md, radiation-necrosis window)."""
+
+    patient = models.ForeignKey("patients.Patient", on_delete=models.CASCADE, related_name="workups")
+    performed_on = models.DateField()
+    method = models.CharField(max_length=16, choices=WorkupMethod.choices)
+    result = models.CharField(max_length=18, choices=WorkupResultChoice.choices)
+    lesion = models.ForeignKey("patients.Lesion", null=True, blank=True, on_delete=models.SET_NULL,
+                               related_name="workups", help_text="The lesion examined, when one was.")
+    note = models.CharField(max_length=500, blank=True)
+    recorded_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL)
+    history = HistoricalRecords()
+
+    class Meta:
+        ordering = ["performed_on", "pk"]
+        indexes = [models.Index(fields=["patient", "performed_on"], name="workup_patient_day_idx")]
+
+    def __str__(self) -> str:
+        return f"{self.get_method_display()} {self.performed_on:%Y-%m-%d}: {self.get_result_display()}"
 
 
 class Lesion(models.Model):

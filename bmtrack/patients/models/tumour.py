@@ -15,6 +15,11 @@ class PrimaryTumour(models.Model):
     seer_stage = models.CharField("SEER summary stage", max_length=12, choices=SeerStage.choices, blank=True)
     histology = models.CharField(max_length=200, blank=True)
     brain_metastases_diagnosed_on = models.DateField(null=True, blank=True)
+    brain_metastases_count = models.PositiveSmallIntegerField(
+        "number of brain metastases at diagnosis", null=True, blank=True,
+        validators=[MinValueValidator(1), MaxValueValidator(200)],
+        help_text="Counted at the diagnosis of brain metastases (GPA at diagnosis); "
+                  "else the first MRI within 30 days is counted.")
     history = HistoricalRecords()
 
     class Meta:

@@ -75,7 +75,7 @@ def with_history(patient):
     from bmtrack.patients.models import Measurement, Patient
 
     return (Patient.objects.select_related("care_team__responsible_physician", "responsible_nurse")
-            .prefetch_related("primaries__markers", "observations", "treatments__lesions",
+            .prefetch_related("primaries__markers", "observations", "treatments__lesions", "workups",
                               Prefetch("scans__measurements",
                                        queryset=Measurement.objects.select_related("lesion")))
             .get(pk=patient.pk))

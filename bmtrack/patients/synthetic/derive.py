@@ -5,9 +5,9 @@ INSERTs per due item (the row and its history row); some 20 ms a patient. For a 
 this module gives the same rows at a fraction of that:
 
 1. read a batch of patients with every relation prefetched (a handful of queries per batch);
-2. GPA and responses: the services' own builders (``gpa_values``, ``response_series``) and the
-   pure clinical core (``rano.assess``), each row shaped as ``refresh_gpa`` / ``refresh_response``
-   create it for a patient without one;
+2. GPA and responses: the services' own row builders (``gpa_rows``, ``response_rows``, over
+   ``clinical.record``), each row as ``refresh_gpa`` / ``refresh_response`` create it for a
+   patient without one;
 3. due items and watch windows: ``surveillance.services`` step by step as ``replan_patient`` takes
    it for a patient with no stored item (its ``schedule_input`` rebuilt from the prefetched record
    without a query, ``compute_schedule``, ``_item_values``, ``_apply``, ``_settle``); an item that
@@ -23,13 +23,11 @@ rows equal those ``refresh_derived`` writes.
 from __future__ import annotations
 
 import datetime as dt
-from decimal import Decimal
 
-from bmtrack.clinical import rano as rano_rules
 from bmtrack.clinical import schedule as schedule_rules
-from bmtrack.core.clock import local_date, site_zone
+from bmtrack.core.clock import site_zone
 from bmtrack.patients.models import GPAAssessment, Patient, ResponseAssessment
-from bmtrack.patients.services.assessments import gpa_values, response_series
+from bmtrack.patients.services.assessments import gpa_rows, record_facts, response_rows
 from bmtrack.patients.synthetic.copying import CopyTable
 from bmtrack.surveillance import services as plan
 from bmtrack.surveillance.models import DueItem, WatchWindow
@@ -41,7 +39,7 @@ def prefetched_patients(patient_ids):
         Patient.objects.filter(pk__in=list(patient_ids)).order_by("pk")
         .select_related("care_team__responsible_physician", "responsible_nurse")
         .prefetch_related("primaries__markers", "observations", "lesions", "treatments__lesions",
-                          "scans__measurements")
+                          "scans__measurements", "workups")
     )
 
 
@@ -51,29 +49,6 @@ def attach_lesions(patient: Patient) -> None:
     for scan in patient.scans.all():
         for measurement in scan.measurements.all():
             measurement.lesion = lesions[measurement.lesion_id]
-
-
-def response_rows(patient: Patient, now: dt.datetime) -> list[dict]:
-    """The rows ``refresh_response`` creates (one per scan of the RANO-BM series)."""
-    computed = response_series(patient)
-    if computed is None:
-        return []
-    series, timepoints, immunotherapy_start, excluded = computed
-    result = rano_rules.assess(timepoints, immunotherapy_start=immunotherapy_start,
-                               excluded_targets=frozenset(excluded)).to_dict()
-    rows = []
-    for scan, a in zip(series, result["assessments"], strict=True):
-        rows.append({
-            "patient_id": patient.pk, "scan_id": scan.pk, "baseline_scan_id": series[0].pk,
-            "category": a["category"], "sum_mm": _dec(a["sum_mm"]), "baseline_sum_mm": _dec(a["baseline_sum_mm"]),
-            "nadir_sum_mm": _dec(a["nadir_sum_mm"]), "change_from_baseline_pct": _dec(a["change_from_baseline_pct"]),
-            "change_from_nadir_pct": _dec(a["change_from_nadir_pct"]), "confirmed": a["confirmed"],
-            "pd_date": _day(a["pd_date"]), "confirmation_due": _day(a["confirmation_due"]), "flags": a["flags"],
-            "reasons": a["reasons"],
-            "immunotherapy": immunotherapy_start is not None and local_date(scan.at) >= immunotherapy_start,
-            "targets": result["targets"], "computed_at": now,
-        })
-    return rows
 
 
 def schedule_input(patient: Patient, responses: list[dict], tz):
@@ -117,10 +92,9 @@ def derive_patients(patient_ids, now: dt.datetime) -> dict[str, int]:
     gpas, responses, by_patient = [], [], {}
     for patient in patients:
         attach_lesions(patient)
-        gpa = gpa_values(patient, now)
-        if gpa is not None:
-            gpas.append(gpa)
-        by_patient[patient.pk] = rows = response_rows(patient, now)
+        facts = record_facts(patient)
+        gpas.extend(dict(values, current=True) for values in gpa_rows(patient, now, facts))
+        by_patient[patient.pk] = rows = response_rows(patient, now, facts)
         responses.extend(rows)
     # Responses first: an item saved by ``_settle`` may point at them (outbox renderers read the record).
     counts = {"gpa": CopyTable(GPAAssessment, now).copy(gpas),
@@ -140,11 +114,3 @@ def _values(item: DueItem, table: CopyTable) -> dict:
     """The unsaved item's values; None ones take the column default (``created_at`` and ``updated_at``: now)."""
     values = ((f.attname, getattr(item, f.attname)) for f in table.fields)
     return {name: value for name, value in values if value is not None}
-
-
-def _dec(value):
-    return None if value is None else Decimal(str(value))
-
-
-def _day(value):
-    return None if value is None else dt.date.fromisoformat(value)
