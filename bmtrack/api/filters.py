@@ -21,6 +21,8 @@ from bmtrack.patients.models import (
     Treatment,
 )
 from bmtrack.patients.models.choices import (
+    GpaMoment,
+    GpaStatus,
     MeasurementStatus,
     Modality,
     PatientStatus,
@@ -143,10 +145,13 @@ class WatchWindowFilter(ByPatient):
 class GPAAssessmentFilter(ByPatient):
     variant = filters.CharFilter()
     current = filters.BooleanFilter(help_text="true: each patient's GPA as the record stands now")
+    moment = filters.ChoiceFilter(choices=GpaMoment.choices, help_text="diagnosis: at diagnosis of brain "
+                                  "metastases; current: today's")
+    status = filters.ChoiceFilter(choices=GpaStatus.choices)
 
     class Meta:
         model = GPAAssessment
-        fields = ["patient", "variant", "current"]
+        fields = ["patient", "variant", "current", "moment", "status"]
 
 
 class ResponseAssessmentFilter(ByPatient):

@@ -50,6 +50,8 @@ from bmtrack.patients.models import (
     Treatment,
 )
 from bmtrack.patients.models.choices import (
+    GpaMoment,
+    GpaStatus,
     MeasurementStatus,
     Modality,
     PatientStatus,
@@ -339,10 +341,12 @@ def postop_residual(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
 
 def gpa_fallen(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
     """Reason ``gpa_fallen``: the latest GPA scores lower than the one before it."""
-    recent = set(GPAAssessment.objects.filter(patient__in=scope, assessed_on__gte=since, assessed_on__lte=until)
+    # The current-moment GPA, scored: a GPA at diagnosis does not change with the course.
+    scored = GPAAssessment.objects.filter(moment=GpaMoment.CURRENT, status=GpaStatus.SCORED)
+    recent = set(scored.filter(patient__in=scope, assessed_on__gte=since, assessed_on__lte=until)
                  .values_list("patient_id", flat=True))
     history: dict[int, list[GPAAssessment]] = defaultdict(list)
-    for row in GPAAssessment.objects.filter(patient_id__in=recent).order_by("patient_id", "-computed_at", "-pk"):
+    for row in scored.filter(patient_id__in=recent).order_by("patient_id", "-computed_at", "-pk"):
         history[row.patient_id].append(row)
     found = []
     for patient_id, rows in history.items():

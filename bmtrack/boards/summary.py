@@ -13,19 +13,20 @@ from dataclasses import dataclass, field
 from bmtrack.accounts.access import patients_for
 from bmtrack.boards import charts
 from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
-from bmtrack.clinical import gpa as gpa_rules
 from bmtrack.clinical import workup
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.protocol import check_protocol
 from bmtrack.core.clock import local_date
 from bmtrack.patients.models import GPAAssessment, ResponseAssessment, Scan, Treatment
 from bmtrack.patients.models.choices import (
+    GpaMoment,
+    GpaStatus,
     Modality,
     NeuroStatus,
     Sequence,
     TreatmentStatus,
 )
-from bmtrack.patients.selectors import current_primary, latest_markers, status_on
+from bmtrack.patients.selectors import current_gpas, current_primary, latest_markers, status_on
 from bmtrack.surveillance.models import OPEN_STATES, WatchWindow
 
 SEQUENCE_LABELS = dict(Sequence.choices)
@@ -62,9 +63,8 @@ class CaseSummary:
     treatments: list[Treatment]
     treatments_hidden: int
     status: dict
-    gpa: GPAAssessment | None
-    gpa_previous: GPAAssessment | None
-    gpa_title: str
+    gpas: list  # patients.selectors.GpaMomentView: at diagnosis (when dated), current
+    gpa_previous: GPAAssessment | None  # the scored current-moment GPA before the one shown
     responses: list[ResponseAssessment]
     responses_hidden: int
     response_chart: str
@@ -104,14 +104,13 @@ def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> C
     treatments = list(patient.treatments.exclude(status=TreatmentStatus.CANCELLED).prefetch_related("lesions")
                       .order_by("start", "pk"))
     facts = status_on(list(patient.observations.all()))
-    gpas = list(patient.gpa_assessments.order_by("-computed_at", "-pk")[:2])
-    # Only a current GPA (the record still yields it) is shown; the previous one only beside it.
-    gpa = gpas[0] if gpas and gpas[0].current else None
-    previous = gpas[1] if gpa and len(gpas) > 1 and gpas[1].score != gpa.score else None
-    try:
-        gpa_title = gpa_rules.get_variant(gpa.variant).title if gpa else ""
-    except ClinicalInputError:
-        gpa_title = gpa.variant if gpa else ""
+    gpas = current_gpas(patient)
+    # Only GPAs the record still yields are shown; the previous current-moment score only beside one.
+    now = next((g.assessment for g in gpas if g.assessment.moment == GpaMoment.CURRENT and g.scored), None)
+    previous = None
+    if now is not None:
+        previous = (patient.gpa_assessments.filter(moment=GpaMoment.CURRENT, status=GpaStatus.SCORED, current=False)
+                    .exclude(score=now.score).order_by("-computed_at", "-pk").first())
     responses = list(ResponseAssessment.objects.filter(patient=patient).select_related("scan").order_by("scan__at"))
     scans = list(patient.scans.all())
     windows = list(WatchWindow.objects.filter(patient=patient))
@@ -125,9 +124,8 @@ def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> C
         treatments=treatments[-MAX_TREATMENT_LINES:],
         treatments_hidden=max(0, len(treatments) - MAX_TREATMENT_LINES),
         status=_status(facts),
-        gpa=gpa,
+        gpas=gpas,
         gpa_previous=previous,
-        gpa_title=gpa_title,
         responses=responses[-MAX_RESPONSE_ROWS:],
         responses_hidden=max(0, len(responses) - MAX_RESPONSE_ROWS),
         response_chart=_response_chart(responses),

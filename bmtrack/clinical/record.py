@@ -26,7 +26,6 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
-from decimal import Decimal
 
 from bmtrack.clinical import gpa as gpa_rules
 from bmtrack.clinical import markers as marker_rules
@@ -54,7 +53,7 @@ RECORD_FLAGS = (BASELINE_OUTSIDE_WINDOW, NEW_LESION_CALL_NEEDED, ROLE_IGNORED)
 @dataclass(frozen=True)
 class MeasurementFact:
     lesion: str  # the lesion's label (L1, L2, ...)
-    diameter_mm: Decimal  # longest diameter; 0 when marked disappeared
+    diameter_mm: float  # longest diameter (one decimal, so exact as text); 0 when marked disappeared
     measurable: bool = True
     enhancing: bool = True
     role: str = ""  # "" | "target" | "non-target" (the reader's choice, at baseline)

@@ -75,8 +75,9 @@ class GPAAssessmentSerializer(ModelSerializer):
 
     class Meta:
         model = GPAAssessment
-        fields = ["id", "patient", "primary", "assessed_on", "variant", "inputs", "points", "score", "band",
-                  "median_survival_months", "iqr_months", "source", "note", "companion", "computed_at", "current"]
+        fields = ["id", "patient", "primary", "moment", "status", "message", "assessed_on", "variant", "inputs",
+                  "points", "score", "band", "median_survival_months", "iqr_months", "source", "note", "companion",
+                  "computed_at", "current"]
         read_only_fields = fields
 
 

@@ -73,6 +73,9 @@ class WatchWindowViewSet(PatientScopedViewSet):
 class GPAAssessmentViewSet(PatientScopedViewSet):
     """Stored GPA results with the inputs as used (a new row whenever an input changed).
 
+    Two moments per patient (record.md): ``diagnosis`` (at the diagnosis of brain metastases)
+    and ``current``; ``status`` is ``scored``, or ``not_scorable`` / ``not_applicable`` with the
+    reason in ``message``.
     ``current`` marks each patient's GPA as the record stands now (``?current=true``); an older
     row, or one a later correction left the record without, has ``current`` false."""
 

@@ -8,12 +8,10 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch
 
-from bmtrack.clinical import gpa as gpa_rules
-from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
-from bmtrack.patients.selectors import latest_markers, status_on
+from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
 from bmtrack.surveillance.models import OPEN_STATES, DueItem
 from bmtrack.web import advice, texts
 from bmtrack.web.charts import response as response_chart
@@ -46,21 +44,11 @@ class ScanCard:
 
 
 @dataclass
-class GpaView:
-    assessment: object
-    title: str
-    factors: list[tuple[str, object, object, str]]  # (factor, value as used, points, taken from)
-    companion: dict | None
-    companion_title: str
-
-
-@dataclass
 class PatientPage:
     patient: Patient
     primaries: list
     facts: dict
-    gpa: GpaView | None
-    gpa_missing: str
+    gpas: list  # patients.selectors.GpaMomentView: at diagnosis (when dated), current
     response: object | None
     scans: list[ScanCard]
     treatments: list[Treatment]
@@ -98,7 +86,6 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     items = list(patient.due_items.select_related("trigger_treatment", "trigger_scan", "fulfilled_by")
                  .order_by("due_by", "kind"))
     windows = list(patient.watch_windows.select_related("trigger_treatment"))
-    gpa = patient.gpa_assessments.order_by("-computed_at", "-pk").first()
     contacts = list(ContactAttempt.objects.filter(item__patient=patient).select_related("user", "item")
                     .order_by("-at", "-pk")[:50])
     notifications = list(notification_log.for_patient(patient))[:50]
@@ -121,8 +108,7 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     past.sort(key=lambda i: i.due_by, reverse=True)
 
     page = PatientPage(
-        patient=patient, primaries=primaries, facts=facts, gpa=_gpa_view(gpa) if gpa and gpa.current else None,
-        gpa_missing="" if gpa and gpa.current else _gpa_missing(patient, primaries, today, earlier=gpa),
+        patient=patient, primaries=primaries, facts=facts, gpas=current_gpas(patient),
         response=current, scans=list(reversed(cards)), treatments=treatments, open_items=open_rows,
         past_items=past, windows=windows, workup=advice.workup_hints(treatments, scans, windows),
         contacts=contacts, notifications=notifications,
@@ -155,49 +141,6 @@ def _scan_cards(scans: list[Scan], baseline_scan: Scan | None) -> list[ScanCard]
                                            baseline=compare, scored=scored)
         cards.append(ScanCard(scan, rows, protocol, viewer_url(scan.study_uid)))
     return cards
-
-
-def _gpa_view(gpa) -> GpaView | None:
-    if gpa is None:
-        return None
-    factors = gpa.inputs.get("factors", {})
-    taken = gpa.inputs.get("taken_from", {})
-    rows = [(name, factors.get(name), points, taken.get(name, "")) for name, points in gpa.points.items()]
-    companion = gpa.companion
-    companion_title = ""
-    if companion:
-        companion_title = _variant_title(companion.get("variant", ""))
-    return GpaView(gpa, _variant_title(gpa.variant), rows, companion, companion_title)
-
-
-def _variant_title(variant_id: str) -> str:
-    try:
-        return gpa_rules.get_variant(variant_id).title
-    except ClinicalInputError:
-        return variant_id
-
-
-def _gpa_missing(patient: Patient, primaries: list, today: dt.date, earlier=None) -> str:
-    """Why there is no GPA now: the first factor the variant needs that the record lacks; and
-    whether an earlier one exists that a later change left behind (``earlier``, not current)."""
-    if not primaries:
-        return "No primary tumour recorded: the GPA variant depends on it."
-    from bmtrack.patients.services.assessments import gpa_inputs
-
-    variant, factors, _ = gpa_inputs(patient, today)
-    if variant is None:
-        why = "No primary tumour recorded."
-    else:
-        try:
-            gpa_rules.score(variant, factors)
-        except ClinicalInputError as exc:
-            why = f"{_variant_title(variant)} cannot be scored yet: {exc}"
-        else:
-            why = "The GPA will be computed with the next update of the record."
-    if earlier is not None:
-        why += (f" The last GPA ({_variant_title(earlier.variant)}, {earlier.score} points, assessed "
-                f"{fmt_date(earlier.assessed_on)}) no longer matches the record and is not shown as current.")
-    return why
 
 
 def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.Timeline:
