@@ -322,7 +322,50 @@ def melanoma_braf_tt_then_ici(b, c):
     b.mri(p, 40, {"L1": (7, ""), "L2": (6, ""), "L3": (0, "")}, purpose="response")
 
 
+def srs_lesion_enlarging_in_necrosis_window(b, c):
+    """An SRS-treated lesion grows 8 months after radiosurgery: unconfirmed PD with possible
+    radiation necrosis (rano-bm.md), confirmation MRI due, work-up suggested."""
+    p = b.patient(c["a"], c["nina"], "female", 62)
+    b.primary(p, "nsclc_adeno", "IV", "metastatic", 700, 262, [{"marker": "egfr", "result": "negative"},
+                                                               {"marker": "alk", "result": "negative"}])
+    b.status(p, 262, kps=90, extracranial_metastases=False, dexamethasone_mg=Decimal("0"))
+    b.mri(p, 260, {"L1": (18, "left frontal"), "L2": (12, "right parietal")}, purpose="srs_planning", baseline=True)
+    b.ct(p, 259)
+    b.treat(p, "srs", b.ago(255, 9), b.ago(255, 10), lesions=["L1", "L2"], dose_gy=Decimal("21"), fractions=1)
+    b.mri(p, 170, {"L1": (14, ""), "L2": (10, "")}, purpose="surveillance")
+    b.mri(p, 12, {"L1": (22, ""), "L2": (10, "")}, purpose="surveillance")
+
+
+def new_lesion_awaiting_call(b, c):
+    """A follow-up MRI measured a new lesion and nobody has called it yet (record.md: no silent
+    default): equivocal until the reader says none, equivocal or definite."""
+    p = b.patient(c["b"], c["noor"], "male", 59)
+    b.primary(p, "breast", "IV", "metastatic", 800, 150, [
+        {"marker": "er", "result": "negative"}, {"marker": "pr", "result": "negative"},
+        {"marker": "her2", "result": "positive", "detail": "IHC 3+"}])
+    b.status(p, 151, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("0"))
+    b.mri(p, 150, {"L1": (20, "right frontal")}, purpose="srs_planning", baseline=True)
+    b.treat(p, "srs", b.ago(146, 9), b.ago(146, 10), lesions=["L1"], dose_gy=Decimal("24"), fractions=1)
+    b.mri(p, 3, {"L1": (15, ""), "L2": (6, "left occipital")}, purpose="surveillance", new_lesions="")
+
+
+def postop_mri_done_late(b, c):
+    """The post-operative MRI came 92 hours after surgery, past the 72-hour limit: done late."""
+    p = b.patient(c["a"], c["nina"], "male", 71)
+    b.primary(p, "colorectal", "IV", "metastatic", 900, 45, [{"marker": "ras", "result": "negative"}])
+    b.status(p, 46, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("4"))
+    b.mri(p, 45, {"L1": (33, "right cerebellar")}, purpose="diagnosis")
+    surgery_end = b.ago(40, 12)
+    b.treat(p, "surgery", b.ago(40, 8), surgery_end, lesions=["L1"])
+    services.record_scan(p, at=surgery_end + dt.timedelta(hours=92), modality="mri", purpose="post_operative",
+                         field_strength_t=Decimal("1.5"), scanner=SCANNER_15T, sequences=FULL_PROTOCOL,
+                         measurements=[{"lesion": "L1", "disappeared": True}], now=b.now)
+
+
 SCENARIOS = [
+    srs_lesion_enlarging_in_necrosis_window,
+    new_lesion_awaiting_call,
+    postop_mri_done_late,
     postop_mri_overdue_nsclc_egfr,
     postop_mri_overdue_melanoma,
     postop_done_then_cavity_srs,
