@@ -134,3 +134,23 @@ def gpa_value_words(value, factor: str = "") -> str:
     if isinstance(value, float) and value.is_integer():
         return str(int(value))
     return str(value)
+
+
+# The response flags of bmtrack.clinical.rano and bmtrack.clinical.record, in words (page, packet).
+RESPONSE_FLAG_WORDS = {
+    "steroid_increase": "steroid dose above baseline",
+    "equivocal_new_lesion": "equivocal new lesion",
+    "new_lesion": "definite new lesion",
+    "missing_target": "a target lesion not measured",
+    "pseudoprogression": "pseudoprogression (the earlier suspected progression was not confirmed)",
+    "no_baseline_disease": "no disease at baseline",
+    "possible_radiation_necrosis": "possible radiation necrosis: a treated lesion grew inside its window",
+    "treatment_effect": "treatment effect (radiation necrosis), not tumour",
+    "baseline_outside_window": "baseline MRI not within 4 weeks before a treatment",
+    "new_lesion_call_needed": "new lesion awaiting the reader's call",
+    "role_ignored": "a reader's target choice could not be used",
+}
+
+
+def response_flag_words(flags) -> list[str]:
+    return [RESPONSE_FLAG_WORDS.get(flag, flag.replace("_", " ")) for flag in flags or ()]

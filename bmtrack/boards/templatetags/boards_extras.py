@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from django import template
 
-from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words
+from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 
 register = template.Library()
 
@@ -49,3 +49,8 @@ def gpa_factor_words(name) -> str:
 @register.filter(name="gpa_value_words")
 def gpa_value_words_filter(value, factor="") -> str:
     return gpa_value_words(value, factor)
+
+
+@register.filter
+def response_flags(flags) -> list[str]:
+    return response_flag_words(flags)

@@ -9,7 +9,7 @@ from decimal import Decimal
 from django import template
 
 from bmtrack.patients.models.choices import Marker, Sequence
-from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words
+from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 from bmtrack.surveillance.models import DueKind, WatchKind
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
@@ -80,6 +80,11 @@ def watch_source(value):
 @register.filter
 def gpa_factor(value):
     return gpa_factor_label(value)
+
+
+@register.filter
+def flag_words(flags):
+    return response_flag_words(flags)
 
 
 @register.filter
