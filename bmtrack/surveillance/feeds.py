@@ -23,9 +23,9 @@ from django.db import transaction
 from icalendar import Calendar, Event
 
 from bmtrack.core.clock import utcnow
-from bmtrack.surveillance import emails, timing
+from bmtrack.surveillance import emails
 from bmtrack.surveillance.digests import digest_patients
-from bmtrack.surveillance.models import DueItem
+from bmtrack.surveillance.models import DueItem, DueState
 
 
 def regenerate_token(user) -> str:
@@ -65,7 +65,7 @@ def build_feed(user, *, now: dt.datetime | None = None) -> bytes:
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "bmtrack: scans due")
     calendar.add("x-published-ttl", "PT1H")
-    items = (DueItem.objects.filter(patient__in=digest_patients(user).values("pk"), state__in=timing.OPEN)
+    items = (DueItem.objects.filter(patient__in=digest_patients(user).values("pk")).open().with_phase(now)
              .select_related("patient").order_by("due_by", "pk"))
     domain = _domain()
     for item in items:
@@ -78,7 +78,7 @@ def build_feed(user, *, now: dt.datetime | None = None) -> bytes:
             summary = f"{item.get_kind_display()} (booked)"
         else:
             start, end = item.due_from, item.due_by
-            summary = f"{item.get_kind_display()} ({item.get_state_display().lower()})"
+            summary = f"{item.get_kind_display()} ({DueState(item.phase).label.lower()})"
         if item.urgent and not item.is_booked:
             summary = f"Urgent: {summary}"
         event.add("summary", summary)

@@ -27,9 +27,9 @@ from bmtrack.patients.models import Patient
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import MANUAL_KINDS, DueItem, DueState, WatchWindow
 from bmtrack.surveillance.notifications import advance, write_grace
+from bmtrack.surveillance.phase import OPEN_STATES, open_phase
 
 URGENT_KINDS = timing.URGENT_KINDS
-OPEN = set(timing.OPEN)
 # Fields the re-planner owns; a nurse's fields (booking, snooze, waiver, contacts) are never overwritten.
 _PLANNED = ("due_from", "due_by", "due_from_at", "due_by_at", "state", "fulfilled_by_id", "late", "notes", "urgent")
 _WINDOW = ("due_from", "due_by", "due_from_at", "due_by_at")
@@ -141,7 +141,7 @@ def _item_values(out, tz) -> dict:
 
 def _apply(item: DueItem, values: dict) -> None:
     """Copy the plan onto the item; a nurse's waiver survives until the item is done or cancelled."""
-    if item.state == DueState.WAIVED and values["state"] in OPEN:
+    if item.state == DueState.WAIVED and values["state"] in OPEN_STATES:
         values = {**values, "state": DueState.WAIVED}
     for name, value in values.items():
         setattr(item, name, value)
@@ -150,9 +150,9 @@ def _apply(item: DueItem, values: dict) -> None:
 def _settle(item: DueItem, before: dict, now: dt.datetime, escalation_days: int, *,
             srs_start: dt.datetime | None = None, created: bool = False) -> None:
     """Arm new, reopened or moved items; then settle what time has already made owed."""
-    reopened = before["state"] not in OPEN and item.state in OPEN
+    reopened = before["state"] not in OPEN_STATES and item.state in OPEN_STATES
     moved = any(before[name] != getattr(item, name) for name in _WINDOW)
-    if item.state in OPEN and (created or reopened or moved or item.overdue_at is None
+    if item.state in OPEN_STATES and (created or reopened or moved or item.overdue_at is None
                                or (item.kind == "srs_planning_mri" and srs_start is not None
                                    and item.alert_at != timing.alert_moment(item, srs_start))):
         timing.arm(item, escalation_days=escalation_days, srs_start=srs_start)
@@ -174,7 +174,7 @@ def refresh_manual_item(item: DueItem, scans, patient_status: str, now: dt.datet
     clinical core's: done (fulfilled by the first MRI dated on or after ``due_from`` — any brain MRI
     counts, as for the response and confirmation scans — known at ``now``) → cancelled (the patient
     is no longer active; reopened if the patient becomes active again) → upcoming / due / overdue
-    by time (``clinical.schedule.state_at``). A waiver stands until an MRI fulfils the item.
+    by time (``phase.open_phase``). A waiver stands until an MRI fulfils the item.
     """
     tz = site_zone()
     mri = next((s for s in sorted(scans, key=lambda s: s.at)
@@ -187,7 +187,7 @@ def refresh_manual_item(item: DueItem, scans, patient_status: str, now: dt.datet
     elif patient_status != "active":
         item.state, item.fulfilled_by_id, item.late = DueState.CANCELLED, None, False
     else:
-        item.state = timing.state_by_time(item, now)
+        item.state = open_phase(item, now)
         item.fulfilled_by_id, item.late = None, False
 
 
