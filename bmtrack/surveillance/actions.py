@@ -43,7 +43,7 @@ from bmtrack.surveillance.models import (
 )
 from bmtrack.surveillance.needs import need_of
 from bmtrack.surveillance.notifications import advance, write_grace
-from bmtrack.surveillance.services import refresh_manual_item, schedule_input
+from bmtrack.surveillance.plan import refresh_manual_item, schedule_input
 
 REASON_MAX = 300
 
@@ -190,7 +190,7 @@ def add_manual_item(patient: Patient, *, kind: str = DueKind.BOARD_FOLLOWUP, due
 
     The trigger is ``B<item id>``. Re-planning never cancels it; its state moves with time like
     the computed items', and the first brain MRI dated on or after ``due_from`` fulfils it (the
-    rule of the response and confirmation scans; ``services.refresh_manual_item``). An MRI already
+    rule of the response and confirmation scans; ``plan.refresh_manual_item``). An MRI already
     on record in that range fulfils it at once.
     """
     now = now or utcnow()

@@ -1,7 +1,7 @@
 """Stored surveillance state: due items, watch windows, contact attempts and the notification outbox.
 
 Due items and watch windows are derived from a patient's history by ``clinical.schedule`` and
-saved by ``services.replan_patient`` (the difference only, by natural key). The periodic sweep
+saved by ``plan.replan_patient`` (the difference only, by natural key). The periodic sweep
 only touches rows whose ``next_transition_at`` has passed (``sweep.py``). Every email is first a
 ``NotificationLedger`` row (``outbox.py``).
 """
@@ -124,8 +124,9 @@ class DueItem(models.Model):
 
     @property
     def status_label(self) -> str:
-        """What a list shows: the state, or "booked" for an open item with a booking."""
-        return "booked" if self.is_booked else self.state
+        """What a list shows: "booked" for an open item with a booking, else its phase when the row
+        was read ``with_phase(now)`` (``phase.py``), else the state as stored."""
+        return "booked" if self.is_booked else getattr(self, "phase", None) or self.state
 
     @property
     def is_manual(self) -> bool:

@@ -9,7 +9,7 @@
    team's responsible physician; with a booking ahead, wait for the day after the booked date;
 4. set the next wake-up time.
 
-A write that records an already-late history (``services``, ``actions``) passes ``grace``
+A write that records an already-late history (``plan``, ``actions``) passes ``grace``
 (``SURVEILLANCE_WRITE_GRACE_SECONDS``): the email waits that long, so that the scan that closed
 the item can be entered too; the renderer then finds the item done and sends nothing.
 

@@ -86,7 +86,7 @@ def test_the_health_view_reports_the_last_sweep_and_503s_when_it_goes_quiet(clie
 
 
 def test_the_health_view_503s_when_an_email_has_waited_too_long(client, alice):
-    outbox.enqueue(recipient=alice, kind="test_notice", key="1", now=at(2026, 1, 1))
+    outbox.enqueue(recipient=alice, kind="digest", key="2026-01-01", now=at(2026, 1, 1))
     response = client.get("/health/")
     assert response.status_code == 503 and response.json()["checks"]["oldest_unsent"]["status"] == "stale"
 

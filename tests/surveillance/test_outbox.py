@@ -202,3 +202,46 @@ def test_an_alert_owed_by_recording_a_late_history_waits_for_the_rest_of_it(sett
     services.record_scan(patient, at=at(2026, 3, 4, 9), modality="mri", now=now + dt.timedelta(minutes=2))
     assert outbox.send_pending(now=now + dt.timedelta(minutes=6)) == {"handled": 2, "skipped": 2}
     assert mail.outbox == []
+
+
+def test_a_kind_without_a_renderer_is_refused_when_owed_and_fails_when_sent(alice):
+    with pytest.raises(outbox.UnknownKind):
+        outbox.enqueue(recipient=alice, kind="no_such_kind", key="1", now=at(2026, 3, 1, 8))
+    assert not NotificationLedger.objects.exists()
+    # A row left by an older version whose kind no longer has a renderer: failed, never a bare email.
+    NotificationLedger.objects.create(recipient=alice, kind="retired_kind", key="1", created_at=at(2026, 3, 1, 8),
+                                      next_attempt_at=at(2026, 3, 1, 8))
+    assert outbox.send_pending(now=at(2026, 3, 1, 8, 1)) == {"handled": 1, "failed": 1}
+    assert mail.outbox == [] and NotificationLedger.objects.get().last_error == "no renderer for this kind"
+
+
+def test_a_renderer_gets_the_senders_moment_and_reads_no_clock(alice):
+    outbox.enqueue(recipient=alice, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
+    outbox.send_pending(now=at(2026, 3, 1, 8, 30))
+    assert mail.outbox[0].body == "sent at 2026-03-01 08:30"  # the sender's now, not the wall clock
+
+
+def test_the_surveillance_modules_import_each_other_without_a_cycle():
+    """outbox, tasks, digests, notifications, sweep...: module-level imports form no cycle; the
+    outbox queues the sender by task name instead of importing the tasks."""
+    import ast
+    from pathlib import Path
+
+    package = Path(outbox.__file__).parent
+    graph = {}
+    for path in package.glob("*.py"):
+        name = f"bmtrack.surveillance.{path.stem}"
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bmtrack.surveillance"):
+                edges.add(node.module)
+                edges.update(f"{node.module}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                edges.update(a.name for a in node.names)
+        graph[name] = {e for e in edges if e in {f"bmtrack.surveillance.{p.stem}" for p in package.glob("*.py")}}
+
+    def cycle_from(start, node, seen):
+        return any(nxt == start or (nxt not in seen and cycle_from(start, nxt, seen | {nxt})) for nxt in graph[node])
+
+    assert [name for name in graph if cycle_from(name, name, {name})] == []
+    assert "bmtrack.surveillance.tasks" not in graph["bmtrack.surveillance.outbox"]

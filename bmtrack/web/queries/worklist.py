@@ -26,7 +26,7 @@ from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import ResponseAssessment, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
 from bmtrack.surveillance import needs as item_needs
-from bmtrack.surveillance.models import DueItem, DueKind, WatchWindow
+from bmtrack.surveillance.models import ContactAttempt, DueItem, DueKind, WatchWindow
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.queries.scope import Filters, active_patients
@@ -281,8 +281,6 @@ def item_row(item: DueItem, now: dt.datetime) -> ItemRow:
 
 def latest_contacts(items) -> dict[int, object]:
     """The latest contact attempt per item, in one query."""
-    from bmtrack.surveillance.models import ContactAttempt
-
     ids = [item.pk for item in items]
     latest: dict[int, object] = {}
     if not ids:

@@ -1,29 +1,51 @@
-"""Re-planning: a patient's history → ``clinical.schedule`` → stored due items and watch windows.
+"""The planning seam: a patient's record → ``clinical.schedule`` → stored due items and watch windows.
 
-``replan_patient`` runs inside the transaction of every write to the record (the patients
-services call it through ``refresh_derived``). It:
+Public API (**contract**; the one way a plan is made and stored)::
 
-1. turns the stored record into the clinical core's input and calls ``compute_schedule``;
-2. diffs the result against the stored items by natural key (patient, kind, trigger) and saves
-   only what changed, so history rows (django-simple-history) appear only for real changes;
-3. cancels computed items the rules no longer ask for, but never a manual item (a tumour-board
-   follow-up): those are brought up to date by ``refresh_manual_item`` instead;
-4. (re)arms the alert and escalation moments of new, reopened or moved items (``timing.arm``) and
+    plan_patient(patient, *, now, responses=None) -> Plan
+    apply_plan(patient, plan, *, now, user=None) -> dict            # counts of what changed
+    replan_patient(patient, *, now=None, user=None) -> dict         # plan_patient + apply_plan
+    copy_new_plans(patients, responses_by_patient, *, now) -> dict  # bulk, patients with no plan yet
+    replan_all(*, now, batch_size=200, log=None) -> dict            # every patient: GPA, RANO-BM, plan
+
+1. ``plan_patient`` turns the stored record (treatments, scans, response assessments; or the
+   ``responses`` given, as the synthetic cohort does before its rows are read back) into the
+   clinical core's input and calls ``compute_schedule``. It writes nothing.
+2. ``apply_plan`` diffs the plan against the stored items by natural key (patient, kind, trigger)
+   and saves only what changed, so history rows (django-simple-history) appear only for real
+   changes; it cancels computed items the rules no longer ask for, but never a manual item (a
+   tumour-board follow-up): those are brought up to date by ``refresh_manual_item`` instead; it
+   (re)arms the alert and escalation moments of new, reopened or moved items (``timing.arm``) and
    settles anything already owed at ``now`` (``notifications.advance``): an urgent item that is
    already overdue when it is recorded alerts in this same transaction, through the outbox.
+3. ``copy_new_plans`` applies plans for patients with nothing stored, as ``apply_plan`` would,
+   and writes the rows with ``COPY`` (the synthetic cohort); an item that owes an alert at ``now``
+   is saved with its outbox row by the same code.
+4. ``replan_all`` is what runs after a rule change (``run_surveillance --replan-all``): for every
+   patient, in batches, in one transaction per patient with the patient row locked, it recomputes
+   the GPA and RANO-BM assessments (``patients.services.assessments.refresh_assessments``) and
+   then the plan.
 
-The sweep (``sweep.py``) moves items with time alone; it never calls this.
+``replan_patient`` runs inside the transaction of every write to the record: the patients
+services call it through ``patients.planning`` (patients sits below surveillance and does not
+import it; ``apps.py`` registers this module there). The sweep (``sweep.py``) moves items with
+time alone; it never calls this.
 """
 
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
 
 from django.db import transaction
 
 from bmtrack.clinical import schedule as schedule_rules
 from bmtrack.core.clock import local_date, site_zone, utcnow
 from bmtrack.patients.models import Patient
+from bmtrack.patients.services.assessments import refresh_assessments
+from bmtrack.patients.services.common import with_history
+from bmtrack.patients.synthetic.copying import CopyTable
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import MANUAL_KINDS, DueItem, DueState, WatchWindow
 from bmtrack.surveillance.notifications import advance, write_grace
@@ -37,8 +59,20 @@ _TRACKED = _PLANNED + ("next_transition_at", "overdue_since", "overdue_at", "ale
                        "escalate_at", "escalated_at")
 
 
-def schedule_input(patient: Patient):
-    """The clinical core's typed input built from the stored record."""
+@dataclass(frozen=True)
+class Plan:
+    """What the rules ask of one patient at ``now``; ``starts`` maps a treatment trigger to its start
+    (the SRS planning alert is 48 h before it)."""
+
+    result: schedule_rules.ScheduleResult
+    starts: dict
+    scans: tuple
+    tz: object
+
+
+def schedule_input(patient: Patient, responses: Sequence[schedule_rules.ResponseIn] | None = None):
+    """The clinical core's typed input built from the stored record (prefetched relations cost no
+    query); ``responses`` given replace the stored response assessments."""
     treatments = [
         schedule_rules.TreatmentIn(id=f"T{t.pk}", kind=t.kind, status=t.status, start=t.start, end=t.end)
         for t in patient.treatments.all()
@@ -48,12 +82,21 @@ def schedule_input(patient: Patient):
                               sequences=tuple(s.sequences or ()))
         for s in patient.scans.all()
     ]
-    responses = [
-        schedule_rules.ResponseIn(scan=f"S{r.scan_id}", category=r.category,
-                                  date=r.scan.at.astimezone(site_zone()).date())
-        for r in patient.responses.select_related("scan").all()
-    ]
-    return treatments, scans, responses
+    if responses is None:
+        responses = [
+            schedule_rules.ResponseIn(scan=f"S{r.scan_id}", category=r.category, date=local_date(r.scan.at))
+            for r in patient.responses.select_related("scan").all()
+        ]
+    return treatments, scans, list(responses)
+
+
+def plan_patient(patient: Patient, *, now: dt.datetime,
+                 responses: Sequence[schedule_rules.ResponseIn] | None = None) -> Plan:
+    """What ``clinical.schedule`` asks of the patient at ``now``. Writes nothing."""
+    tz = site_zone()
+    treatments, scans, responses = schedule_input(patient, responses)
+    result = schedule_rules.compute_schedule(now, patient.status, treatments, scans, responses, tz=tz)
+    return Plan(result, {t.id: t.start for t in treatments}, tuple(scans), tz)
 
 
 def _trigger_fk(trigger: str) -> dict:
@@ -71,16 +114,18 @@ def _snapshot(item: DueItem) -> dict:
 def replan_patient(patient: Patient, *, now: dt.datetime | None = None, user=None) -> dict:
     """Bring the stored plan in line with the record. Returns counts of what changed."""
     now = now or utcnow()
-    tz = site_zone()
-    treatments, scans, responses = schedule_input(patient)
-    result = schedule_rules.compute_schedule(now, patient.status, treatments, scans, responses, tz=tz)
-    starts = {t.id: t.start for t in treatments}
+    return apply_plan(patient, plan_patient(patient, now=now), now=now, user=user)
+
+
+def apply_plan(patient: Patient, plan: Plan, *, now: dt.datetime, user=None) -> dict:
+    """Store ``plan``: the difference only, by natural key (module docstring, step 2)."""
+    tz = plan.tz
     escalation_days = patient.care_team.escalation_days
     counts = {"created": 0, "updated": 0, "closed": 0}
     with transaction.atomic():
         existing = {(i.kind, i.trigger): i for i in DueItem.objects.select_for_update().filter(patient=patient)}
         seen = set()
-        for out in result.due_items:
+        for out in plan.result.due_items:
             key = (out.kind, out.trigger)
             seen.add(key)
             item = existing.get(key)
@@ -89,7 +134,7 @@ def replan_patient(patient: Patient, *, now: dt.datetime | None = None, user=Non
                 item = DueItem(patient=patient, kind=out.kind, trigger=out.trigger, **_trigger_fk(out.trigger))
             before = _snapshot(item)
             _apply(item, _item_values(out, tz))
-            _settle(item, before, now, escalation_days, srs_start=starts.get(out.trigger), created=created)
+            _settle(item, before, now, escalation_days, srs_start=plan.starts.get(out.trigger), created=created)
             if created or _snapshot(item) != before:
                 _save(item, user)
                 counts["created" if created else "updated"] += 1
@@ -98,7 +143,7 @@ def replan_patient(patient: Patient, *, now: dt.datetime | None = None, user=Non
                 continue
             before = _snapshot(item)
             if item.kind in MANUAL_KINDS:
-                refresh_manual_item(item, scans, patient.status, now)
+                refresh_manual_item(item, plan.scans, patient.status, now)
                 _settle(item, before, now, escalation_days)
             elif item.is_open:
                 # The rule no longer asks for it (e.g. the triggering treatment was cancelled).
@@ -109,8 +154,68 @@ def replan_patient(patient: Patient, *, now: dt.datetime | None = None, user=Non
                 _save(item, user)
                 if item.kind in MANUAL_KINDS:
                     counts["updated"] += 1
-        _replan_windows(patient, result.watch_windows)
+        _replan_windows(patient, plan.result.watch_windows)
     return counts
+
+
+def copy_new_plans(patients: Sequence[Patient], responses_by_patient, *, now: dt.datetime) -> dict[str, int]:
+    """Plan and store patients with nothing stored yet, with ``COPY`` (module docstring, step 3).
+
+    ``responses_by_patient`` maps a patient id to its ``ResponseIn`` (the cohort's assessments,
+    computed in memory before they are read back). Call inside a transaction. The rows equal those
+    ``apply_plan`` writes for such a patient, except that a copied item has no history row (a
+    synthetic record's history starts empty)."""
+    unsaved, windows = [], []
+    for patient in patients:
+        plan = plan_patient(patient, now=now, responses=responses_by_patient.get(patient.pk, ()))
+        escalation_days = patient.care_team.escalation_days
+        for out in plan.result.due_items:
+            item = DueItem(patient=patient, kind=out.kind, trigger=out.trigger, **_trigger_fk(out.trigger))
+            before = _snapshot(item)
+            _apply(item, _item_values(out, plan.tz))
+            _settle(item, before, now, escalation_days, srs_start=plan.starts.get(out.trigger), created=True)
+            if item.pk is None:
+                unsaved.append(item)
+            else:  # owed an alert or escalation at ``now``: saved with its outbox rows, as apply_plan does
+                item.save()
+        windows += [{"patient_id": patient.pk, "kind": w.kind, "trigger": w.trigger, "starts_on": w.from_date,
+                     "ends_on": w.to_date, "trigger_treatment_id": _trigger_fk(w.trigger)["trigger_treatment_id"]}
+                    for w in plan.result.watch_windows]
+    item_table = CopyTable(DueItem, now)
+    return {"due_items": item_table.copy([_copy_values(item, item_table) for item in unsaved]),
+            "watch_windows": CopyTable(WatchWindow, now).copy(windows)}
+
+
+def _copy_values(item: DueItem, table: CopyTable) -> dict:
+    """The unsaved item's values; None ones take the column default (``created_at`` and ``updated_at``: now)."""
+    values = ((f.attname, getattr(item, f.attname)) for f in table.fields)
+    return {name: value for name, value in values if value is not None}
+
+
+def replan_all(*, now: dt.datetime, batch_size: int = 200, log: Callable[[str], None] | None = None) -> dict:
+    """Recompute GPA, RANO-BM and the plan of every patient (module docstring, step 4).
+
+    Patients are read in batches of ``batch_size`` ids; each patient is one transaction with its
+    row locked (``SELECT ... FOR UPDATE``), so a write to that patient waits for it, and a failure
+    loses that patient's recomputation only, not the others'."""
+    counts = {"patients": 0, "created": 0, "updated": 0, "closed": 0}
+    last = 0
+    while True:
+        batch = list(Patient.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
+        if not batch:
+            return counts
+        for pk in batch:
+            with transaction.atomic():
+                if not Patient.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True):
+                    continue  # deleted since the batch was read
+                patient = with_history(Patient(pk=pk))
+                refresh_assessments(patient, now=now)
+                for name, value in replan_patient(patient, now=now).items():
+                    counts[name] += value
+            counts["patients"] += 1
+        last = batch[-1]
+        if log is not None:
+            log(f"replanned {counts['patients']} patients")
 
 
 def _save(item: DueItem, user) -> None:
