@@ -35,6 +35,7 @@ time alone; it never calls this.
 from __future__ import annotations
 
 import datetime as dt
+import logging
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 
@@ -51,6 +52,7 @@ from bmtrack.surveillance.models import MANUAL_KINDS, DueItem, DueState, WatchWi
 from bmtrack.surveillance.notifications import advance, write_grace
 from bmtrack.surveillance.phase import OPEN_STATES, open_phase
 
+logger = logging.getLogger(__name__)
 URGENT_KINDS = timing.URGENT_KINDS
 # Fields the re-planner owns; a nurse's fields (booking, snooze, waiver, contacts) are never overwritten.
 _PLANNED = ("due_from", "due_by", "due_from_at", "due_by_at", "state", "fulfilled_by_id", "late", "notes", "urgent")
@@ -196,22 +198,28 @@ def replan_all(*, now: dt.datetime, batch_size: int = 200, log: Callable[[str], 
     """Recompute GPA, RANO-BM and the plan of every patient (module docstring, step 4).
 
     Patients are read in batches of ``batch_size`` ids; each patient is one transaction with its
-    row locked (``SELECT ... FOR UPDATE``), so a write to that patient waits for it, and a failure
-    loses that patient's recomputation only, not the others'."""
-    counts = {"patients": 0, "created": 0, "updated": 0, "closed": 0}
+    row locked (``SELECT ... FOR UPDATE``), so a write to that patient waits for it. A patient whose
+    recomputation fails is rolled back, logged by id and counted in ``failed``; the others go on."""
+    counts = {"patients": 0, "created": 0, "updated": 0, "closed": 0, "failed": 0}
     last = 0
     while True:
         batch = list(Patient.objects.filter(pk__gt=last).order_by("pk").values_list("pk", flat=True)[:batch_size])
         if not batch:
             return counts
         for pk in batch:
-            with transaction.atomic():
-                if not Patient.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True):
-                    continue  # deleted since the batch was read
-                patient = with_history(Patient(pk=pk))
-                refresh_assessments(patient, now=now)
-                for name, value in replan_patient(patient, now=now).items():
-                    counts[name] += value
+            try:
+                with transaction.atomic():
+                    if not Patient.objects.select_for_update().filter(pk=pk).values_list("pk", flat=True):
+                        continue  # deleted since the batch was read
+                    patient = with_history(Patient(pk=pk))
+                    refresh_assessments(patient, now=now)
+                    changed = replan_patient(patient, now=now)
+            except Exception:
+                logger.exception("replan-all: patient %s could not be recomputed", pk)
+                counts["failed"] += 1
+                continue
+            for name, value in changed.items():
+                counts[name] += value
             counts["patients"] += 1
         last = batch[-1]
         if log is not None:

@@ -11,7 +11,7 @@ from decimal import Decimal
 from pathlib import Path
 
 import pytest
-from django.core.management import call_command
+from django.core.management import CommandError, call_command
 from django.utils import timezone
 
 from bmtrack.patients import services
@@ -71,7 +71,7 @@ def test_replan_all_changes_nothing_when_the_record_is_up_to_date(measured):
     now = at(2026, 3, 10, 12)
     before = sorted(DueItem.objects.values_list("pk", "state", "due_from", "due_by", "fulfilled_by_id"))
     counts = plan.replan_all(now=now, batch_size=10)
-    assert counts == {"patients": 1, "created": 0, "updated": 0, "closed": 0}
+    assert counts == {"patients": 1, "created": 0, "updated": 0, "closed": 0, "failed": 0}
     assert sorted(DueItem.objects.values_list("pk", "state", "due_from", "due_by", "fulfilled_by_id")) == before
     assert GPAAssessment.objects.filter(patient=measured).count() == 1  # same inputs: no new row
 
@@ -120,3 +120,18 @@ def test_no_module_outside_surveillance_uses_a_private_name_of_it():
                     and isinstance(node.value, ast.Name) and node.value.id in ("plan", "services")):
                 offenders.append(f"{path.name}: {node.value.id}.{node.attr}")
     assert offenders == []
+
+
+def test_replan_all_goes_on_past_a_patient_it_cannot_recompute_and_says_so(measured, make_patient):
+    from bmtrack.patients.models import Scan
+
+    broken = make_patient()
+    scan = services.record_scan(broken, at=at(2026, 2, 1, 9), modality="mri", now=at(2026, 2, 1, 10))
+    # A row the rules refuse (written behind the services' back): a sequence the core does not know.
+    Scan.objects.filter(pk=scan.pk).update(sequences=["t1_post_3d", "not-a-sequence"])
+    DueItem.objects.filter(patient=measured).delete()
+    counts = plan.replan_all(now=at(2026, 3, 10, 12), batch_size=1)
+    assert counts["failed"] == 1 and counts["patients"] == 1
+    assert DueItem.objects.filter(patient=measured).exists()
+    with pytest.raises(CommandError, match="1 patients could not be recomputed"):
+        call_command("run_surveillance", "--replan-all", stdout=io.StringIO())

@@ -40,6 +40,9 @@ class Command(BaseCommand):
             counts = plan.replan_all(now=now, batch_size=batch_size, log=self.stdout.write)
             self.stdout.write(f"replanned: {counts['patients']} patients (GPA, RANO-BM and plan); items "
                               f"created {counts['created']}, updated {counts['updated']}, closed {counts['closed']}")
+            if counts["failed"]:
+                raise CommandError(f"{counts['failed']} patients could not be recomputed (see the log); "
+                                   "the others were.")
         if sweep:
             counts = sweeping.sweep(now)
             beat("sweep", **counts)
