@@ -21,8 +21,9 @@ derives the due items (``postop_mri``, ``srs_planning_mri``, ``srs_planning_ct``
 Pure standard library: no Django, no third-party package. Time is an argument (``now``).
 
 Public API (the app calls these): ``TreatmentIn``, ``ScanIn``, ``ResponseIn``, ``DueItemOut``,
-``WatchWindowOut``, ``ScheduleResult``, ``compute_schedule``, ``next_transition``, ``sort_key`` and
-``run`` (the CLI command ``python -m bmtrack.clinical schedule``).
+``WatchWindowOut``, ``ScheduleResult``, ``compute_schedule``, ``next_transition``, ``sort_key``,
+``OPEN_STATES``, ``phase_at`` (a stored item's state at a moment), ``late_by`` and ``run`` (the CLI
+command ``python -m bmtrack.clinical schedule``).
 
 Readings chosen where schedule.md is silent or unclear (each is tested):
 
@@ -125,6 +126,8 @@ DUE_KINDS = (
 )
 WATCH_KINDS = ("pseudoprogression", "radiation_necrosis")
 STATES = ("done", "cancelled", "upcoming", "due", "overdue")
+# The states time alone moves (``state_at``): an item in one of them is "open", still to be done.
+OPEN_STATES = ("upcoming", "due", "overdue")
 
 POSTOP_LIMIT = dt.timedelta(hours=72)
 POSTOP_PREFERRED = dt.timedelta(hours=48)
@@ -307,6 +310,31 @@ def state_at(now: dt.datetime, due_from: Moment, due_by: Moment, tz: dt.tzinfo) 
     if point_now <= point_by:
         return "due"
     return "overdue"
+
+
+def phase_at(now: dt.datetime, state: str, due_from: Moment, due_by: Moment, tz: dt.tzinfo) -> str:
+    """The state of an already planned item at ``now`` (the precedence of the Conventions).
+
+    A closed state (``done``, ``cancelled``, or a state outside this module such as a nurse's
+    ``waived``) came from an event and stands; an open one (``OPEN_STATES``) is what time alone
+    makes of the window at ``now`` (``state_at``), whatever was stored when it was last computed.
+    """
+    if state not in OPEN_STATES:
+        return state
+    return state_at(now, due_from, due_by, tz)
+
+
+def late_by(due_by: Moment, fulfilled_at: dt.datetime, tz: dt.tzinfo) -> dt.timedelta | None:
+    """How late the fulfilling scan came, or None when it was in time (Conventions: ``late``).
+
+    For a date-time window (``postop_mri``) the delay runs from ``due_by`` itself; for a date
+    window from the end of the ``due_by`` day in ``tz`` (a scan on that day is in time).
+    """
+    if isinstance(due_by, dt.datetime):
+        return fulfilled_at - due_by if fulfilled_at > due_by else None
+    if local_date(fulfilled_at, tz) <= due_by:
+        return None
+    return fulfilled_at - start_of_day(due_by + dt.timedelta(days=1), tz)
 
 
 def next_transition(item: DueItemOut, tz: dt.tzinfo | str = DEFAULT_TZ) -> dt.datetime | None:

@@ -231,7 +231,9 @@ def ici_unconfirmed_progression(b, c):
     b.mri(p, 44, {"L1": (22, "right frontal"), "L2": (14, "left occipital")}, purpose="response")
 
 
-def tt_response_due(b, c, markers=None, agent="osimertinib", type_="nsclc_adeno"):
+def tt_response_due(b, c, markers=None, agent="osimertinib", type_="nsclc_adeno", started_days_ago=66):
+    # The follow-up and the response MRI share one window: one need on the worklist. Started 66 days
+    # ago, its deadline is some 4 weeks ahead ("due"); 86 days ago, within a week ("due this week").
     p = b.patient(c["a"], c["nina"], "female", 52)
     b.primary(p, type_, "IVB", "metastatic", 80, 70, markers or [
         {"marker": "egfr", "result": "positive", "detail": "L858R"}, {"marker": "alk", "result": "negative"},
@@ -240,7 +242,21 @@ def tt_response_due(b, c, markers=None, agent="osimertinib", type_="nsclc_adeno"
     b.mri(p, 70, {f"L{i}": (mm, loc) for i, (mm, loc) in enumerate(
         [(13, "left frontal"), (11, "right parietal"), (7, "cerebellar"), (6, "left occipital")], 1)},
         purpose="diagnosis", baseline=True, non_target="present")
-    b.treat(p, "tt", b.ago(66, 9), agent=agent, line=1)
+    b.treat(p, "tt", b.ago(started_days_ago, 9), agent=agent, line=1)
+
+
+def postop_mri_done_late(b, c):
+    # The post-operative MRI came 92 h after surgery, past the 72 h limit: "done late (20 h ...)".
+    p = b.patient(c["a"], c["nina"], "male", 55)
+    b.primary(p, "nsclc_nonadeno", "IVA", "metastatic", 300, 30,
+              [{"marker": "pd_l1", "result": "positive", "value_pct": 10}])
+    b.status(p, 31, kps=80, extracranial_metastases=False, dexamethasone_mg=Decimal("4"))
+    b.mri(p, 30, {"L1": (26, "right temporal")}, purpose="diagnosis", baseline=True)
+    surgery_end = b.ago(25, 12)
+    b.treat(p, "surgery", surgery_end - dt.timedelta(hours=3), surgery_end, lesions=["L1"])
+    services.record_scan(p, at=surgery_end + dt.timedelta(hours=92), modality="mri", purpose="post_operative",
+                         field_strength_t=Decimal("3.0"), scanner=SCANNER_3T, sequences=FULL_PROTOCOL,
+                         measurements=[{"lesion": "L1", "disappeared": True}], now=b.now)
 
 
 def planned_srs_without_planning_mri(b, c):
@@ -349,23 +365,9 @@ def new_lesion_awaiting_call(b, c):
     b.mri(p, 3, {"L1": (15, ""), "L2": (6, "left occipital")}, purpose="surveillance", new_lesions="")
 
 
-def postop_mri_done_late(b, c):
-    """The post-operative MRI came 92 hours after surgery, past the 72-hour limit: done late."""
-    p = b.patient(c["a"], c["nina"], "male", 71)
-    b.primary(p, "colorectal", "IV", "metastatic", 900, 45, [{"marker": "ras", "result": "negative"}])
-    b.status(p, 46, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("4"))
-    b.mri(p, 45, {"L1": (33, "right cerebellar")}, purpose="diagnosis")
-    surgery_end = b.ago(40, 12)
-    b.treat(p, "surgery", b.ago(40, 8), surgery_end, lesions=["L1"])
-    services.record_scan(p, at=surgery_end + dt.timedelta(hours=92), modality="mri", purpose="post_operative",
-                         field_strength_t=Decimal("1.5"), scanner=SCANNER_15T, sequences=FULL_PROTOCOL,
-                         measurements=[{"lesion": "L1", "disappeared": True}], now=b.now)
-
-
 SCENARIOS = [
     srs_lesion_enlarging_in_necrosis_window,
     new_lesion_awaiting_call,
-    postop_mri_done_late,
     postop_mri_overdue_nsclc_egfr,
     postop_mri_overdue_melanoma,
     postop_done_then_cavity_srs,
@@ -413,4 +415,6 @@ SCENARIOS = [
     lambda b, c: scan_awaiting_measurements(b, c, type_="colorectal"),
     lambda b, c: tt_response_due(b, c, type_="nsclc_adeno", agent="osimertinib"),
     lambda b, c: srs_serial_response(b, c, type_="colorectal", team="a", nurse="nina", age=66),
+    lambda b, c: tt_response_due(b, c, type_="nsclc_adeno", agent="erlotinib", started_days_ago=86),
+    postop_mri_done_late,
 ]

@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from bmtrack.core.clock import utcnow
+from bmtrack.patients import planning
 
 # Clock skew allowed between a modality's clock and ours before a scan counts as "in the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -59,12 +60,11 @@ def correct(obj: models.Model, changes: dict, editable: set[str], check, *, user
 def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> None:
     """Recompute assessments, then re-plan surveillance, inside the caller's transaction."""
     from bmtrack.patients.services.assessments import refresh_assessments
-    from bmtrack.surveillance.services import replan_patient
 
     now = now or utcnow()
     patient = with_history(patient)
     refresh_assessments(patient, now=now)
-    replan_patient(patient, now=now, user=user)
+    planning.replan(patient, now=now, user=user)
 
 
 def with_history(patient):

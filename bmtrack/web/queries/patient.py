@@ -12,12 +12,12 @@ from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
 from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
-from bmtrack.surveillance.models import OPEN_STATES, DueItem
+from bmtrack.surveillance.models import DueItem
 from bmtrack.web import advice, texts
 from bmtrack.web.charts import response as response_chart
 from bmtrack.web.charts import timeline as timeline_chart
 from bmtrack.web.formatting import fmt_date, fmt_datetime
-from bmtrack.web.queries.worklist import classify, describe_trigger
+from bmtrack.web.queries.worklist import classify_items, describe_trigger
 
 SYSTEMIC = ("tt", "ici", "chemo")
 SHORT_KIND = {"surgery": "Surgery", "srs": "SRS", "fsrs": "fSRS", "wbrt": "WBRT", "litt": "LITT", "tt": "TT",
@@ -99,12 +99,12 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     baseline_scan = current.baseline_scan if current else None
     cards = _scan_cards(scans, baseline_scan)
 
-    item_rows = [classify(item, now, today) for item in items]
-    for row in item_rows:
-        row.item.patient = patient
+    for item in items:
+        item.patient = patient
+    item_rows = classify_items(items, now, today)
     open_rows = [row for row in item_rows if row.section != "closed"]
-    open_rows.sort(key=lambda r: ({"overdue": 0, "due": 1, "upcoming": 2}[r.section], r.item.due_by))
-    past = [row.item for row in item_rows if row.section == "closed"]
+    open_rows.sort(key=lambda r: ({"overdue": 0, "this_week": 1, "due": 2, "upcoming": 3}[r.section], r.due_by))
+    past = [i for row in item_rows if row.section == "closed" for i in row.items]
     past.sort(key=lambda i: i.due_by, reverse=True)
 
     page = PatientPage(
@@ -157,6 +157,10 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
         when = fmt_datetime(t.start) + (f" – {fmt_datetime(t.end)}" if t.end else "")
         title = f"{t.get_kind_display()} ({t.get_status_display().lower()}) {when}"
         t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.kind in SYSTEMIC, title))
+    late = {}
+    for item in items:
+        if item.late_text and item.fulfilled_by_id:
+            late.setdefault(item.fulfilled_by_id, []).append(f"{item.get_kind_display()} {item.late_text}")
     s_in = []
     for s in scans:
         response = getattr(s, "response", None)
@@ -166,20 +170,22 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
             title += f" · {texts.CATEGORY_NAMES.get(category, category)}"
         if s.measurement_status == "pending":
             title += " · awaiting measurements"
+        for words in late.get(s.pk, ()):
+            title += f" · {words}"
         s_in.append(timeline_chart.ScanIn(local_date(s.at), s.modality, category, title,
                                           pending=s.measurement_status == "pending"))
     w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on,
                                     f"{'Pseudoprogression' if w.kind == 'pseudoprogression' else 'Radiation necrosis'}"
                                     f" watch to {fmt_date(w.ends_on)}") for w in windows]
     d_in = []
-    for item in items:
-        if item.state not in OPEN_STATES:
+    for row in classify_items(items, now, today):
+        if row.section == "closed":
             continue
-        row = classify(item, now, today)
-        state = row.section if row.section in ("overdue", "due") else "upcoming"
-        label = item.get_kind_display()
-        title = f"{label}: {fmt_date(item.due_from)} – {fmt_date(item.due_by)} ({state}) · {describe_trigger(item)}"
-        d_in.append(timeline_chart.DueIn(item.kind, state, item.due_from, item.due_by, label, title))
+        state = "overdue" if row.section == "overdue" else "due" if row.section in ("this_week", "due") else "upcoming"
+        label = row.kind_label
+        triggers = "; ".join(describe_trigger(i) for i in row.items)
+        title = f"{label}: {fmt_date(row.due_from)} – {fmt_date(row.due_by)} ({state}) · {triggers}"
+        d_in.append(timeline_chart.DueIn(row.item.kind, state, row.due_from, row.due_by, label, title))
     return timeline_chart.build_timeline(t_in, s_in, w_in, d_in, today)
 
 
