@@ -35,7 +35,6 @@ from dataclasses import dataclass, field
 
 from django.db.models import Min, QuerySet
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.boards.models import BoardCase, CaseSuggestion, Meeting, SuggestionReason
 from bmtrack.clinical import workup
 from bmtrack.clinical.schedule import WatchWindowOut
@@ -57,6 +56,7 @@ from bmtrack.patients.models.choices import (
     TreatmentKind,
     TreatmentStatus,
 )
+from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance.models import WatchKind, WatchWindow
 
 DEFAULT_LOOKBACK_DAYS = 56

@@ -10,7 +10,6 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.boards import charts
 from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
 from bmtrack.clinical import gpa as gpa_rules
@@ -25,6 +24,7 @@ from bmtrack.patients.models.choices import (
     Sequence,
     TreatmentStatus,
 )
+from bmtrack.patients.scoping import scope
 from bmtrack.patients.selectors import current_primary, latest_markers, status_on
 from bmtrack.surveillance.models import OPEN_STATES, WatchWindow
 
@@ -80,14 +80,15 @@ class CaseSummary:
 
 
 def visible_cases(meeting: Meeting, user):
-    """The meeting's cases, in order, of patients the user may see."""
-    return (BoardCase.objects.filter(meeting=meeting, patient__in=patients_for(user).values("pk"))
+    """The meeting's cases, in order, of patients the user may see (not logged here: the packet's
+    access function, ``accounts.access.access_meeting_packet``, logs the patients it shows)."""
+    return (scope(BoardCase.objects.filter(meeting=meeting), user)
             .select_related("patient", "presenter", "decided_by", "planned_treatment", "followup_item")
             .order_by("order", "pk"))
 
 
-def build_packet(meeting: Meeting, user) -> list[CaseSummary]:
-    cases = list(visible_cases(meeting, user))
+def build_packet(cases: list[BoardCase]) -> list[CaseSummary]:
+    """The summaries of a meeting's cases (reached through ``access_meeting_packet``), numbered."""
     return [build_case_summary(case, number=i, total=len(cases)) for i, case in enumerate(cases, start=1)]
 
 

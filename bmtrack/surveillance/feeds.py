@@ -58,15 +58,19 @@ def _domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "bmtrack"
 
 
-def build_feed(user, *, now: dt.datetime | None = None) -> bytes:
+def feed_items(user):
+    """The open items of the feed's owner's patients (read through ``accounts.access.access_feed``)."""
+    return (DueItem.objects.filter(patient__in=digest_patients(user).values("pk"), state__in=timing.OPEN)
+            .select_related("patient").order_by("due_by", "pk"))
+
+
+def build_feed(items, *, now: dt.datetime | None = None) -> bytes:
     now = now or utcnow()
     calendar = Calendar()
     calendar.add("prodid", "-//bmtrack//surveillance//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "bmtrack: scans due")
     calendar.add("x-published-ttl", "PT1H")
-    items = (DueItem.objects.filter(patient__in=digest_patients(user).values("pk"), state__in=timing.OPEN)
-             .select_related("patient").order_by("due_by", "pk"))
     domain = _domain()
     for item in items:
         event = Event()

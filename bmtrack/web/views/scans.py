@@ -5,13 +5,14 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bmtrack.accounts.access import access_scan
 from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
-from bmtrack.patients.models import ResponseAssessment
+from bmtrack.patients.models import ResponseAssessment, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.advice import protocol_for
@@ -154,7 +155,7 @@ def protocol_check(request, public_id):
 def measurements(request, public_id, scan_id):
     require_perm(request, "patients.add_measurement")
     patient = patient_or_404(request, public_id, action="edit")
-    scan = get_object_or_404(patient.scans, pk=scan_id, modality=Modality.MRI)
+    scan = access_scan(request.user, scan_id, patient=patient, queryset=Scan.objects.filter(modality=Modality.MRI))
     previous, carried = carried_rows(patient, before=scan.at)
     if request.method == "GET" and scan.measurement_status == MeasurementStatus.COMPLETE:
         carried = [{"carried": True, "label": m.lesion.label, "location": m.lesion.location,
