@@ -10,6 +10,7 @@ from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
 from bmtrack.accounts.access import access_scan
+from bmtrack.clinical.purposes import purpose_for_item
 from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
 from bmtrack.patients.models import ResponseAssessment, Scan
@@ -29,15 +30,6 @@ from bmtrack.web.forms.scan import (
 from bmtrack.web.views.common import patient_or_404, require_perm, safe_next
 from bmtrack.web.views.patients import scan_url
 
-PURPOSE_FOR_KIND = {
-    "postop_mri": "post_operative",
-    "srs_planning_mri": "srs_planning",
-    "srs_planning_ct": "srs_planning",
-    "followup_mri": "surveillance",
-    "response_mri": "response",
-    "confirmation_mri": "confirmation",
-    "board_followup": "surveillance",
-}
 ALIASES = {"lesion": "label"}
 
 
@@ -70,8 +62,7 @@ def scan_new(request, public_id):
     now = utcnow()
     initial = {"at": timezone.localtime(now).replace(second=0, microsecond=0), "sequences": STANDARD_SEQUENCES}
     if item is not None:
-        initial["purpose"] = PURPOSE_FOR_KIND.get(item.kind, "surveillance")
-        initial["modality"] = Modality.CT if item.kind == "srs_planning_ct" else Modality.MRI
+        initial["modality"], initial["purpose"] = purpose_for_item(item.kind)
     form = ScanForm(request.POST or None, initial=initial)
     rows = MeasurementFormSet(request.POST or None, prefix="m", initial=carried)
     if request.method == "POST" and form.is_valid() & rows.is_valid():
