@@ -1,5 +1,5 @@
 """Which purpose a scan has for the rules: the purpose of the scan an item asks for, and the purpose
-an MRI is checked as (docs/clinical/protocol.md).
+an MRI is checked as (docs/clinical/screening.md, "Which purpose a scan is checked as").
 
 1. ``purpose_for_item``: a due item asks for a scan of one modality and purpose; the scan form opens
    with them. Post-operative, SRS planning, follow-up, response and confirmation scans are the

@@ -1,4 +1,4 @@
-"""Surveillance schedule and watch windows: ``shared/clinical/schedule.md``.
+"""Surveillance schedule and watch windows: ``docs/clinical/schedule.md``.
 
 From one patient's treatments, scans and response assessments at a given ``now`` this module
 derives the due items (``postop_mri``, ``srs_planning_mri``, ``srs_planning_ct``, ``followup_mri``,

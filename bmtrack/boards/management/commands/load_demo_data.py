@@ -1,6 +1,7 @@
 from django.core.management.base import BaseCommand, CommandError
 
 from bmtrack.accounts.models import User
+from bmtrack.boards.demo import load_demo_board
 from bmtrack.core.clock import utcnow
 from bmtrack.patients.demo import load_demo_data
 
@@ -15,8 +16,6 @@ class Command(BaseCommand):
     def handle(self, *args, write_credentials=None, **options):
         if User.objects.exists():
             raise CommandError("Users already exist: demo data is only loaded into an empty database.")
-        from bmtrack.boards.demo import load_demo_board
-
         now = utcnow()
         logins = load_demo_data(now)
         load_demo_board(now)
