@@ -3,8 +3,8 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.boards.models import Board, BoardCase, CaseSuggestion, Meeting
+from bmtrack.patients.scoping import scope
 
 
 @admin.register(Board)
@@ -24,8 +24,7 @@ class MeetingAdmin(admin.ModelAdmin):
 
 class ScopedCaseAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("patient")
-        return qs if request.user.is_superuser else qs.filter(patient__in=patients_for(request.user))
+        return scope(super().get_queryset(request).select_related("patient"), request.user)
 
 
 @admin.register(BoardCase)

@@ -1,4 +1,4 @@
-"""Surveillance schedule and watch windows: ``shared/clinical/schedule.md``.
+"""Surveillance schedule and watch windows: ``docs/clinical/schedule.md``.
 
 From one patient's treatments, scans and response assessments at a given ``now`` this module
 derives the due items (``postop_mri``, ``srs_planning_mri``, ``srs_planning_ct``, ``followup_mri``,
@@ -395,7 +395,13 @@ class _Facts:
         return local_date(value, self.tz)
 
     def first_mri_on_or_after(self, day: dt.date) -> ScanIn | None:
-        return next((scan for scan in self.mris if self.day(scan.at) >= day), None)
+        return first_mri_on_or_after(self.mris, day, self.tz)
+
+
+def first_mri_on_or_after(mris: list[ScanIn], day: dt.date, tz: dt.tzinfo) -> ScanIn | None:
+    """The first of ``mris`` (chronological) dated on or after ``day`` in ``tz``: what fulfils the
+    response and confirmation MRIs ("any brain MRI counts", Conventions), and a board's follow-up."""
+    return next((scan for scan in mris if local_date(scan.at, tz) >= day), None)
 
 
 def _counts_as_started(treatment: TreatmentIn) -> bool:

@@ -7,7 +7,6 @@ surveillance plan follows an admin edit too. Non-superusers see only their care 
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.patients.models import (
     GPAAssessment,
     Lesion,
@@ -20,6 +19,7 @@ from bmtrack.patients.models import (
     StatusObservation,
     Treatment,
 )
+from bmtrack.patients.scoping import scope
 from bmtrack.patients.services.common import refresh_derived
 
 
@@ -29,10 +29,7 @@ class ScopedAdmin(SimpleHistoryAdmin):
     patient_path = "patient"
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.patient_path}__in": patients_for(request.user)})
+        return scope(super().get_queryset(request), request.user, self.patient_path)
 
     def save_model(self, request, obj, form, change):
         obj.full_clean()
@@ -97,8 +94,7 @@ class PatientAdmin(ScopedAdmin):
     list_select_related = ("care_team", "responsible_nurse")
 
     def get_queryset(self, request):
-        qs = super(ScopedAdmin, self).get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(pk__in=patients_for(request.user))
+        return scope(super(ScopedAdmin, self).get_queryset(request), request.user, "pk")
 
 
 class MarkerInline(admin.TabularInline):
@@ -177,8 +173,7 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
     """Derived rows: computed by the services, never edited by hand."""
 
     def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(patient__in=patients_for(request.user))
+        return scope(super().get_queryset(request), request.user)
 
     def has_add_permission(self, request):
         return False

@@ -29,9 +29,9 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from bmtrack.accounts.access import can_see_patient
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient
+from bmtrack.patients.scoping import can_see_patient
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import (
     MANUAL_KINDS,

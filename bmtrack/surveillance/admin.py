@@ -1,15 +1,14 @@
 from django.contrib import admin
 from simple_history.admin import SimpleHistoryAdmin
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.core.clock import utcnow
+from bmtrack.patients.scoping import scope
 from bmtrack.surveillance.models import ContactAttempt, DeliveryStatus, DueItem, NotificationLedger, WatchWindow
 
 
 class ScopedReadAdmin(admin.ModelAdmin):
     def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("patient")
-        return qs if request.user.is_superuser else qs.filter(patient__in=patients_for(request.user))
+        return scope(super().get_queryset(request).select_related("patient"), request.user)
 
 
 class ContactAttemptInline(admin.TabularInline):

@@ -24,10 +24,10 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.accounts.roles import NURSE
 from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import local_date, site_zone, utcnow
+from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance import emails, outbox
 from bmtrack.surveillance.models import DueItem, NotificationLedger
 from bmtrack.surveillance.needs import group

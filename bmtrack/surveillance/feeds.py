@@ -60,15 +60,19 @@ def _domain() -> str:
     return settings.SITE_URL.split("://", 1)[-1].split("/", 1)[0].split(":", 1)[0] or "bmtrack"
 
 
-def build_feed(user, *, now: dt.datetime | None = None) -> bytes:
+def feed_items(user, now: dt.datetime | None = None):
+    """The open items of the feed's owner's patients (read through ``accounts.access.access_feed``)."""
+    return (DueItem.objects.filter(patient__in=digest_patients(user).values("pk")).open()
+            .with_phase(now or utcnow()).select_related("patient").order_by("patient_id", "due_by", "pk"))
+
+
+def build_feed(items, *, now: dt.datetime | None = None) -> bytes:
     now = now or utcnow()
     calendar = Calendar()
     calendar.add("prodid", "-//bmtrack//surveillance//EN")
     calendar.add("version", "2.0")
     calendar.add("x-wr-calname", "bmtrack: scans due")
     calendar.add("x-published-ttl", "PT1H")
-    items = (DueItem.objects.filter(patient__in=digest_patients(user).values("pk")).open().with_phase(now)
-             .select_related("patient").order_by("patient_id", "due_by", "pk"))
     domain = _domain()
     for need in group(items, now):
         item = need.lead

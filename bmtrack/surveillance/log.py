@@ -21,8 +21,8 @@ import datetime as dt
 
 from django.db.models import Q
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.core.clock import site_zone, utcnow
+from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance import digests, timing
 from bmtrack.surveillance.models import DeliveryStatus, DueItem, NotificationLedger, NotificationLine
 from bmtrack.surveillance.notifications import ESCALATION, URGENT_ALERT, nurses_for, physician_for

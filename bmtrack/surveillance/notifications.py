@@ -27,9 +27,9 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from bmtrack.accounts.access import can_see_patient
 from bmtrack.accounts.roles import NURSE
 from bmtrack.core.clock import local_date
+from bmtrack.patients.scoping import can_see_patient
 from bmtrack.surveillance import emails, outbox, timing
 from bmtrack.surveillance.models import DueState
 from bmtrack.surveillance.phase import OPEN_STATES, phase

@@ -41,6 +41,7 @@ from dataclasses import dataclass
 
 from django.db import transaction
 
+from bmtrack.clinical import board_followup
 from bmtrack.clinical import schedule as schedule_rules
 from bmtrack.core.clock import local_date, site_zone, utcnow
 from bmtrack.patients.models import Patient
@@ -290,8 +291,7 @@ def refresh_manual_item(item: DueItem, scans, patient_status: str, now: dt.datet
     by time (``phase.open_phase``). A waiver stands until an MRI fulfils the item.
     """
     tz = site_zone()
-    mri = next((s for s in sorted(scans, key=lambda s: s.at)
-                if s.modality == "mri" and s.at <= now and local_date(s.at) >= item.due_from), None)
+    mri = board_followup.fulfilling_scan(scans, item.due_from, now, tz)
     if mri is not None:
         item.state, item.fulfilled_by_id = DueState.DONE, int(str(mri.id)[1:])
         item.late = mri.at.astimezone(tz).date() > item.due_by

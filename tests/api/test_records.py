@@ -192,10 +192,11 @@ def test_measurements_are_entered_later_on_a_pending_scan(alice_api, charlie_api
     scan = Scan.objects.create(patient=record["patient"], at=days_ago(2), modality="mri")
     url = f"/api/v1/scans/{scan.pk}/measurements"
     assert charlie_api.post(url, {"measurements": []}, format="json").status_code == 404
-    response = alice_api.post(url, {"measurements": [{"lesion": "L1", "longest_diameter_mm": 8}]}, format="json")
+    response = alice_api.post(url, {"measurements": [{"lesion": "L1", "longest_diameter_mm": 8},
+                                                     {"lesion": "L2", "disappeared": True}]}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["measurement_status"] == "complete"
-    assert [m["lesion"] for m in response.json()["measurements"]] == ["L1"]
+    assert [m["lesion"] for m in response.json()["measurements"]] == ["L1", "L2"]
     response = alice_api.post(url, {"measurements": [{"lesion": "", "longest_diameter_mm": 8}]}, format="json")
     assert response.status_code == 400
 

@@ -32,12 +32,12 @@ def calculator(command: str, request_shape, result_shape, summary: str):
 
 
 gpa = calculator("gpa", shapes.GpaRequestSerializer, shapes.GpaResultSerializer,
-                 "Graded Prognostic Assessment (shared/clinical/gpa.md)")
+                 "Graded Prognostic Assessment (docs/clinical/gpa.md)")
 rano = calculator("rano", shapes.RanoRequestSerializer, shapes.RanoResultSerializer,
-                  "RANO-BM / iRANO response over a series of timepoints (shared/clinical/rano-bm.md)")
+                  "RANO-BM / iRANO response over a series of timepoints (docs/clinical/rano-bm.md)")
 screening = calculator("screening", shapes.ScreeningRequestSerializer, shapes.ScreeningResultSerializer,
-                       "Whether to screen for brain metastases (shared/clinical/screening.md)")
+                       "Whether to screen for brain metastases (docs/clinical/screening.md)")
 protocol = calculator("protocol", shapes.ProtocolRequestSerializer, shapes.ProtocolResultSerializer,
-                      "MRI protocol check (shared/clinical/screening.md)")
+                      "MRI protocol check (docs/clinical/screening.md)")
 schedule = calculator("schedule", shapes.ScheduleRequestSerializer, shapes.ScheduleResultSerializer,
-                      "Surveillance schedule from a history (shared/clinical/schedule.md)")
+                      "Surveillance schedule from a history (docs/clinical/schedule.md)")

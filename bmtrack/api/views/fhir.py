@@ -10,7 +10,7 @@ from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bmtrack.accounts.models import CareTeam
+from bmtrack.accounts.access import teams_for
 from bmtrack.api.fhir.importer import import_bundle
 from bmtrack.api.fhir.reading import BundleError
 from bmtrack.api.permissions import RolePermission
@@ -74,8 +74,8 @@ class ImportView(APIView):
             if team is None:
                 raise exceptions.ValidationError({"care_team": ["Choose the care team (you belong to several)."]})
             return team
-        teams = CareTeam.objects.all() if user.is_superuser else user.care_teams.all()
-        team = teams.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
+        valid = raw.isascii() and raw.isdigit() and len(raw) < 18
+        team = teams_for(user).filter(pk=int(raw)).first() if valid else None
         if team is None:
             raise exceptions.ValidationError({"care_team": ["Not one of your care teams."]})
         return team

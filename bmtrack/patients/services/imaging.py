@@ -156,8 +156,28 @@ def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurem
         if perpendicular is not None and (longest is None or perpendicular > longest):
             raise ValidationError({f"{prefix}.perpendicular_mm": PERPENDICULAR_MESSAGE})
         saved.append(measurement)
+    if saved:
+        _check_carried(scan, seen | set(Measurement.objects.filter(scan=scan).values_list("lesion_id", flat=True)))
     # One INSERT for the measurements and one for their history rows.
     return bulk_create_with_history(saved, Measurement) if saved else saved
+
+
+def _check_carried(scan: Scan, measured: set[int]) -> None:
+    """A measured MRI continues the RANO-BM series: every lesion measured on the previous measured
+    MRI is measured again or marked gone (docs/clinical/rano-bm.md, "Measurable disease and
+    targets": the targets are followed at every timepoint), whichever way the scan arrives."""
+    previous = (Scan.objects.filter(patient_id=scan.patient_id, modality=Modality.MRI, at__lt=scan.at,
+                                    measurement_status=MeasurementStatus.COMPLETE)
+                .exclude(pk=scan.pk).order_by("-at", "-pk").first())
+    if previous is None:
+        return
+    missing = sorted(Measurement.objects.filter(scan=previous).exclude(lesion_id__in=measured)
+                     .values_list("lesion__label", flat=True))
+    if missing:
+        raise ValidationError({"measurements": (
+            f"Measure {', '.join(missing)} again, or mark {'it' if len(missing) == 1 else 'them'} gone: "
+            f"{'it was' if len(missing) == 1 else 'they were'} measured on the previous MRI "
+            f"({local_date(previous.at):%d %b %Y}).")})
 
 
 def _check_diameter(data: dict, prefix: str) -> None:

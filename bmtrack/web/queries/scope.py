@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from bmtrack.accounts.access import patients_for
+from bmtrack.accounts.access import patients_for, teams_for
 from bmtrack.accounts.models import CareTeam, User
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
@@ -24,12 +24,6 @@ class Filters:
     @property
     def active(self) -> bool:
         return bool(self.team or self.nurse or self.kind or self.q)
-
-
-def teams_for(user) -> QuerySet[CareTeam]:
-    if user.is_superuser:
-        return CareTeam.objects.all()
-    return CareTeam.objects.filter(members=user)
 
 
 def nurses_for(user) -> QuerySet[User]:
