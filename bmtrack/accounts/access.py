@@ -49,7 +49,30 @@ def scope(queryset: QuerySet, user, patient_path: str = "patient") -> QuerySet:
     ids = list(Patient.objects.filter(care_team_id__in=teams).values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
     if len(ids) <= MAX_LISTED_PATIENTS:
         return queryset.filter(**{f"{patient_path}__in": ids})
-    return queryset.filter(**{f"{patient_path}__care_team_id__in": teams})
+    # ``patient_path`` "id" scopes patient rows themselves (and their history rows, whose pk is history_id).
+    team_path = "care_team_id" if patient_path == "id" else f"{patient_path}__care_team_id"
+    return queryset.filter(**{f"{team_path}__in": teams})
+
+
+def care_teams_for(user) -> QuerySet:
+    """The care teams whose patients the user may see (and so assign a patient to)."""
+    from bmtrack.accounts.models import CareTeam
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return CareTeam.objects.none()
+    return CareTeam.objects.all() if user.is_superuser else CareTeam.objects.filter(pk__in=team_ids_for(user))
+
+
+def colleagues_for(user) -> QuerySet:
+    """The users who share a care team with ``user``: those it may name as a nurse, presenter or attendee."""
+    from bmtrack.accounts.models import CareTeam, User
+
+    if not getattr(user, "is_authenticated", False) or not user.is_active:
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    members = CareTeam.members.through.objects.filter(careteam_id__in=team_ids_for(user))
+    return User.objects.filter(pk__in=members.values("user_id"))
 
 
 def get_patient_for_user(user, public_id, *, action: str | None = None) -> Patient:
