@@ -34,12 +34,28 @@ def apply_changes(obj: models.Model, changes: dict, allowed: set[str]) -> None:
         setattr(obj, name, value)
 
 
-def check_day(day: dt.date | None, field: str, words: str, *, birth_date: dt.date, latest: dt.date) -> None:
-    """A calendar date of the record lies between the patient's birth and ``latest`` (today)."""
-    if day and day > latest:
+# The earliest day any record may carry (the patients' ``patient_birth_after_1900`` constraint).
+EARLIEST_DAY = dt.date(1900, 1, 1)
+# How far ahead a planned day may lie (a planned treatment, its end, a board meeting): beyond this it is
+# a typing error (9999-12-31), and no chart or calendar could draw it.
+PLANNING_HORIZON_YEARS = 3
+
+
+def check_day(day: dt.date | None, field: str, words: str, *, latest: dt.date, birth_date: dt.date | None = None,
+              planned: bool = False) -> None:
+    """The one bound on a calendar date entering the record: not before the patient's birth (or
+    ``EARLIEST_DAY`` for rows without a patient), and not after ``latest`` (today) — or, for a ``planned``
+    day, not more than ``PLANNING_HORIZON_YEARS`` after it. The error names ``field``."""
+    if day is None:
+        return
+    if planned and day > latest.replace(year=latest.year + PLANNING_HORIZON_YEARS, day=min(latest.day, 28)):
+        raise ValidationError({field: f"{words} cannot be more than {PLANNING_HORIZON_YEARS} years ahead."})
+    if not planned and day > latest:
         raise ValidationError({field: f"{words} cannot be in the future."})
-    if day and day < birth_date:
+    if birth_date is not None and day < birth_date:
         raise ValidationError({field: f"{words} cannot be before birth."})
+    if day < EARLIEST_DAY:
+        raise ValidationError({field: f"{words} cannot be before {EARLIEST_DAY.year}."})
 
 
 def correct(obj: models.Model, changes: dict, editable: set[str], check, *, user=None,

@@ -53,8 +53,7 @@ def record_marker(primary: PrimaryTumour, *, user=None, now: dt.datetime | None 
 
 def _save_marker(primary: PrimaryTumour, fields: dict, now: dt.datetime) -> MarkerResult:
     marker = MarkerResult(primary=primary, **fields)
-    if marker.tested_on and marker.tested_on > today(now):
-        raise ValidationError({"tested_on": "Test date cannot be in the future."})
+    check_day(marker.tested_on, "tested_on", "Test date", birth_date=primary.patient.birth_date, latest=today(now))
     if marker.value_pct is not None and marker.marker not in (Marker.PD_L1, Marker.ER, Marker.PR, Marker.OTHER):
         raise ValidationError({"value_pct": "A percentage applies to PD-L1, ER or PR only."})
     return validated_save(marker)
