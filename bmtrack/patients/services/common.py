@@ -8,6 +8,7 @@ from django.core.exceptions import ValidationError
 from django.db import models, transaction
 
 from bmtrack.core.clock import utcnow
+from bmtrack.patients.models import Patient
 
 # Clock skew allowed between a modality's clock and ours before a scan counts as "in the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -64,6 +65,7 @@ def correct(obj: models.Model, changes: dict, editable: set[str], check, *, user
     changes (only ``editable`` fields), ``check(row, now)`` the record as it will be saved, save it
     with ``user`` in its history, and refresh what is derived from the record."""
     with transaction.atomic():
+        lock_patient(obj.patient_id)
         obj = type(obj).objects.select_for_update().select_related("patient").get(pk=obj.pk)
         apply_changes(obj, changes, editable)
         check(obj, now)
@@ -72,11 +74,23 @@ def correct(obj: models.Model, changes: dict, editable: set[str], check, *, user
     return obj
 
 
+def lock_patient(patient_id: int) -> None:
+    """Hold the patient's row lock until the transaction ends.
+
+    Every write to a patient's record takes it first (before any other row lock, so two writers never
+    wait on each other crosswise): concurrent writes to one patient then run one after the other, each
+    seeing the other's rows (a new lesion label, the current GPA), while writes to different patients
+    never wait. ``refresh_derived`` takes it too, so no derived refresh runs unlocked.
+    """
+    list(Patient.objects.select_for_update().filter(pk=patient_id).values_list("pk", flat=True))
+
+
 def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> None:
-    """Recompute assessments, then re-plan surveillance, inside the caller's transaction."""
+    """Recompute assessments, then re-plan surveillance, inside the caller's transaction (patient locked)."""
     from bmtrack.patients.services.assessments import refresh_assessments
     from bmtrack.surveillance.services import replan_patient
 
+    lock_patient(patient.pk)
     now = now or utcnow()
     patient = with_history(patient)
     refresh_assessments(patient, now=now)

@@ -13,7 +13,7 @@ from django.db import models, transaction
 
 from bmtrack.core.clock import utcnow
 from bmtrack.patients.models import MarkerResult, Measurement, Patient
-from bmtrack.patients.services.common import refresh_derived
+from bmtrack.patients.services.common import lock_patient, refresh_derived
 
 
 def _patient_id(row: models.Model) -> int:
@@ -29,8 +29,9 @@ def delete_record(row: models.Model, *, user=None, now: dt.datetime | None = Non
     recompute the assessments and re-plan the patient, all or nothing."""
     now = now or utcnow()
     with transaction.atomic():
-        patient = Patient.objects.select_for_update().get(pk=_patient_id(row))
+        patient_id = _patient_id(row)
+        lock_patient(patient_id)
         if getattr(user, "pk", None):
             row._history_user = user
         row.delete()
-        refresh_derived(patient, now, user=user)
+        refresh_derived(Patient(pk=patient_id), now, user=user)

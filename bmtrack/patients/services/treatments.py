@@ -12,6 +12,7 @@ from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
     apply_changes,
     check_day,
+    lock_patient,
     refresh_derived,
     require_aware,
     validated_save,
@@ -58,6 +59,7 @@ def record_treatment(patient: Patient, *, lesions: list[Lesion] = (), user=None,
     treatment = Treatment(patient=patient, **fields)
     _check(treatment, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(treatment, user)
         _set_lesions(treatment, lesions)
         refresh_derived(patient, now, user=user)
@@ -68,6 +70,7 @@ def update_treatment(treatment: Treatment, *, lesions: list[Lesion] | None = Non
                      now: dt.datetime | None = None, **changes) -> Treatment:
     now = now or utcnow()
     with transaction.atomic():
+        lock_patient(treatment.patient_id)
         treatment = Treatment.objects.select_for_update().select_related("patient").get(pk=treatment.pk)
         apply_changes(treatment, changes, EDITABLE)
         _check(treatment, now)

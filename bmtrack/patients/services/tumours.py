@@ -8,7 +8,7 @@ from django.db import transaction
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import MarkerResult, Patient, PrimaryTumour
 from bmtrack.patients.models.choices import Marker
-from bmtrack.patients.services.common import check_day, correct, refresh_derived, validated_save
+from bmtrack.patients.services.common import check_day, correct, lock_patient, refresh_derived, validated_save
 
 # A correction may change what the primary is; never whose (a record does not move between patients).
 EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on"}
@@ -27,6 +27,7 @@ def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = Non
     primary = PrimaryTumour(patient=patient, **fields)
     _check_dates(primary, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(primary, user)
         for index, marker in enumerate(markers):
             try:
@@ -46,6 +47,7 @@ def update_primary(primary: PrimaryTumour, *, user=None, now: dt.datetime | None
 def record_marker(primary: PrimaryTumour, *, user=None, now: dt.datetime | None = None, **fields) -> MarkerResult:
     now = now or utcnow()
     with transaction.atomic():
+        lock_patient(primary.patient_id)
         marker = _save_marker(primary, fields, now)
         refresh_derived(primary.patient, now, user=user)
     return marker
