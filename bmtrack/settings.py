@@ -245,6 +245,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, bounded in size, depth and characters (bmtrack.core.json_limits).
+    "DEFAULT_PARSER_CLASSES": ["bmtrack.core.json_limits.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "bmtrack.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,

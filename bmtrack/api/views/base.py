@@ -9,7 +9,6 @@ and absent from a list. Writes never go through ``serializer.save()``: ``perform
 from __future__ import annotations
 
 from rest_framework import mixins, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 
 from bmtrack.accounts.access import scope
@@ -17,7 +16,6 @@ from bmtrack.api.permissions import RolePermission
 
 
 class ApiMixin:
-    parser_classes = [JSONParser]
     permission_classes = [IsAuthenticated, RolePermission]
     lookup_value_regex = "[^/]+"
 
