@@ -87,6 +87,7 @@ MIDDLEWARE = [
     "simple_history.middleware.HistoryRequestMiddleware",
     "bmtrack.core.middleware.IdleTimeoutMiddleware",
     "bmtrack.core.middleware.ContentSecurityPolicyMiddleware",
+    "bmtrack.core.middleware.NoStoreMiddleware",
     "bmtrack.core.audit.AccessLogMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
