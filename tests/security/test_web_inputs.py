@@ -51,3 +51,18 @@ def test_an_active_user_is_not_signed_out_by_a_short_idle_timeout(client, alice,
         assert response.status_code == 200, f"signed out after {step} s of activity"
     monkeypatch.setattr(time, "time", lambda: start + 80 + 30 + 4)
     assert client.get(reverse("web:patients")).status_code == 302
+
+
+def test_a_team_member_without_a_role_is_refused_on_the_web_as_on_the_api(client, teams, patient):
+    from bmtrack.accounts.models import User
+    from tests.api.conftest import client_for
+
+    nobody = User.objects.create_user("nobody", "nobody@example.org", "correct horse battery staple")
+    teams[0].members.add(nobody)
+    client.force_login(nobody)
+    for url in (reverse("web:patient", args=[patient.public_id]), reverse("web:worklist"),
+                reverse("web:dashboard"), reverse("web:patients"), reverse("boards:meetings")):
+        assert client.get(url).status_code == 403, url
+    assert client.post(reverse("web:patients"), {"q": patient.family_name}).status_code == 403
+    assert client_for(nobody).get(f"/api/v1/patients/{patient.public_id}").status_code == 403
+    assert client.get(reverse("web:account")).status_code == 200
