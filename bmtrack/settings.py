@@ -239,11 +239,12 @@ if env_bool("BMTRACK_BEHIND_PROXY", False):
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 OTP_TOTP_ISSUER = "bmtrack"
 BMTRACK_ADMIN_REQUIRES_2FA = env_bool("BMTRACK_ADMIN_REQUIRES_2FA", True)
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, low=1, high=3650)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "bmtrack.accounts.api_tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],

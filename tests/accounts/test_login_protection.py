@@ -62,7 +62,8 @@ def test_a_superuser_with_a_totp_code_reaches_the_admin(client):
 def test_a_user_with_a_device_must_give_the_code(client, alice):
     TOTPDevice.objects.create(user=alice, name="phone", confirmed=True)
     response = _login(client, "alice", PASSWORD)
-    assert response.status_code == 200 and "_auth_user_id" not in client.session
+    assert response.status_code == 302 and response["Location"] == reverse("login_code")
+    assert "_auth_user_id" not in client.session
 
 
 def test_an_idle_session_is_signed_out(client, alice, settings):

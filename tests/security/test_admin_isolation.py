@@ -186,7 +186,7 @@ def test_a_data_manager_cannot_move_a_patient_to_another_team(admin_client, pati
 
 def test_a_superuser_still_reaches_every_team(client, patient_b):
     from bmtrack.accounts.models import User
-    from tests.security.conftest import verified_client
+    from tests.conftest import verified_client
 
     root = User.objects.create_superuser("root", "root@example.org", "a long enough password")
     verified_client(client, root)

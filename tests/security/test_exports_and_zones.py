@@ -14,7 +14,7 @@ import pytest
 from django.utils import timezone
 
 from tests.api.conftest import client_for
-from tests.security.conftest import verified_client
+from tests.conftest import verified_client
 from tests.support.processes import ROOT
 
 SCHEDULE = {"now": "2026-03-01T10:00:00+01:00", "patient": {"status": "active"}, "treatments": [], "scans": []}
