@@ -28,13 +28,14 @@ from bmtrack.boards.models import BoardCase, Meeting
 from bmtrack.boards.summary import visible_cases
 from bmtrack.core.audit import note_access, note_user
 from bmtrack.patients.models import Patient, Scan
-from bmtrack.patients.scoping import patients_for, scope, teams_for
+from bmtrack.patients.scoping import colleagues_for, patients_for, scope, teams_for
 from bmtrack.surveillance.feeds import feed_items, user_for_token
 from bmtrack.surveillance.models import DueItem
 
 __all__ = [
     "access_board_case", "access_due_item", "access_feed", "access_meeting", "access_meeting_packet",
-    "access_patient", "access_row", "access_scan", "note_patients", "note_rows", "patients_for", "scope", "teams_for",
+    "access_patient", "access_row", "access_scan", "colleagues_for", "note_patients", "note_rows", "patients_for",
+    "scope", "teams_for",
 ]
 
 _BAD_KEY = (ObjectDoesNotExist, ValueError, TypeError, ValidationError, OverflowError)

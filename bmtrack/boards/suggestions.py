@@ -36,6 +36,7 @@ from django.db.models import Min, QuerySet
 
 from bmtrack.boards.models import BoardCase, CaseSuggestion, Meeting, SuggestionReason
 from bmtrack.clinical import watch
+from bmtrack.clinical.dates import shift_clamped
 from bmtrack.clinical.schedule import WatchWindowOut
 from bmtrack.core.clock import local_date, start_of_local_day
 from bmtrack.patients.models import (
@@ -177,7 +178,7 @@ def find_suggestion(meeting: Meeting, user, patient: Patient) -> PatientSuggesti
 # --- the rules: (patient pk subquery, since, until) -> suggestions ----------------------------
 
 def _instant_range(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return start_of_local_day(since), start_of_local_day(until + dt.timedelta(days=1))
+    return start_of_local_day(since), start_of_local_day(shift_clamped(until, 1))
 
 
 def _num(value) -> str:

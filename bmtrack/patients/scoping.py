@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from bmtrack.accounts.models import CareTeam
+from bmtrack.accounts.models import CareTeam, User
 from bmtrack.patients.models import Patient
 
 # Above this many visible patients, scoping filters by care team instead of listing patient ids.
@@ -60,9 +60,20 @@ def scope(queryset: QuerySet, user, patient_path: str = "patient") -> QuerySet:
     ids = list(Patient.objects.filter(care_team_id__in=teams).values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
     if len(ids) <= MAX_LISTED_PATIENTS:
         return queryset.filter(**{f"{patient_path}__in": ids})
-    team_path = "care_team_id" if patient_path == "pk" else f"{patient_path}__care_team_id"
+    # "pk" or "id" scope patient rows themselves ("id" also their history rows, whose pk is history_id).
+    team_path = "care_team_id" if patient_path in ("pk", "id") else f"{patient_path}__care_team_id"
     return queryset.filter(**{f"{team_path}__in": teams})
 
 
 def can_see_patient(user, patient: Patient) -> bool:
     return patients_for(user).filter(pk=patient.pk).exists()
+
+
+def colleagues_for(user) -> QuerySet:
+    """The users who share a care team with ``user``: those it may name as a nurse, presenter or attendee."""
+    if not _may_see_anything(user):
+        return User.objects.none()
+    if user.is_superuser:
+        return User.objects.all()
+    members = CareTeam.members.through.objects.filter(careteam_id__in=team_ids_for(user))
+    return User.objects.filter(pk__in=members.values("user_id"))

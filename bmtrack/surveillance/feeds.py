@@ -16,6 +16,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 import secrets
 
 from django.conf import settings
@@ -44,8 +45,12 @@ def revoke_token(user) -> None:
     user.calendar_token = None
 
 
+# What ``secrets.token_urlsafe`` makes: anything else (a NUL, a slash, 5 KB) is no token, without a query.
+TOKEN_FORM = re.compile(r"[A-Za-z0-9_-]{16,64}")
+
+
 def user_for_token(token: str):
-    if not token or len(token) > 64:
+    if not token or not TOKEN_FORM.fullmatch(token):
         return None
     return get_user_model().objects.filter(calendar_token=token, is_active=True).first()
 

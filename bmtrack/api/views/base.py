@@ -11,7 +11,6 @@ validated data to the service (``create_record`` / ``update_record``).
 from __future__ import annotations
 
 from rest_framework import mixins, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 
 from bmtrack.accounts.access import access_row, note_rows, scope
@@ -19,7 +18,6 @@ from bmtrack.api.permissions import RolePermission
 
 
 class ApiMixin:
-    parser_classes = [JSONParser]
     permission_classes = [IsAuthenticated, RolePermission]
     lookup_value_regex = "[^/]+"
 

@@ -7,7 +7,6 @@ the CLI and the web pages give the same answer and the same field-named error (a
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +16,6 @@ from bmtrack.clinical.cli import run_command
 
 
 class CalculatorView(APIView):
-    parser_classes = [JSONParser]
     permission_classes = [IsAuthenticated]
 
 

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
@@ -15,6 +14,7 @@ from bmtrack.api.fhir.importer import import_bundle
 from bmtrack.api.fhir.reading import BundleError
 from bmtrack.api.permissions import RolePermission
 from bmtrack.api.serializers.patients import PatientSerializer, default_care_team
+from bmtrack.core.json_limits import BoundedJSONParser
 
 BUNDLE_SCHEMA = {
     "type": "object",
@@ -31,7 +31,7 @@ class FHIRJSONRenderer(JSONRenderer):
     format = "fhir"
 
 
-class FHIRJSONParser(JSONParser):
+class FHIRJSONParser(BoundedJSONParser):
     media_type = "application/fhir+json"
 
 
@@ -44,7 +44,7 @@ class ImportResultSerializer(serializers.Serializer):
 class ImportView(APIView):
     """Create a patient and their record from a FHIR R4 Bundle, through the same services as the web app."""
 
-    parser_classes = [JSONParser, FHIRJSONParser]
+    parser_classes = [BoundedJSONParser, FHIRJSONParser]
     permission_classes = [IsAuthenticated, RolePermission]
     perm_model = "patients.patient"
 

@@ -16,6 +16,7 @@ from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
     check_day,
     correct,
+    lock_patient,
     refresh_derived,
     require_aware,
     validated_save,
@@ -61,6 +62,7 @@ def record_scan(patient: Patient, *, measurements: Iterable[Mapping] = (), user=
         scan.measurement_status = MeasurementStatus.COMPLETE
     _check_scan(scan, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(scan, user)
         _save_measurements(scan, measurements)
         refresh_derived(patient, now, user=user)
@@ -77,6 +79,7 @@ def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=Non
     now = now or utcnow()
     measurements = list(measurements)
     with transaction.atomic():
+        lock_patient(scan.patient_id)
         scan = Scan.objects.select_for_update().select_related("patient").get(pk=scan.pk)
         if scan.modality != Modality.MRI:
             raise ValidationError({"measurements": "Lesion measurements are taken on MRI."})
@@ -95,8 +98,10 @@ LESION_FIELDS = {"label", "location", "first_seen_on"}
 def add_lesion(patient: Patient, label: str, location: str = "", first_seen_on: dt.date | None = None, *,
                user=None, now: dt.datetime | None = None) -> Lesion:
     lesion = Lesion(patient=patient, label=label.strip(), location=location, first_seen_on=first_seen_on)
-    _check_lesion(lesion, now or utcnow())
-    return validated_save(lesion, user)
+    with transaction.atomic():
+        lock_patient(patient.pk)  # two new lesions named alike at once: the second is refused, not a 500
+        _check_lesion(lesion, now or utcnow())
+        return validated_save(lesion, user)
 
 
 def update_lesion(lesion: Lesion, *, user=None, now: dt.datetime | None = None, **changes) -> Lesion:

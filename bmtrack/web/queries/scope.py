@@ -32,8 +32,13 @@ def nurses_for(user) -> QuerySet[User]:
             .order_by("first_name", "last_name", "username"))
 
 
+# A search term longer than any MRN or pair of names is not a search (and costs seconds of ILIKE).
+SEARCH_MAX_CHARS = 100
+
+
 def search(queryset: QuerySet[Patient], q: str) -> QuerySet[Patient]:
-    """MRN (exact or prefix) or any part of the name; several words must all match."""
+    """MRN (exact or prefix) or any part of the name; several words must all match. The forms that take
+    ``q`` bound it to ``SEARCH_MAX_CHARS`` and refuse a NUL character (Django's ``CharField``)."""
     q = " ".join(q.split())
     if not q:
         return queryset
