@@ -17,6 +17,7 @@ from bmtrack.patients.services.observations import record_observation, update_ob
 from bmtrack.patients.services.patients import create_patient, set_patient_status, update_patient
 from bmtrack.patients.services.treatments import record_treatment, update_treatment
 from bmtrack.patients.services.tumours import record_marker, record_primary, update_primary
+from bmtrack.patients.services.workups import record_workup, update_workup
 
 __all__ = [
     "add_lesion",
@@ -27,6 +28,7 @@ __all__ = [
     "record_primary",
     "record_scan",
     "record_treatment",
+    "record_workup",
     "set_patient_status",
     "update_lesion",
     "update_observation",
@@ -34,4 +36,5 @@ __all__ = [
     "update_primary",
     "update_scan",
     "update_treatment",
+    "update_workup",
 ]
