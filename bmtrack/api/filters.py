@@ -19,6 +19,7 @@ from bmtrack.patients.models import (
     Scan,
     StatusObservation,
     Treatment,
+    WorkupResult,
 )
 from bmtrack.patients.models.choices import (
     MeasurementStatus,
@@ -110,6 +111,15 @@ class ObservationFilter(ByPatient):
     class Meta:
         model = StatusObservation
         fields = ["patient", "observed_after", "observed_before"]
+
+
+class WorkupFilter(ByPatient):
+    performed_after = filters.DateFilter(field_name="performed_on", lookup_expr="gte")
+    performed_before = filters.DateFilter(field_name="performed_on", lookup_expr="lte")
+
+    class Meta:
+        model = WorkupResult
+        fields = ["patient", "method", "result", "performed_after", "performed_before"]
 
 
 class DueItemFilter(ByPatient):
