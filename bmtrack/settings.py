@@ -279,6 +279,8 @@ SPECTACULAR_SETTINGS = {
         "WatchKindEnum": "bmtrack.surveillance.models.WatchKind",
         "GeneStatusEnum": ["positive", "negative", "unknown"],
         "KpsEnum": "bmtrack.patients.models.facts.KPS_CHOICES",
+        "WorkupResultEnum": "bmtrack.patients.models.choices.WorkupResult",
+        "WorkupMethodEnum": "bmtrack.patients.models.choices.WorkupMethod",
     },
 }
 

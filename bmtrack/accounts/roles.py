@@ -22,6 +22,7 @@ _CLINICAL_WRITE = [
     ("patients", "lesion", ("view", "add", "change")),
     ("patients", "measurement", ("view", "add", "change")),
     ("patients", "statusobservation", ("view", "add", "change")),
+    ("patients", "workupresult", ("view", "add", "change")),
     ("surveillance", "dueitem", ("view", "change")),
     ("surveillance", "watchwindow", ("view",)),
 ]

@@ -20,6 +20,7 @@ from bmtrack.patients.models import (
     Scan,
     StatusObservation,
     Treatment,
+    WorkupResult,
 )
 from bmtrack.patients.models.choices import (
     GpaMoment,
@@ -113,6 +114,15 @@ class ObservationFilter(ByPatient):
     class Meta:
         model = StatusObservation
         fields = ["patient", "observed_after", "observed_before"]
+
+
+class WorkupFilter(ByPatient):
+    performed_after = filters.DateFilter(field_name="performed_on", lookup_expr="gte")
+    performed_before = filters.DateFilter(field_name="performed_on", lookup_expr="lte")
+
+    class Meta:
+        model = WorkupResult
+        fields = ["patient", "method", "result", "performed_after", "performed_before"]
 
 
 class DueItemFilter(ByPatient):

@@ -21,6 +21,7 @@ router.register("scans", records.ScanViewSet, basename="scan")
 router.register("lesions", records.LesionViewSet, basename="lesion")
 router.register("measurements", records.MeasurementViewSet, basename="measurement")
 router.register("observations", records.ObservationViewSet, basename="observation")
+router.register("workups", records.WorkupViewSet, basename="workup")
 router.register(
     "due-items",
     derived.DueItemContactViewSet if derived.contact_actions() is not None else derived.DueItemViewSet,

@@ -26,6 +26,7 @@ from __future__ import annotations
 import datetime as dt
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from bmtrack.clinical import gpa as gpa_rules
 from bmtrack.clinical import markers as marker_rules
@@ -175,7 +176,7 @@ def rano_series(
     facts = sorted(observations, key=lambda o: o.day)
     timepoints = []
     for scan in series:
-        lesions = {m.lesion: m.diameter_mm for m in scan.measurements if m.lesion in at_baseline}
+        lesions = {m.lesion: _number(m.diameter_mm) for m in scan.measurements if m.lesion in at_baseline}
         new_seen = any(m.lesion not in at_baseline and m.diameter_mm > 0 for m in scan.measurements)
         call = scan.new_lesion_call
         if scan is baseline:
@@ -206,6 +207,13 @@ def rano_series(
         flags={k: tuple(v) for k, v in flags.items()},
         notes={k: tuple(v) for k, v in notes.items()},
     )
+
+
+def _number(value) -> int | float:
+    """A stored Decimal diameter as the plain number the core takes (it refuses Decimal); one
+    decimal place survives float exactly (the core reads Decimal(str(value)))."""
+    value = Decimal(str(value))
+    return int(value) if value == value.to_integral_value() else float(value)
 
 
 def _within_window(day: dt.date, treatment_starts: Iterable[dt.date]) -> bool:

@@ -88,7 +88,7 @@ class DemoBuilder:
         return services.record_observation(patient, observed_on=self.day(days_ago), now=self.now, **facts)
 
     def mri(self, patient, days_ago, lesions=None, purpose="surveillance", hour=11, scanner=SCANNER_3T,
-            new_lesions="none", non_target="none", baseline=False, sequences=None):
+            new_lesions="none", non_target="none", baseline=False, sequences=None, call_required=True):
         uid = f"1.2.826.0.1.3680043.8.498.{self.rng.randint(10**9, 10**10)}"
         measurements = [
             ({"lesion": label, "disappeared": True} if mm == 0 else
@@ -100,7 +100,7 @@ class DemoBuilder:
             field_strength_t=Decimal("3.0") if "3T" in scanner else Decimal("1.5"), scanner=scanner,
             sequences=sequences or FULL_PROTOCOL, study_uid=uid, accession=f"ACC{self.rng.randint(10**6, 10**7)}",
             new_lesions=new_lesions, non_target=non_target, is_baseline=baseline,
-            measurements=measurements, now=self.now,
+            measurements=measurements, now=self.now, call_required=call_required,
         )
 
     def ct(self, patient, days_ago, purpose="srs_planning"):
@@ -362,7 +362,9 @@ def new_lesion_awaiting_call(b, c):
     b.status(p, 151, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("0"))
     b.mri(p, 150, {"L1": (20, "right frontal")}, purpose="srs_planning", baseline=True)
     b.treat(p, "srs", b.ago(146, 9), b.ago(146, 10), lesions=["L1"], dose_gy=Decimal("24"), fractions=1)
-    b.mri(p, 3, {"L1": (15, ""), "L2": (6, "left occipital")}, purpose="surveillance", new_lesions="")
+    # As it arrives from another system (the PACS's structured report): measured, not yet called.
+    b.mri(p, 3, {"L1": (15, ""), "L2": (6, "left occipital")}, purpose="surveillance", new_lesions="",
+          call_required=False)
 
 
 SCENARIOS = [

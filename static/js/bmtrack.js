@@ -61,11 +61,36 @@
     });
   }
 
-  function enhance(root) { applyConditions(root); applyGone(root); }
+  // The reader's new-lesion call is asked as soon as a lesion absent at the baseline MRI is
+  // measured (record.md 5). The server decides; this only shows the question in time.
+  function applyNewLesionCall() {
+    document.querySelectorAll("[data-new-lesion-call]").forEach(function (box) {
+      var form = box.closest("form");
+      if (!form) { return; }
+      var baseline = (box.getAttribute("data-baseline-labels") || "").toUpperCase().split(" ");
+      var needed = false;
+      if (box.getAttribute("data-has-baseline") === "1") {
+        form.querySelectorAll('input[name$="-label"]').forEach(function (input) {
+          var label = input.value.trim().toUpperCase();
+          var row = input.closest("tr");
+          var diameter = row && row.querySelector('input[name$="-longest_diameter_mm"]');
+          if (label && baseline.indexOf(label) === -1 && diameter && diameter.value.trim() !== "") { needed = true; }
+        });
+      }
+      var select = box.querySelector("select");
+      if (select) { select.required = needed; }
+      box.hidden = !(needed || (select && select.value) || box.querySelector(".field-error"));
+    });
+  }
+
+  function enhance(root) { applyConditions(root); applyGone(root); applyNewLesionCall(); }
 
   document.addEventListener("DOMContentLoaded", function () { enhance(document); });
   document.addEventListener("change", function (event) {
     if (event.target.form) { enhance(event.target.form); }
+  });
+  document.addEventListener("input", function (event) {
+    if (event.target.form) { applyNewLesionCall(); }
   });
   document.addEventListener("htmx:load", function (event) {
     enhance(event.detail.elt);

@@ -355,8 +355,10 @@ class Importer:
             fields = self.read_scan(index, r, at)
             if measurements or fields["modality"] != "mri":
                 fields.pop("measurement_status", None)
+            # Another system's record may lack the reader's call: the scan is then listed for
+            # review (record.md 5), and the baseline is only final once the treatments are in.
             self.call(index, "ImagingStudy", services.record_scan, self.patient, user=self.user,
-                      measurements=measurements, **fields)
+                      measurements=measurements, call_required=False, **fields)
             self.counts["scans"] += 1
             self.counts["measurements"] += len(measurements)
 

@@ -26,8 +26,9 @@ from bmtrack.patients.models import (
     Scan,
     StatusObservation,
     Treatment,
+    WorkupResult,
 )
-from bmtrack.patients.models.choices import Sequence
+from bmtrack.patients.models.choices import NewLesions, Sequence
 
 # --- primaries and markers ------------------------------------------------------------------
 
@@ -45,7 +46,7 @@ class PrimarySerializer(ModelSerializer):
     class Meta:
         model = PrimaryTumour
         fields = ["id", "patient", "type", "diagnosed_on", "stage", "seer_stage", "histology",
-                  "brain_metastases_diagnosed_on", "markers"]
+                  "brain_metastases_diagnosed_on", "brain_metastases_count", "markers"]
 
 
 # --- treatments -----------------------------------------------------------------------------
@@ -128,6 +129,31 @@ class ScanUpdateSerializer(ScanSerializer):
 class MeasurementsInputSerializer(serializers.Serializer):
     measurements = MeasurementSerializer(many=True)
     replace = serializers.BooleanField(default=True, help_text="Replace the scan's measurements (default) or add.")
+    new_lesions = serializers.ChoiceField(
+        choices=NewLesions.choices, required=False, allow_blank=True,
+        help_text="The reader's call on new lesions, given with the measurements (omitted: the scan's stays). "
+                  "Required when a lesion not measured on the baseline MRI is measured.")
+
+
+# --- work-up results ------------------------------------------------------------------------
+
+
+class WorkupSerializer(ModelSerializer):
+    """A reader's work-up of an enlarging treated lesion: it resolves an unconfirmed PD inside a
+    radiation-necrosis window (rano-bm.md)."""
+
+    patient = PatientRefField()
+    lesion = LesionLabelField(required=False, allow_null=True,
+                              help_text="The label of the lesion examined (L1...), when one was.")
+    recorded_by = UsernameReadField()
+
+    class Meta:
+        model = WorkupResult
+        fields = ["id", "patient", "performed_on", "method", "result", "lesion", "note", "recorded_by"]
+
+
+class WorkupUpdateSerializer(WorkupSerializer):
+    patient = PatientRefField(read_only=True)
 
 
 # --- status observations --------------------------------------------------------------------

@@ -23,6 +23,8 @@ from bmtrack.api.serializers.records import (
     ScanUpdateSerializer,
     TreatmentSerializer,
     TreatmentUpdateSerializer,
+    WorkupSerializer,
+    WorkupUpdateSerializer,
 )
 from bmtrack.api.views.base import CreateMixin, PatientScopedViewSet, UpdateMixin
 from bmtrack.patients import services
@@ -33,6 +35,7 @@ from bmtrack.patients.models import (
     Scan,
     StatusObservation,
     Treatment,
+    WorkupResult,
 )
 
 
@@ -44,6 +47,16 @@ def resolve_lesions(patient, labels) -> list[Lesion]:
     if missing:
         raise ValidationError({"lesions": f"No lesion labelled {', '.join(missing)} for this patient."})
     return [found[label] for label in labels]
+
+
+def resolve_lesion(patient, label: str | None) -> Lesion | None:
+    """One lesion label of this patient (or none given); an unknown label is a 400 naming ``lesion``."""
+    if not label:
+        return None
+    lesion = patient.lesions.filter(label=label).first()
+    if lesion is None:
+        raise ValidationError({"lesion": f"No lesion labelled {label} for this patient."})
+    return lesion
 
 
 class PrimaryViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
@@ -113,7 +126,8 @@ class ScanViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
         serializer = MeasurementsInputSerializer(data=request.data, context=self.get_serializer_context())
         serializer.is_valid(raise_exception=True)
         services.record_measurements(scan, [dict(m) for m in serializer.validated_data["measurements"]],
-                                     user=request.user, replace=serializer.validated_data["replace"])
+                                     user=request.user, replace=serializer.validated_data["replace"],
+                                     new_lesions=serializer.validated_data.get("new_lesions"))
         scan = self.get_queryset().get(pk=scan.pk)
         return Response(ScanSerializer(scan, context=self.get_serializer_context()).data)
 
@@ -157,3 +171,22 @@ class ObservationViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
 
     def update_record(self, instance, data, *, user):
         return services.update_observation(instance, user=user, **data)
+
+
+class WorkupViewSet(CreateMixin, UpdateMixin, PatientScopedViewSet):
+    """Work-up results (perfusion MRI, amino-acid PET, histology → progression or treatment effect);
+    the response series is recomputed with each."""
+
+    queryset = WorkupResult.objects.select_related("patient", "lesion", "recorded_by")
+    serializer_class = WorkupSerializer
+    update_serializer_class = WorkupUpdateSerializer
+    filterset_class = filters.WorkupFilter
+
+    def create_record(self, patient, data, *, user):
+        data["lesion"] = resolve_lesion(patient, data.get("lesion"))
+        return services.record_workup(patient, user=user, **data)
+
+    def update_record(self, instance, data, *, user):
+        if "lesion" in data:
+            data["lesion"] = resolve_lesion(instance.patient, data["lesion"])
+        return services.update_workup(instance, user=user, **data)

@@ -18,6 +18,7 @@ from bmtrack.patients.services.patients import create_patient, set_patient_statu
 from bmtrack.patients.services.removal import delete_record
 from bmtrack.patients.services.treatments import record_treatment, update_treatment
 from bmtrack.patients.services.tumours import record_marker, record_primary, update_primary
+from bmtrack.patients.services.workups import record_workup, update_workup
 
 __all__ = [
     "add_lesion",
@@ -29,6 +30,7 @@ __all__ = [
     "record_primary",
     "record_scan",
     "record_treatment",
+    "record_workup",
     "set_patient_status",
     "update_lesion",
     "update_observation",
@@ -36,4 +38,5 @@ __all__ = [
     "update_primary",
     "update_scan",
     "update_treatment",
+    "update_workup",
 ]

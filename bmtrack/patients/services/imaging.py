@@ -8,10 +8,13 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from simple_history.utils import bulk_create_with_history
 
+from bmtrack.clinical import rano as rano_rules
+from bmtrack.clinical import record as record_rules
 from bmtrack.core.clock import local_date, utcnow
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan
-from bmtrack.patients.models.choices import MeasurementStatus, Modality, Sequence
+from bmtrack.patients.models.choices import MeasurementRole, MeasurementStatus, Modality, NewLesions, Sequence
 from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
+from bmtrack.patients.services.assessments import record_facts
 from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
     check_day,
@@ -20,12 +23,18 @@ from bmtrack.patients.services.common import (
     refresh_derived,
     require_aware,
     validated_save,
+    with_history,
 )
 
 SCAN_FIELDS = {"at", "modality", "tracer", "purpose", "field_strength_t", "scanner", "sequences", "study_uid",
                "accession", "new_lesions", "non_target", "is_baseline", "measurement_status", "report"}
 PERPENDICULAR_MESSAGE = "The perpendicular diameter must be above 0 and not exceed the longest."
 MEASUREMENT_FIELDS = {"longest_diameter_mm", "perpendicular_mm", "disappeared", "enhancing", "measurable", "role"}
+CALL_NEEDED_MESSAGE = ("A lesion that was not on the baseline MRI is measured on this scan: give the reader's call "
+                       "on new lesions (none, equivocal or definite).")
+TARGET_MESSAGE = (f"A target must be measurable and enhancing, with a longest diameter of at least "
+                  f"{rano_rules.MEASURABLE_MM} mm on the baseline MRI (RANO-BM).")
+TOO_MANY_TARGETS_MESSAGE = f"At most {rano_rules.MAX_TARGETS} targets per scan (RANO-BM)."
 
 
 def _check_scan(scan: Scan, now: dt.datetime) -> None:
@@ -44,11 +53,14 @@ def _check_scan(scan: Scan, now: dt.datetime) -> None:
 
 
 def record_scan(patient: Patient, *, measurements: Iterable[Mapping] = (), user=None,
-                now: dt.datetime | None = None, **fields) -> Scan:
+                now: dt.datetime | None = None, call_required: bool = True, **fields) -> Scan:
     """A scan, optionally with its lesion measurements, in one transaction.
 
     ``measurements`` items hold ``lesion`` (a Lesion or a new label string, with optional
     ``location``) and Measurement fields. Recording an MRI fulfils the items it matches.
+    A scan measuring a lesion absent at its series' baseline needs the reader's call
+    (``new_lesions``); only an import of another system's record (``call_required=False``) may
+    leave it to the review list (record.md 5).
     """
     now = now or utcnow()
     unknown = set(fields) - SCAN_FIELDS
@@ -64,20 +76,31 @@ def record_scan(patient: Patient, *, measurements: Iterable[Mapping] = (), user=
     with transaction.atomic():
         lock_patient(patient.pk)
         validated_save(scan, user)
-        _save_measurements(scan, measurements)
+        saved = _save_measurements(scan, measurements)
+        if saved:
+            _check_reader_inputs(scan, saved, call_required=call_required)
         refresh_derived(patient, now, user=user)
     return scan
 
 
 def update_scan(scan: Scan, *, user=None, now: dt.datetime | None = None, **changes) -> Scan:
-    return correct(scan, changes, SCAN_FIELDS, _check_scan, user=user, now=now or utcnow())
+    """Correct a scan, e.g. the reader's new-lesion call (its history keeps the earlier call).
+    A correction may not leave a scan that measures a new lesion without a call."""
+    with transaction.atomic():
+        scan = correct(scan, changes, SCAN_FIELDS, _check_scan, user=user, now=now or utcnow())
+        _check_reader_inputs(scan, [])
+    return scan
 
 
 def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=None,
-                        now: dt.datetime | None = None, replace: bool = True) -> list[Measurement]:
-    """Enter (or re-enter) the lesion measurements of a scan; marks the scan measured."""
+                        now: dt.datetime | None = None, replace: bool = True,
+                        new_lesions: str | None = None) -> list[Measurement]:
+    """Enter (or re-enter) the lesion measurements of a scan; marks the scan measured.
+    ``new_lesions``: the reader's call, given with the measurements (None keeps the scan's)."""
     now = now or utcnow()
     measurements = list(measurements)
+    if new_lesions is not None and new_lesions not in NewLesions.values:
+        raise ValidationError({"new_lesions": f"Choose one of: {', '.join(v for v in NewLesions.values if v)}."})
     with transaction.atomic():
         lock_patient(scan.patient_id)
         scan = Scan.objects.select_for_update().select_related("patient").get(pk=scan.pk)
@@ -87,7 +110,14 @@ def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=Non
             scan.measurements.all().delete()
         saved = _save_measurements(scan, measurements)
         scan.measurement_status = MeasurementStatus.COMPLETE
-        scan.save(update_fields=["measurement_status"])
+        fields = ["measurement_status"]
+        if new_lesions is not None and new_lesions != scan.new_lesions:
+            scan.new_lesions = new_lesions
+            fields.append("new_lesions")
+        if getattr(user, "pk", None):
+            scan._history_user = user
+        scan.save(update_fields=fields)
+        _check_reader_inputs(scan, saved)
         refresh_derived(scan.patient, now, user=user)
     return saved
 
@@ -183,6 +213,34 @@ def _check_carried(scan: Scan, measured: set[int]) -> None:
             f"Measure {', '.join(missing)} again, or mark {'it' if len(missing) == 1 else 'them'} gone: "
             f"{'it was' if len(missing) == 1 else 'they were'} measured on the previous MRI "
             f"({local_date(previous.at):%d %b %Y}).")})
+
+
+def _check_reader_inputs(scan: Scan, saved: list[Measurement], *, call_required: bool = True) -> None:
+    """The reader's inputs against the series the scan now belongs to (record.md, via
+    ``clinical.record.rano_series``): a scan measuring a lesion absent at the baseline needs the
+    call; on the baseline MRI a ``target`` is measurable, enhancing and at least 10 mm; at most 5
+    targets on any scan. (Later scans keep their targets whatever their size: rano-bm.md, "a target
+    that shrinks below 10 mm is still measured".) ``saved`` are the measurements just written,
+    in input order, so an error names the row it came from."""
+    targets = [i for i, m in enumerate(saved) if m.role == MeasurementRole.TARGET]
+    on_scan = scan.measurements.filter(role=MeasurementRole.TARGET).count() if saved else 0
+    if on_scan > rano_rules.MAX_TARGETS:
+        # Name the first row past the limit (rows added to a scan's earlier ones count after them).
+        key = (f"measurements[{targets[max(0, len(targets) - (on_scan - rano_rules.MAX_TARGETS))]}].role"
+               if targets else "measurements")
+        raise ValidationError({key: TOO_MANY_TARGETS_MESSAGE})
+    facts = record_facts(with_history(scan.patient))
+    series = record_rules.rano_series(facts.scans, facts.treatments, facts.observations, facts.workups)
+    if series is None or scan.pk not in series.scan_ids:
+        return
+    if series.scan_ids[0] == scan.pk:
+        for index in targets:
+            m = saved[index]
+            if not (m.measurable and m.enhancing) or m.disappeared \
+                    or m.longest_diameter_mm < rano_rules.MEASURABLE_MM:
+                raise ValidationError({f"measurements[{index}].role": TARGET_MESSAGE})
+    if call_required and record_rules.NEW_LESION_CALL_NEEDED in series.flags.get(scan.pk, ()):
+        raise ValidationError({"new_lesions": CALL_NEEDED_MESSAGE})
 
 
 def _check_diameter(data: dict, prefix: str) -> None:

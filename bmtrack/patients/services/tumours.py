@@ -11,7 +11,8 @@ from bmtrack.patients.models.choices import Marker
 from bmtrack.patients.services.common import check_day, correct, lock_patient, refresh_derived, validated_save
 
 # A correction may change what the primary is; never whose (a record does not move between patients).
-EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on"}
+EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on",
+            "brain_metastases_count"}
 
 
 def _check_dates(primary: PrimaryTumour, now: dt.datetime) -> None:

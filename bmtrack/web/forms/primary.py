@@ -16,6 +16,11 @@ class PrimaryForm(AccessibleForm):
     histology = forms.CharField(max_length=200, required=False)
     brain_metastases_diagnosed_on = forms.DateField(label="Brain metastases diagnosed on", required=False,
                                                     widget=DateInput())
+    brain_metastases_count = forms.IntegerField(
+        label="Number of brain metastases at diagnosis", required=False, min_value=1, max_value=200,
+        widget=forms.NumberInput(attrs={"inputmode": "numeric"}),
+        help_text="Counted at the diagnosis of brain metastases (GPA at diagnosis). Left empty, the MRI "
+                  "within 30 days of that date is counted.")
     neuro_symptoms = forms.BooleanField(
         label="Neurological symptoms now", required=False,
         help_text="Deficits, seizures, headache or vomiting of raised pressure. Used for the screening advice only.")

@@ -24,6 +24,11 @@ from bmtrack.web.forms.base import AccessibleForm, DateTimeInput, DecimalInput
 
 STANDARD_SEQUENCES = ["t1_pre_3d", "t1_post_3d", "t2", "flair"]
 NEW_ROWS = 2
+# record.md 5: no silent default; the service refuses a scan measuring a new lesion without a call.
+NEW_LESION_CALLS = [(NewLesions.NOT_CALLED.value, "— not called yet —"),
+                    *[(value, label) for value, label in NewLesions.choices if value]]
+NEW_LESION_HELP = ("The reader's call when a lesion not on the baseline MRI is measured: none (not a new "
+                   "metastasis), equivocal (small, uncertain) or definite.")
 
 
 class ScanForm(AccessibleForm):
@@ -43,7 +48,8 @@ class ScanForm(AccessibleForm):
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     accession = forms.CharField(label="Accession number", max_length=32, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
-    new_lesions = forms.ChoiceField(label="New lesions", choices=NewLesions.choices, initial=NewLesions.NONE)
+    new_lesions = forms.ChoiceField(label="New lesion call", required=False, initial=NewLesions.NOT_CALLED,
+                                    choices=NEW_LESION_CALLS, help_text=NEW_LESION_HELP)
     non_target = forms.ChoiceField(label="Non-target lesions", choices=NonTarget.choices, initial=NonTarget.NONE)
     is_baseline = forms.BooleanField(label="Response baseline", required=False,
                                      help_text="The baseline of a RANO-BM series: the scan at most 4 weeks before "
@@ -61,6 +67,12 @@ class ScanForm(AccessibleForm):
         for name in ("scanner", "study_uid", "accession", "report", "tracer"):
             data[name] = data.get(name) or ""
         return data
+
+
+class NewLesionCallForm(AccessibleForm):
+    """The reader's call alone: with the measurements of a waiting scan, or corrected on its card."""
+
+    new_lesions = ScanForm.base_fields["new_lesions"]
 
 
 class MeasurementForm(AccessibleForm):

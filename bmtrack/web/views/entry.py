@@ -1,4 +1,5 @@
-"""Data entry: primary tumour with markers (and screening advice), treatment, KPS/steroids status.
+"""Data entry: primary tumour with markers (and screening advice), treatment, KPS/steroids status,
+work-up results.
 
 Every form calls one service; a service error lands next to its field and nothing is saved (the
 service owns the transaction).
@@ -21,6 +22,8 @@ from bmtrack.web.formatting import fmt_date
 from bmtrack.web.forms.observation import ObservationForm
 from bmtrack.web.forms.primary import MarkerFormSet, PrimaryCorrectionForm, PrimaryForm
 from bmtrack.web.forms.treatment import TreatmentForm
+from bmtrack.web.forms.workup import WorkupForm
+from bmtrack.web.queries.workups import workup_results
 from bmtrack.web.views.common import patient_or_404, patient_url, require_perm
 
 
@@ -166,3 +169,44 @@ EARLIER_SHOWN = 10
 def _earlier_observations(patient) -> list:
     """The latest status entries, newest first, each with a link to correct it."""
     return list(patient.observations.select_related("recorded_by").order_by("-observed_on", "-pk")[:EARLIER_SHOWN])
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workup_new(request, public_id):
+    """Record a work-up result (perfusion MRI, amino-acid PET, histology); the response follows."""
+    require_perm(request, "patients.add_workupresult")
+    patient = patient_or_404(request, public_id, action="edit")
+    form = WorkupForm(request.POST or None, patient=patient, initial={"performed_on": site_today()})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.record_workup(patient, user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, "Work-up result recorded; response updated.")
+            return redirect(patient_url(patient) + "#workups")
+    return render(request, "web/forms/workup_form.html", {
+        "patient": patient, "form": form, "earlier": workup_results(patient)})
+
+
+@login_required
+@require_http_methods(["GET", "POST"])
+def workup_edit(request, public_id, workup_id):
+    """Correct a work-up result; who corrected it is in its history."""
+    require_perm(request, "patients.change_workupresult")
+    patient = patient_or_404(request, public_id, action="edit")
+    workup = get_object_or_404(patient.workups, pk=workup_id)
+    form = WorkupForm(request.POST or None, patient=patient,
+                      initial={name: getattr(workup, name) for name in WorkupForm.base_fields})
+    if request.method == "POST" and form.is_valid():
+        try:
+            services.update_workup(workup, user=request.user, **form.service_fields())
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+        else:
+            messages.success(request, f"Work-up result of {fmt_date(workup.performed_on)} corrected; response "
+                                      "updated.")
+            return redirect(patient_url(patient) + "#workups")
+    return render(request, "web/forms/workup_form.html", {
+        "patient": patient, "form": form, "workup": workup, "earlier": workup_results(patient)})

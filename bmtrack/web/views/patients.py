@@ -19,6 +19,7 @@ from bmtrack.web.errors import apply_service_error
 from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm
 from bmtrack.web.queries.patient import load_patient_page
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, search
+from bmtrack.web.queries.workups import workup_results
 from bmtrack.web.views.common import is_htmx, patient_or_404, patient_url, require_perm
 from bmtrack.web.views.items import attach_forms
 
@@ -44,6 +45,7 @@ def patient(request, public_id):
         "page": page, "patient": page.patient, "show_patient": False, "today": site_today(now),
         "age": page.patient.age_on(site_today(now)), "scan_cards": shown,
         "older_scans": len(page.scans) - len(shown),
+        "workups": workup_results(record),
         "status_form": CareStatusForm(initial={"status": page.patient.status,
                                                "deceased_on": page.patient.deceased_on}),
     })

@@ -23,6 +23,7 @@ from bmtrack.web.forms.scan import (
     NEW_ROWS,
     STANDARD_SEQUENCES,
     MeasurementFormSet,
+    NewLesionCallForm,
     ScanForm,
     carried_rows,
     next_labels,
@@ -38,6 +39,15 @@ def series_baseline(patient):
     latest = (ResponseAssessment.objects.filter(patient=patient).select_related("baseline_scan")
               .order_by("-scan__at").first())
     return latest.baseline_scan if latest else None
+
+
+def baseline_labels(patient) -> list[str] | None:
+    """The lesions measured on the series' baseline MRI (None without a series): the form asks for
+    the reader's call as soon as another lesion is measured (the service decides; this only shows it)."""
+    baseline = series_baseline(patient)
+    if baseline is None:
+        return None
+    return list(baseline.measurements.order_by("lesion__label").values_list("lesion__label", flat=True))
 
 
 def _label_placeholders(formset, patient) -> None:
@@ -82,7 +92,7 @@ def scan_new(request, public_id):
     return render(request, "web/forms/scan_form.html", {
         "patient": patient, "form": form, "rows": rows, "previous": previous, "item": item,
         "next": safe_next(request, ""), "scanners": _scanners(patient), "new_rows": NEW_ROWS,
-        "protocol": _protocol_from(form, patient),
+        "protocol": _protocol_from(form, patient), "baseline_labels": baseline_labels(patient),
     })
 
 
@@ -156,21 +166,44 @@ def measurements(request, public_id, scan_id):
                    for m in scan.measurements.select_related("lesion").order_by("lesion__label")]
     rows = MeasurementFormSet(request.POST or None, prefix="m", initial=carried)
     rows.require_some = True
-    if request.method == "POST" and rows.is_valid():
+    call_form = NewLesionCallForm(request.POST or None, initial={"new_lesions": scan.new_lesions})
+    if request.method == "POST" and call_form.is_valid() & rows.is_valid():
         items, index_map = rows.measurements()
         try:
-            services.record_measurements(scan, items, user=request.user)
+            services.record_measurements(scan, items, user=request.user,
+                                         new_lesions=call_form.cleaned_data["new_lesions"])
         except ValidationError as exc:
-            holder = ScanForm()
-            apply_service_error(exc, holder, {"measurements": (rows, index_map)}, ALIASES)
+            apply_service_error(exc, call_form, {"measurements": (rows, index_map)}, ALIASES)
+            # Errors of no field here (the form holds the call only) are shown above the rows.
             rows._non_form_errors = rows.error_class(
-                [*rows.non_form_errors(), *[e for errs in holder.errors.values() for e in errs]],
-                error_class="nonform")
+                [*rows.non_form_errors(), *call_form.non_field_errors()], error_class="nonform")
         else:
             messages.success(request, f"Measurements of the MRI of {fmt_datetime(scan.at)} saved; response updated.")
             return redirect(safe_next(request, scan_url(patient, scan)))
     _label_placeholders(rows, patient)
     return render(request, "web/forms/measurements_form.html", {
         "patient": patient, "scan": scan, "rows": rows, "previous": previous, "next": safe_next(request, ""),
-        "new_rows": NEW_ROWS,
+        "new_rows": NEW_ROWS, "call_form": call_form, "baseline_labels": baseline_labels(patient),
     })
+
+
+@login_required
+@require_POST
+def scan_call(request, public_id, scan_id):
+    """The reader's new-lesion call made or corrected on the scan card; its history keeps the old call."""
+    require_perm(request, "patients.change_scan")
+    patient = patient_or_404(request, public_id, action="edit")
+    scan = access_scan(request.user, scan_id, patient=patient, queryset=Scan.objects.filter(modality=Modality.MRI))
+    form = NewLesionCallForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_scan(scan, user=request.user, new_lesions=form.cleaned_data["new_lesions"])
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+    if form.errors:
+        messages.error(request, " ".join(e for errors in form.errors.values() for e in errors))
+    else:
+        call = dict(NewLesionCallForm.base_fields["new_lesions"].choices)[form.cleaned_data["new_lesions"]]
+        messages.success(request, f"New lesion call on the MRI of {fmt_datetime(scan.at)}: {call.lower()}; "
+                                  "response updated.")
+    return redirect(scan_url(patient, scan))

@@ -11,6 +11,7 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
 from bmtrack.web.forms.items import WorklistFilterForm
+from bmtrack.web.queries.review import awaiting_call
 from bmtrack.web.queries.scope import Filters
 from bmtrack.web.queries.worklist import KIND_CHOICES, build_worklist, search_hits
 from bmtrack.web.views.common import is_htmx
@@ -91,7 +92,7 @@ def worklist(request):
                "today": today, "show_patient": True, **_section_rows(work, expanded)}
     if is_htmx(request):
         return render(request, "web/partials/worklist_body.html", context)
-    return render(request, "web/worklist.html", context)
+    return render(request, "web/worklist.html", {**context, "awaiting_call": awaiting_call(request.user)})
 
 
 @login_required
