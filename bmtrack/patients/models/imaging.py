@@ -70,6 +70,12 @@ class Scan(models.Model):
                 name="scan_pet_needs_tracer",
                 violation_error_message="A PET scan needs its tracer.",
             ),
+            # A DICOM study is one scan (a PACS poll that runs twice must not record it twice).
+            models.UniqueConstraint(
+                fields=["patient", "study_uid"], condition=~models.Q(study_uid=""),
+                name="scan_study_uid_once_per_patient",
+                violation_error_message="This study is already recorded for this patient.",
+            ),
         ]
 
     def __str__(self) -> str:
