@@ -343,5 +343,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # dicomweb-client logs every request with its study and series UIDs: identifiers stay out of logs.
+        "dicomweb_client": {"level": "WARNING"},
     },
 }

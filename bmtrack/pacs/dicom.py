@@ -66,9 +66,14 @@ class SeriesInfo:
                 "contrast": bool(self.contrast_agent)}
 
 
+def _no_bulk_data(tag: str, vr: str, uri: str) -> None:
+    return None
+
+
 def _dataset(json: dict) -> Dataset:
     try:
-        return Dataset.from_json(json)
+        # Pixel data and other bulk data come as URIs in metadata; bmtrack reads headers only.
+        return Dataset.from_json(json, bulk_data_uri_handler=_no_bulk_data)
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise MalformedStudy(f"unreadable DICOM JSON ({exc.__class__.__name__})") from None
 

@@ -10,8 +10,8 @@
 5. In one transaction the ledger row is created and locked (a second poller waits on it, then sees
    it imported), and the scan is recorded through ``patients.services.record_scan``, which
    fulfils the due items and re-plans; its measurements are pending.
-6. DICOM SR measurement reports of the study, and of recent scans still awaiting measurements,
-   become drafts for a reader (``reports``).
+6. After the studies, DICOM SR measurement reports of the recent imported scans still awaiting
+   measurements (those just imported included) become drafts for a reader (``reports``).
 
 A PACS that fails mid-poll raises ``PacsUnavailable``: what was imported stays, the watermark does
 not move, and the retry skips what is already in the ledger.
@@ -43,7 +43,7 @@ from bmtrack.pacs.dicom import (
     study_from_json,
 )
 from bmtrack.pacs.models import PacsStudy, PollState, SequenceMapping, StudyState
-from bmtrack.pacs.reports import import_reports, sweep_reports
+from bmtrack.pacs.reports import sweep_reports
 from bmtrack.pacs.sequences import protocol_of
 from bmtrack.patients import services
 from bmtrack.patients.models import Patient, Scan
@@ -162,7 +162,6 @@ def import_study(pacs: Pacs, summary: StudySummary, *, now: dt.datetime, patient
             study.save()
     except ValidationError as exc:
         return record_outcome(summary, StudyState.FAILED, _message(exc), now=now, user=user)
-    import_reports(pacs, study.scan, [s for s in series if s.modality == "SR"], now=now)
     return study
 
 

@@ -61,7 +61,15 @@ def read_report(dataset: Dataset, zone: ZoneInfo) -> Report:
     if not title or (title[0].CodingSchemeDesignator, title[0].CodeValue) != MEASUREMENT_REPORT:
         raise NotAMeasurementReport("the SR is not an Imaging Measurement Report (TID 1500)")
     try:
-        report = hd.sr.MeasurementReport.from_sequence(dataset.ContentSequence)
+        # The document's root content item, as highdicom's SR classes build it (for any SR SOP class:
+        # Enhanced, Comprehensive and Comprehensive 3D SR all carry TID 1500).
+        root = Dataset()
+        root.ConceptNameCodeSequence = dataset.ConceptNameCodeSequence
+        root.ContentSequence = dataset.ContentSequence
+        root.ValueType = dataset.ValueType
+        root.ContinuityOfContent = dataset.ContinuityOfContent
+        root.ContentTemplateSequence = dataset.ContentTemplateSequence
+        report = hd.sr.MeasurementReport.from_sequence([root])
         groups = [*report.get_planar_roi_measurement_groups(), *report.get_volumetric_roi_measurement_groups(),
                   *report.get_image_measurement_groups()]
     except (AttributeError, ValueError, TypeError, IndexError) as exc:
@@ -78,7 +86,7 @@ def read_report(dataset: Dataset, zone: ZoneInfo) -> Report:
             continue  # a volume or a mean value, not a diameter: nothing for RANO-BM
         lines.append(LesionLine(str(group.tracking_uid or ""), (group.tracking_identifier or "").strip(),
                                 longest, perpendicular))
-    return Report(_observer(report), _content_at(dataset), lines)
+    return Report(_observer(report), _content_at(dataset, zone), lines)
 
 
 def _observer(report) -> str:
