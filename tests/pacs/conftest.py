@@ -4,6 +4,7 @@ each test; bmtrack's PACS settings pointed at it; a followed patient with a foll
 from __future__ import annotations
 
 import datetime as dt
+import importlib
 
 import pytest
 
@@ -30,7 +31,23 @@ def orthanc(orthanc_server, settings):
     settings.PACS_POLL_SCOPE = "followed"
     settings.PACS_PATIENT_ID_ISSUER = ""
     settings.PACS_PAGE_SIZE = 100
+    _seed_sequence_mappings()
     return orthanc_server
+
+
+@pytest.fixture
+def sequence_mappings(db):
+    _seed_sequence_mappings()
+
+
+def _seed_sequence_mappings() -> None:
+    """The data migration's rules (a transactional test's flush empties every table)."""
+    from django.apps import apps
+
+    from bmtrack.pacs.models import SequenceMapping
+
+    if not SequenceMapping.objects.exists():
+        importlib.import_module("bmtrack.pacs.migrations.0002_default_sequence_mappings").seed(apps, None)
 
 
 @pytest.fixture
