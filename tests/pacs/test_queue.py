@@ -66,3 +66,16 @@ def test_a_nurse_cannot_resolve_the_queue_nor_assign_to_another_teams_patient(qu
     client.post(reverse("pacs:assign", args=[queued.public_id]), {"mrn": other_team_patient.mrn})
     queued.refresh_from_db()
     assert queued.state == StudyState.UNMATCHED and not Scan.objects.exists()
+
+
+def test_the_dashboard_shows_the_poll_lag_and_what_waits(queued, dana, client):
+    client.force_login(dana)
+    page = client.get(reverse("web:dashboard")).content.decode()
+    assert "Scans from the PACS" in page and "min ago" in page
+    assert "1 study to resolve" in page and "0 measurement reports to confirm" in page
+
+
+def test_the_dashboard_says_nothing_of_a_pacs_that_is_not_configured(settings, alice, client):
+    settings.PACS_DICOMWEB_URL = ""
+    client.force_login(alice)
+    assert "Scans from the PACS" not in client.get(reverse("web:dashboard")).content.decode()
