@@ -13,6 +13,7 @@ from decimal import Decimal
 from zoneinfo import ZoneInfo
 
 from pydicom import Dataset
+from pydicom.datadict import tag_for_keyword
 from pydicom.valuerep import DA, TM
 
 # Field strengths a Scan records (patients.models.choices.FIELD_STRENGTHS); scanners report the
@@ -66,14 +67,19 @@ class SeriesInfo:
                 "contrast": bool(self.contrast_agent)}
 
 
-def _no_bulk_data(tag: str, vr: str, uri: str) -> None:
-    return None
+READ = ("StudyInstanceUID", "PatientID", "IssuerOfPatientID", "PatientName", "PatientBirthDate", "StudyDate",
+        "StudyTime", "AccessionNumber", "ModalitiesInStudy", "NumberOfStudyRelatedSeries", "StudyDescription",
+        "SeriesInstanceUID", "SeriesNumber", "Modality", "SeriesDescription", "ProtocolName", "MRAcquisitionType",
+        "SliceThickness", "ContrastBolusAgent", "MagneticFieldStrength", "Manufacturer", "ManufacturerModelName",
+        "StationName", "SeriesDate", "AcquisitionDate", "SeriesTime", "AcquisitionTime", "SOPClassUID")
+# DICOM JSON keys of the attributes read: a series' metadata holds hundreds more, and parsing only
+# these is what keeps a poll of thousands of series fast.
+READ_TAGS = frozenset(f"{tag_for_keyword(keyword):08X}" for keyword in READ)
 
 
 def _dataset(json: dict) -> Dataset:
     try:
-        # Pixel data and other bulk data come as URIs in metadata; bmtrack reads headers only.
-        return Dataset.from_json(json, bulk_data_uri_handler=_no_bulk_data)
+        return Dataset.from_json({tag: value for tag, value in json.items() if tag.upper() in READ_TAGS})
     except (TypeError, ValueError, KeyError, AttributeError) as exc:
         raise MalformedStudy(f"unreadable DICOM JSON ({exc.__class__.__name__})") from None
 

@@ -71,7 +71,7 @@ def poll(pacs: Pacs, *, now: dt.datetime | None = None) -> Counter:
             if uid in seen:  # an MR study with a CT series is found by both searches
                 continue
             seen.add(uid)
-            counts[import_found(pacs, raw, now=now)] += 1
+            counts[str(import_found(pacs, raw, now=now))] += 1
         counts.update(sweep_reports(pacs, now=now))
     except PacsUnavailable as exc:
         PollState.objects.filter(pk=state.pk).update(

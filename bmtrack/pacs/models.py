@@ -76,6 +76,7 @@ class PacsStudy(models.Model):
     study_uid = models.CharField("Study Instance UID", max_length=64, unique=True)
     state = models.CharField(max_length=10, choices=StudyState.choices)
     reason = models.CharField(max_length=300, blank=True, help_text="Why unmatched, or the import error")
+    # An imported study whose scan a person deleted keeps its row (scan empty): never imported again.
     scan = models.OneToOneField("patients.Scan", null=True, blank=True, on_delete=models.SET_NULL,
                                 related_name="pacs_study")
     patient_id = models.CharField("PatientID", max_length=64, blank=True)
@@ -101,10 +102,6 @@ class PacsStudy(models.Model):
         indexes = [
             # The data manager's queues: unmatched and failed studies, newest first.
             models.Index(fields=["state", "-first_seen_at"], name="pacsstudy_state_idx"),
-        ]
-        constraints = [
-            models.CheckConstraint(condition=~models.Q(state="imported") | models.Q(scan__isnull=False),
-                                   name="pacsstudy_imported_has_scan"),
         ]
 
     def __str__(self) -> str:

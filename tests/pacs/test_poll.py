@@ -239,3 +239,12 @@ def test_without_a_pacs_url_the_feature_is_off(settings, client, db):
 
     assert poll_task.apply().result == {}
     assert client.get("/health/").json()["checks"]["pacs_poll"] == {"status": "off"}
+
+
+def test_a_scan_deleted_by_a_person_is_not_imported_again(orthanc, pacs, followed_patient):
+    orthanc.stow(Study(followed_patient.mrn, scan_time()).datasets())
+    poll(pacs)
+    Scan.objects.get(patient=followed_patient).delete()  # a wrong study, removed by the data manager
+
+    assert poll(pacs)["known"] == 1
+    assert not Scan.objects.exists() and PacsStudy.objects.get().state == StudyState.IMPORTED

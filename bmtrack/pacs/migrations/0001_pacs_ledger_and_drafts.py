@@ -140,8 +140,4 @@ class Migration(migrations.Migration):
             model_name='pacsstudy',
             index=models.Index(fields=['state', '-first_seen_at'], name='pacsstudy_state_idx'),
         ),
-        migrations.AddConstraint(
-            model_name='pacsstudy',
-            constraint=models.CheckConstraint(condition=models.Q(models.Q(('state', 'imported'), _negated=True), ('scan__isnull', False), _connector='OR'), name='pacsstudy_imported_has_scan'),
-        ),
     ]
