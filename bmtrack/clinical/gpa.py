@@ -44,6 +44,7 @@ Everything is decision support: the result is a cohort median, never a predictio
 
 from __future__ import annotations
 
+import math
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from decimal import ROUND_HALF_UP, Decimal
@@ -71,7 +72,8 @@ def _read_age(value: Any, field_name: str) -> int:
 
 def _read_kps(value: Any, field_name: str) -> int:
     allowed = "allowed 0–100 in steps of 10"
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
+    if isinstance(value, bool) or not isinstance(value, (int, float)) or not math.isfinite(value) \
+            or value != int(value):
         raise ClinicalInputError(field_name, f"must be a Karnofsky score; {allowed} (got {value!r})")
     kps = int(value)
     if not 0 <= kps <= 100 or kps % 10:

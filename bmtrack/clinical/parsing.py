@@ -7,6 +7,8 @@ naming that field; nothing is coerced silently (a string "80" is not a KPS).
 from __future__ import annotations
 
 import datetime as dt
+import math
+import re
 from collections.abc import Iterable, Mapping
 from typing import Any
 from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
@@ -14,6 +16,7 @@ from zoneinfo import ZoneInfo, ZoneInfoNotFoundError
 from bmtrack.clinical.errors import ClinicalInputError
 
 _MISSING = object()
+_DATE = re.compile(r"\d{4}-\d{2}-\d{2}", re.ASCII)
 
 # Clinical dates outside these years are typing errors, and date arithmetic near year 9999 would
 # overflow: refuse them at the edge, naming the field.
@@ -44,6 +47,8 @@ def as_bool(value: Any, field: str) -> bool:
 
 
 def as_int(value: Any, field: str, *, low: int | None = None, high: int | None = None) -> int:
+    if isinstance(value, float) and not math.isfinite(value):
+        raise ClinicalInputError(field, _range_text("must be a finite whole number", low, high))
     if isinstance(value, bool) or not isinstance(value, (int, float)) or value != int(value):
         raise ClinicalInputError(field, _range_text("must be a whole number", low, high))
     value = int(value)
@@ -53,8 +58,11 @@ def as_int(value: Any, field: str, *, low: int | None = None, high: int | None =
 
 
 def as_number(value: Any, field: str, *, low: float | None = None, high: float | None = None) -> float:
-    if isinstance(value, bool) or not isinstance(value, (int, float)) or value != value:
+    if isinstance(value, bool) or not isinstance(value, (int, float)):
         raise ClinicalInputError(field, _range_text("must be a number", low, high))
+    if isinstance(value, float) and not math.isfinite(value):
+        # NaN, Infinity and numbers past a float's range (1e400) are never clinical values.
+        raise ClinicalInputError(field, _range_text("must be a finite number", low, high))
     if isinstance(value, int) and abs(value) > MAX_MAGNITUDE:
         raise ClinicalInputError(field, _range_text("is implausibly large", low, high))
     if (low is not None and value < low) or (high is not None and value > high):
@@ -70,12 +78,13 @@ def as_choice(value: Any, field: str, choices: Iterable[str]) -> str:
 
 
 def as_date(value: Any, field: str) -> dt.date:
-    if not isinstance(value, str):
-        raise ClinicalInputError(field, "must be an ISO 8601 date (YYYY-MM-DD)")
+    """A calendar date written YYYY-MM-DD; a date-time is an error (its day depends on a zone)."""
+    if not isinstance(value, str) or not _DATE.fullmatch(value):
+        raise ClinicalInputError(field, f"{value!r} is not a calendar date (YYYY-MM-DD)")
     try:
-        day = dt.date.fromisoformat(value) if len(value) == 10 else dt.datetime.fromisoformat(value).date()
+        day = dt.date.fromisoformat(value)
     except ValueError:
-        raise ClinicalInputError(field, f"{value!r} is not an ISO 8601 date (YYYY-MM-DD)") from None
+        raise ClinicalInputError(field, f"{value!r} is not a calendar date (YYYY-MM-DD)") from None
     return check_year(day, field)
 
 
