@@ -27,7 +27,7 @@ from collections import Counter
 from django.conf import settings
 from django.core.exceptions import ValidationError
 from django.db import transaction
-from django.db.models import Q
+from django.db.models import F, Q
 
 from bmtrack.core.clock import local_date, site_zone, utcnow
 from bmtrack.pacs.client import Pacs, PacsUnavailable
@@ -75,7 +75,7 @@ def poll(pacs: Pacs, *, now: dt.datetime | None = None) -> Counter:
         counts.update(sweep_reports(pacs, now=now))
     except PacsUnavailable as exc:
         PollState.objects.filter(pk=state.pk).update(
-            last_error=str(exc)[:300], last_error_at=now, consecutive_failures=state.consecutive_failures + 1)
+            last_error=str(exc)[:300], last_error_at=now, consecutive_failures=F("consecutive_failures") + 1)
         log.warning("PACS poll failed after %d studies: %s", sum(counts.values()), exc)
         raise
     # The watermark only moves forward, whichever of two concurrent polls finishes last.

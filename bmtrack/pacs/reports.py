@@ -10,7 +10,6 @@ confirms (``services.confirm_draft``).
 from __future__ import annotations
 
 import datetime as dt
-import logging
 from collections import Counter
 
 from django.conf import settings
@@ -23,8 +22,6 @@ from bmtrack.pacs.models import DraftLine, DraftState, LesionTracking, Measureme
 from bmtrack.pacs.structured_reports import NotAMeasurementReport, read_report
 from bmtrack.patients.models import Lesion, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
-
-log = logging.getLogger(__name__)
 
 
 def import_reports(pacs: Pacs, scan: Scan, sr_series: list[SeriesInfo], *, now: dt.datetime) -> Counter:

@@ -15,7 +15,7 @@ from django.db import transaction
 from bmtrack.core.clock import utcnow
 from bmtrack.pacs.client import Pacs
 from bmtrack.pacs.dicom import MalformedStudy, study_from_json
-from bmtrack.pacs.importer import import_study, match_patient
+from bmtrack.pacs.importer import import_study
 from bmtrack.pacs.models import DraftState, LesionTracking, MeasurementDraft, PacsStudy, StudyState
 from bmtrack.patients import services as patient_services
 from bmtrack.patients.models import Lesion, Patient
@@ -51,9 +51,7 @@ def retry_study(study: PacsStudy, *, user, pacs: Pacs | None = None, now: dt.dat
     if study.state != StudyState.FAILED:
         raise ValidationError({"study": "Only a study that failed is tried again."})
     pacs = pacs or Pacs.from_settings()
-    summary = _reread(pacs, study)
-    patient, _ = match_patient(summary)
-    return import_study(pacs, summary, now=now, patient=patient, user=user)
+    return import_study(pacs, _reread(pacs, study), now=now, user=user)
 
 
 def ignore_study(study: PacsStudy, *, user, reason: str = "", now: dt.datetime | None = None) -> PacsStudy:

@@ -7,7 +7,7 @@ POST body and is looked up through the access layer (only the user's own patient
 from __future__ import annotations
 
 from django.contrib import messages
-from django.contrib.auth.decorators import login_required
+from django.contrib.auth.decorators import login_required, permission_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.http import Http404
 from django.shortcuts import redirect, render
@@ -26,20 +26,15 @@ MEASURE = "patients.change_measurement"
 QUEUE_LIMIT = 200
 
 
-def _require(request, perm: str) -> None:
-    if not request.user.has_perm(perm):
-        raise PermissionDenied("Your role cannot change this.")
-
-
 def _errors(exc: ValidationError) -> str:
     return " ".join(exc.messages)
 
 
 @login_required
+@permission_required(MANAGE, raise_exception=True)
 @require_GET
 def queue(request):
     """Unmatched and failed studies, newest first, and the MR series no mapping recognised."""
-    _require(request, MANAGE)
     studies = PacsStudy.objects.filter(state__in=(StudyState.UNMATCHED, StudyState.FAILED))
     unrecognised = scope(PacsStudy.objects.filter(state=StudyState.IMPORTED).exclude(unrecognised_series=[]),
                          request.user, "scan__patient").select_related("scan__patient")
@@ -59,9 +54,9 @@ def _study(public_id) -> PacsStudy:
 
 
 @login_required
+@permission_required(MANAGE, raise_exception=True)
 @require_POST
 def assign(request, public_id):
-    _require(request, MANAGE)
     study = _study(public_id)
     mrn = request.POST.get("mrn", "").strip()
     patient = patients_for(request.user).filter(mrn=mrn).first() if mrn else None
@@ -80,9 +75,9 @@ def assign(request, public_id):
 
 
 @login_required
+@permission_required(MANAGE, raise_exception=True)
 @require_POST
 def ignore(request, public_id):
-    _require(request, MANAGE)
     try:
         services.ignore_study(_study(public_id), user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
@@ -93,9 +88,9 @@ def ignore(request, public_id):
 
 
 @login_required
+@permission_required(MANAGE, raise_exception=True)
 @require_POST
 def retry(request, public_id):
-    _require(request, MANAGE)
     try:
         study = services.retry_study(_study(public_id), user=request.user)
     except ValidationError as exc:
@@ -136,7 +131,8 @@ def draft(request, public_id):
     lines = list(draft.lines.select_related("lesion"))
     lesions = list(draft.scan.patient.lesions.all())
     if request.method == "POST":
-        _require(request, MEASURE)
+        if not request.user.has_perm(MEASURE):
+            raise PermissionDenied("Your role cannot record measurements.")
         try:
             if request.POST.get("decision") == "reject":
                 services.reject_draft(draft, user=request.user)
