@@ -45,7 +45,7 @@ def main() -> None:
     from bmtrack.patients import services
     from bmtrack.patients.models import Patient, Scan
     from bmtrack.patients.services.common import refresh_derived
-    from bmtrack.surveillance.services import replan_patient
+    from bmtrack.surveillance.plan import replan_patient
 
     subject, scans = patient_with_scans(30)
     if subject is None:

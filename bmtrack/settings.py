@@ -82,11 +82,13 @@ MIDDLEWARE = [
     "django.contrib.auth.middleware.AuthenticationMiddleware",
     "django_otp.middleware.OTPMiddleware",
     "bmtrack.accounts.middleware.RequireAdminOTPMiddleware",
+    "bmtrack.accounts.middleware.RequireRoleMiddleware",
     "django.contrib.messages.middleware.MessageMiddleware",
     "django.middleware.clickjacking.XFrameOptionsMiddleware",
     "simple_history.middleware.HistoryRequestMiddleware",
     "bmtrack.core.middleware.IdleTimeoutMiddleware",
     "bmtrack.core.middleware.ContentSecurityPolicyMiddleware",
+    "bmtrack.core.middleware.NoStoreMiddleware",
     "bmtrack.core.audit.AccessLogMiddleware",
     # Last, so that a lockout answers before any view runs.
     "axes.middleware.AxesMiddleware",
@@ -237,14 +239,17 @@ if env_bool("BMTRACK_BEHIND_PROXY", False):
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 OTP_TOTP_ISSUER = "bmtrack"
 BMTRACK_ADMIN_REQUIRES_2FA = env_bool("BMTRACK_ADMIN_REQUIRES_2FA", True)
+API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, low=1, high=3650)
 
 # --- REST framework -------------------------------------------------------------------------
 REST_FRAMEWORK = {
     "DEFAULT_AUTHENTICATION_CLASSES": [
-        "rest_framework.authentication.TokenAuthentication",
+        "bmtrack.accounts.api_tokens.ExpiringTokenAuthentication",
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
+    # JSON only, bounded in size, depth and characters (bmtrack.core.json_limits).
+    "DEFAULT_PARSER_CLASSES": ["bmtrack.core.json_limits.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "bmtrack.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
@@ -303,7 +308,9 @@ LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
     "formatters": {"plain": {"format": "%(asctime)s %(levelname)s %(name)s %(message)s"}},
-    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain"}},
+    # No secret from a URL path (the calendar feed's token) reaches a log line.
+    "filters": {"redact_secrets": {"()": "bmtrack.core.redaction.RedactSecretsFilter"}},
+    "handlers": {"console": {"class": "logging.StreamHandler", "formatter": "plain", "filters": ["redact_secrets"]}},
     "root": {"handlers": ["console"], "level": env_str("LOG_LEVEL", "INFO")},
     "loggers": {
         # Request logs carry paths, which carry only opaque UUIDs; keep Django's at WARNING.

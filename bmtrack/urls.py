@@ -13,6 +13,5 @@ urlpatterns = [
     path("api/v1/", include("bmtrack.api.urls")),
     path("boards/", include("bmtrack.boards.urls")),
     path("", include("bmtrack.surveillance.urls")),
-    path("", include("bmtrack.core.urls")),
     path("", include("bmtrack.web.urls")),
 ]

@@ -19,6 +19,9 @@ $PY manage.py setup_periodic_tasks
 if [ ! -f "$VAR/.demo-loaded" ]; then
     $PY manage.py load_demo_data --write-credentials "$VAR/demo-logins.txt"
     touch "$VAR/.demo-loaded"
+else
+    # Data from an earlier version: recompute GPA, RANO-BM and the plans under the current rules.
+    $PY manage.py run_surveillance --replan-all >/dev/null
 fi
 
 .venv/bin/celery -A bmtrack worker --loglevel=INFO --concurrency=2 >"$VAR/log/worker.log" 2>&1 &

@@ -45,6 +45,8 @@ $PY manage.py check --fail-level WARNING
 $PY manage.py makemigrations --check --dry-run >/dev/null || {
     echo "Model changes without a migration:"; $PY manage.py makemigrations --check --dry-run; exit 1; }
 .venv/bin/ruff check .
+# The layers of docs/architecture.md (contract in pyproject.toml).
+.venv/bin/lint-imports --no-cache
 
 # pytest's exit code 5 (no tests collected) must fail, as any other non-zero code does.
 set +e

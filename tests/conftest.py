@@ -58,6 +58,20 @@ def _member(username, team, role):
     return user
 
 
+def verified_client(client, user):
+    """``client`` (a Django or DRF test client) signed in as ``user`` with a confirmed authenticator, as after
+    the code step: what an administrator needs for the admin and the API."""
+    from django_otp import DEVICE_ID_SESSION_KEY
+    from django_otp.plugins.otp_totp.models import TOTPDevice
+
+    device = TOTPDevice.objects.create(user=user, name="phone", confirmed=True)
+    client.force_login(user)
+    session = client.session
+    session[DEVICE_ID_SESSION_KEY] = device.persistent_id
+    session.save()
+    return client
+
+
 @pytest.fixture
 def make_patient(teams, alice):
     from bmtrack.patients import services

@@ -2,18 +2,26 @@ from __future__ import annotations
 
 import base64
 import io
+import time
 
 import qrcode
 import qrcode.image.svg
 from django.contrib import messages
+from django.contrib.auth import get_user_model
+from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
+from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bmtrack.accounts.forms import ConfirmDeviceForm, LoginForm
+from bmtrack.accounts.forms import CodeForm, ConfirmDeviceForm, LoginForm
+
+# Who gave the right password and still owes the code: (user id, backend, next, when), for a few minutes.
+_PENDING = "bmtrack_pending_sign_in"
+PENDING_SECONDS = 300
 
 
 class LoginView(auth_views.LoginView):
@@ -21,11 +29,42 @@ class LoginView(auth_views.LoginView):
     redirect_authenticated_user = True
 
     def form_valid(self, form):
+        user = form.get_user()
+        if form.needs_code:
+            # Signed in only after the code: until then the session holds who is half-way, nothing more.
+            self.request.session.cycle_key()
+            self.request.session[_PENDING] = {"user": user.pk, "backend": user.backend,
+                                              "next": self.get_success_url(), "at": int(time.time())}
+            return redirect("login_code")
         response = super().form_valid(form)
-        device = getattr(form.get_user(), "otp_device", None)
+        device = getattr(user, "otp_device", None)
         if device is not None:
             otp_login(self.request, device)
         return response
+
+
+@require_http_methods(["GET", "POST"])
+def login_code(request):
+    """Step two of signing in: the authenticator code (django-otp throttles wrong codes per device)."""
+    pending = request.session.get(_PENDING)
+    if not pending or time.time() - pending["at"] > PENDING_SECONDS:
+        request.session.pop(_PENDING, None)
+        messages.error(request, "Sign in again: the code step timed out.")
+        return redirect("login")
+    user = get_user_model().objects.filter(pk=pending["user"], is_active=True).first()
+    if user is None:
+        request.session.pop(_PENDING, None)
+        return redirect("login")
+    form = CodeForm(user, request.POST or None)
+    if request.method == "POST" and form.is_valid():
+        del request.session[_PENDING]
+        auth_login(request, user, backend=pending["backend"])
+        otp_login(request, user.otp_device)
+        target = pending["next"]
+        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
+            target = "/"
+        return redirect(target)
+    return render(request, "registration/login_code.html", {"form": form})
 
 
 def _qr_data_uri(url: str) -> str:

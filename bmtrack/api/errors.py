@@ -8,7 +8,8 @@ what validation missed is a 409.
 
 from __future__ import annotations
 
-from django.core.exceptions import NON_FIELD_ERRORS
+from django.conf import settings
+from django.core.exceptions import NON_FIELD_ERRORS, RequestDataTooBig
 from django.core.exceptions import ValidationError as DjangoValidationError
 from django.db import DataError, IntegrityError
 from django.http import JsonResponse
@@ -36,6 +37,9 @@ def exception_handler(exc, context):
         # A database constraint caught what validation missed (a race, or a path without full_clean).
         return Response({api_settings.NON_FIELD_ERRORS_KEY: ["The change conflicts with the record's rules."]},
                         status=status.HTTP_409_CONFLICT)
+    elif isinstance(exc, RequestDataTooBig):
+        return Response({"detail": f"The request body is larger than {settings.DATA_UPLOAD_MAX_MEMORY_SIZE} bytes."},
+                        status=status.HTTP_413_REQUEST_ENTITY_TOO_LARGE)
     elif isinstance(exc, DataError | OverflowError):
         # A value the database or the calendar cannot hold (validation bounds should have caught it).
         exc = exceptions.ValidationError(

@@ -16,7 +16,7 @@ from drf_spectacular.types import OpenApiTypes
 from drf_spectacular.utils import extend_schema_field
 from rest_framework import exceptions, serializers
 
-from bmtrack.accounts.access import get_patient_for_user
+from bmtrack.accounts.access import access_patient
 from bmtrack.patients.models.choices import FIELD_STRENGTHS
 
 MIN_DAY = dt.date(1900, 1, 1)
@@ -83,7 +83,7 @@ class PatientRefField(serializers.Field):
         except ValueError:
             self.fail("invalid")
         try:
-            return get_patient_for_user(self.context["request"].user, public_id)
+            return access_patient(self.context["request"].user, public_id)
         except Http404:
             raise exceptions.NotFound({self.field_name: ["No such patient."]}) from None
 

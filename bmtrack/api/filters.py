@@ -9,6 +9,7 @@ from __future__ import annotations
 import django_filters as filters
 from django import forms
 
+from bmtrack.core.clock import utcnow
 from bmtrack.patients.models import (
     GPAAssessment,
     Lesion,
@@ -22,6 +23,8 @@ from bmtrack.patients.models import (
     WorkupResult,
 )
 from bmtrack.patients.models.choices import (
+    GpaMoment,
+    GpaStatus,
     MeasurementStatus,
     Modality,
     PatientStatus,
@@ -126,16 +129,21 @@ class DueItemFilter(ByPatient):
     kind = filters.MultipleChoiceFilter(choices=DueKind.choices)
     state = filters.MultipleChoiceFilter(choices=DueState.choices)
     open = filters.BooleanFilter(method="filter_open", help_text="Only open (upcoming, due, overdue) items")
+    phase = filters.MultipleChoiceFilter(choices=DueState.choices, method="filter_phase",
+                                         help_text="The state now (``state`` as stored may lag until the next sweep)")
     urgent = filters.BooleanFilter()
     due_by_after = filters.DateFilter(field_name="due_by", lookup_expr="gte")
     due_by_before = filters.DateFilter(field_name="due_by", lookup_expr="lte")
 
     class Meta:
         model = DueItem
-        fields = ["patient", "kind", "state", "open", "urgent", "due_by_after", "due_by_before"]
+        fields = ["patient", "kind", "state", "phase", "open", "urgent", "due_by_after", "due_by_before"]
 
     def filter_open(self, queryset, name, value):
         return queryset.filter(state__in=OPEN_STATES) if value else queryset.exclude(state__in=OPEN_STATES)
+
+    def filter_phase(self, queryset, name, value):
+        return queryset.in_phase(utcnow(), *value) if value else queryset
 
 
 class WatchWindowFilter(ByPatient):
@@ -153,10 +161,13 @@ class WatchWindowFilter(ByPatient):
 class GPAAssessmentFilter(ByPatient):
     variant = filters.CharFilter()
     current = filters.BooleanFilter(help_text="true: each patient's GPA as the record stands now")
+    moment = filters.ChoiceFilter(choices=GpaMoment.choices, help_text="diagnosis: at diagnosis of brain "
+                                  "metastases; current: today's")
+    status = filters.ChoiceFilter(choices=GpaStatus.choices)
 
     class Meta:
         model = GPAAssessment
-        fields = ["patient", "variant", "current"]
+        fields = ["patient", "variant", "current", "moment", "status"]
 
 
 class ResponseAssessmentFilter(ByPatient):

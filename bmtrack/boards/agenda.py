@@ -17,12 +17,12 @@ import datetime as dt
 from django.conf import settings
 from django.db import transaction
 from django.db.models import Exists, OuterRef
-from django.template.loader import render_to_string
 from django.urls import reverse
 
 from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
 from bmtrack.boards.summary import visible_cases
 from bmtrack.core.clock import local_date, today, utcnow
+from bmtrack.surveillance import emails
 from bmtrack.surveillance.outbox import enqueue, register_renderer
 
 AGENDA_KIND = "board_agenda"
@@ -50,10 +50,10 @@ def enqueue_agendas(now: dt.datetime | None = None) -> dict:
 
 
 @register_renderer(AGENDA_KIND)
-def render_agenda(row):
-    """(subject, text, html) of one attendee's agenda, or None when it is no longer relevant."""
+def render_agenda(row, now: dt.datetime):
+    """(subject, text, html) of one attendee's agenda at ``now``, or None when it is no longer relevant."""
     meeting = Meeting.objects.select_related("board").filter(pk=row.context.get("meeting")).first()
-    if meeting is None or meeting.date < local_date(utcnow()):
+    if meeting is None or meeting.date < local_date(now):
         return None
     cases = list(visible_cases(meeting, row.recipient))
     lines = [{
@@ -70,7 +70,4 @@ def render_agenda(row):
         "packet_url": f"{settings.SITE_URL}{reverse('boards:packet', args=[meeting.pk])}",
         "meeting_url": f"{settings.SITE_URL}{reverse('boards:meeting', args=[meeting.pk])}",
     }
-    subject = " ".join(render_to_string("boards/emails/agenda_subject.txt", context).split())[:200]
-    text = render_to_string("boards/emails/agenda_body.txt", context)
-    html = render_to_string("boards/emails/agenda_body.html", context)
-    return subject, text, html
+    return emails.render("boards/emails/agenda", context)

@@ -15,6 +15,8 @@ from dataclasses import dataclass
 from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
+from bmtrack.clinical.dates import month_starts, shift_clamped
+
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 INK = "#1b1f24"
 MUTED = "#5b6573"
@@ -109,7 +111,7 @@ def response_chart(points: Sequence[ResponsePoint], width: int = 300, height: in
     left, right, top, bottom = 28, 8, 24, 24
     first, last = measured[0].on, measured[-1].on
     if first == last:
-        first, last = first - dt.timedelta(days=15), last + dt.timedelta(days=15)
+        first, last = shift_clamped(first, -15), shift_clamped(last, 15)
     span_days = (last - first).days
     baseline = measured[0].sum_mm if measured[0].category == "baseline" else None
     thresholds = [p.nadir_mm * 1.2 for p in measured if p.nadir_mm is not None]
@@ -216,7 +218,7 @@ def timeline(treatments: Sequence[TimelineTreatment], scans: Sequence[TimelineSc
     first = min(days)
     last = max(days + [today])
     pad = max(10, (last - first).days // 25)
-    first, last = first - dt.timedelta(days=pad), last + dt.timedelta(days=pad)
+    first, last = shift_clamped(first, -pad), shift_clamped(last, pad)
     left, right, top = 52, 8, 14
     rows = {"imaging": top + 16, "local": top + 42, "systemic": top + 66, "watch": top + 88}
     axis_y = top + 100
@@ -289,18 +291,8 @@ def timeline(treatments: Sequence[TimelineTreatment], scans: Sequence[TimelineSc
 
 def _axis(svg: Svg, x, first: dt.date, last: dt.date, y: float, x_min: float, x_max: float) -> None:
     svg.add("line", x1=x_min, x2=x_max, y1=y, y2=y, stroke=MUTED, stroke_width=1)
-    months = (last.year - first.year) * 12 + last.month - first.month
-    every = next(step for step in (1, 2, 3, 6, 12, 24) if months / step <= 8)
-    year, month = first.year, first.month
-    while True:
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-        day = dt.date(year, month, 1)
-        if day > last:
-            break
-        if (month - 1) % every:
-            continue
+    days, every = month_starts(shift_clamped(first, 1), last, 8)
+    for day in days:
         svg.add("line", x1=x(day), x2=x(day), y1=y, y2=y + 3, stroke=MUTED, stroke_width=1)
         svg.text(x(day), y + 12, f"{day:%b %Y}" if every < 12 else f"{day:%Y}", size=7.5, anchor="middle",
                  fill=MUTED)

@@ -6,11 +6,9 @@ through the services that own those records (never by inserting rows here):
 1. ``srs_planned``, ``surgery``, ``wbrt``, ``switch_systemic``: a planned treatment
    (``patients.services.record_treatment(status="planned")``) on the planned date; the surveillance
    re-plan then owes e.g. the SRS planning MRI and CT, and the post-operative MRI once it is given.
-2. ``repeat_mri_3_months``: a ``board_followup`` due item 3 months after the meeting, ± 14 days
-   (the tolerance schedule.md gives the 3-month iRANO confirmation MRI).
-3. ``advanced_imaging``: a ``board_followup`` due item within ``ADVANCED_IMAGING_WITHIN_DAYS`` of the
-   meeting, or of the day the decision is recorded if later (bmtrack choice: the work-up should
-   answer before the next fortnightly board).
+2. ``repeat_mri_3_months``: a ``board_followup`` due item 3 months after the meeting, ± 14 days;
+3. ``advanced_imaging``: a ``board_followup`` due item within 14 days of the meeting, or of the day
+   the decision is recorded if later (both windows: ``clinical.board_followup``).
 4. ``best_supportive_care``: the patient's status becomes ``supportive_care``
    (``patients.services.set_patient_status``), which closes their open surveillance items.
 5. ``continue_surveillance`` and ``other``: the decision and its note only; the current plan stands.
@@ -28,7 +26,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bmtrack.boards.models import BoardCase, Decision
-from bmtrack.clinical.dates import add_months
+from bmtrack.clinical import board_followup
 from bmtrack.core.clock import site_zone, today, utcnow
 from bmtrack.patients import services as patient_services
 from bmtrack.patients.models import Lesion
@@ -42,9 +40,6 @@ TREATMENT_KINDS = {
 }
 SYSTEMIC_KINDS = (TreatmentKind.TT, TreatmentKind.ICI, TreatmentKind.CHEMO)
 NEEDS_PLANNED_DATE = (*TREATMENT_KINDS, Decision.SWITCH_SYSTEMIC)
-REPEAT_MRI_MONTHS = 3
-REPEAT_MRI_TOLERANCE = dt.timedelta(days=14)
-ADVANCED_IMAGING_WITHIN_DAYS = 14
 # A planned treatment has a day, not yet an hour: it is stored at the start of the clinic day.
 PLANNED_HOUR = dt.time(9, 0)
 
@@ -79,14 +74,7 @@ def record_decision(case: BoardCase, decision: str, *, note: str = "", planned_o
                 user=user, now=now, **fields,
             )
         elif decision in (Decision.REPEAT_MRI_3_MONTHS, Decision.ADVANCED_IMAGING):
-            if decision == Decision.REPEAT_MRI_3_MONTHS:
-                target = add_months(meeting.date, REPEAT_MRI_MONTHS)
-                due_from, due_by = target - REPEAT_MRI_TOLERANCE, target + REPEAT_MRI_TOLERANCE
-            else:
-                # From the meeting, or from the day it is recorded if that is later (a late entry
-                # still owes the imaging; it does not start overdue).
-                due_from = max(meeting.date, today(now))
-                due_by = due_from + dt.timedelta(days=ADVANCED_IMAGING_WITHIN_DAYS)
+            due_from, due_by = board_followup.followup_window(decision, meeting.date, today(now))
             case.followup_item = add_manual_item(
                 patient, kind="board_followup", due_from=due_from, due_by=due_by,
                 reason=_clip(f"{origin}: {Decision(decision).label}. {note}", 300), user=user, now=now,

@@ -2,13 +2,12 @@
 
 from __future__ import annotations
 
-import datetime as dt
-
 from django import forms
 from django.contrib.auth import get_user_model
 
 from bmtrack.boards.decisions import SYSTEMIC_KINDS
 from bmtrack.boards.models import Board, Decision
+from bmtrack.clinical.dates import shift_clamped
 from bmtrack.patients.models import Lesion, Patient
 from bmtrack.patients.models.choices import TreatmentKind
 
@@ -124,4 +123,4 @@ class DecisionForm(forms.Form):
         if patient is not None:
             self.fields["lesions"].queryset = Lesion.objects.filter(patient=patient)
         if meeting is not None and not self.is_bound:
-            self.initial.setdefault("planned_on", meeting.date + dt.timedelta(days=14))
+            self.initial.setdefault("planned_on", shift_clamped(meeting.date, 14))

@@ -15,8 +15,9 @@ from django.db.models import Max
 
 from bmtrack.boards.models import Board, BoardCase, CaseSuggestion, Meeting, SuggestionStatus
 from bmtrack.boards.suggestions import PatientSuggestions
-from bmtrack.core.clock import utcnow
+from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient
+from bmtrack.patients.services.common import check_day
 
 QUESTION_MAX = 1000
 
@@ -26,6 +27,7 @@ def create_meeting(board: Board, *, date: dt.date, attendees: Iterable | None = 
     """A meeting of ``board``; attendees default to the board's standing members."""
     if not board.is_active:
         raise ValidationError({"board": "This board is no longer active."})
+    check_day(date, "date", "The meeting date", latest=today(), planned=True)
     if Meeting.objects.filter(board=board, date=date).exists():
         raise ValidationError({"date": "This board already meets on that day."})
     with transaction.atomic():
@@ -46,6 +48,7 @@ def update_meeting(meeting: Meeting, *, attendees: Iterable | None = None, **cha
         meeting = Meeting.objects.select_for_update().get(pk=meeting.pk)
         for name, value in changes.items():
             setattr(meeting, name, value)
+        check_day(meeting.date, "date", "The meeting date", latest=today(), planned=True)
         meeting.full_clean()
         meeting.save()
         if attendees is not None:

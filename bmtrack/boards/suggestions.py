@@ -12,10 +12,9 @@ answer is stored (``CaseSuggestion``) so the same evidence is not offered twice.
    - ``new_bm``: the brain-metastasis diagnosis date (``PrimaryTumour.brain_metastases_diagnosed_on``,
      else the patient's first lesion ``first_seen_on``) falls in the look-back.
    - ``progression``: a RANO-BM ``PD`` or iRANO ``unconfirmed PD`` on a scan in the look-back.
-   - ``enlarging_in_window``: ``clinical.workup.lesion_enlarging_in_window`` finds a treated lesion
-     enlarging (≥ 20 % and ≥ 5 mm above its nadir) inside the radiation-necrosis window of the SRS that
-     treated it, or a pseudoprogression window of systemic therapy; the enlarging scan is in the
-     look-back.
+   - ``enlarging_in_window``: ``clinical.watch`` finds a watched lesion enlarging (≥ 20 % and ≥ 5 mm
+     above its nadir) inside the radiation-necrosis window of the SRS that treated it, or a
+     pseudoprogression window of systemic therapy; the enlarging scan is in the look-back.
    - ``postop_residual``: a post-operative MRI in the look-back shows a lesion resected by the surgery
      before it still present and marked measurable. A surgery without resected lesions recorded
      cannot be judged and is not suggested.
@@ -35,9 +34,9 @@ from dataclasses import dataclass, field
 
 from django.db.models import Min, QuerySet
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.boards.models import BoardCase, CaseSuggestion, Meeting, SuggestionReason
-from bmtrack.clinical import workup
+from bmtrack.clinical import watch
+from bmtrack.clinical.dates import shift_clamped
 from bmtrack.clinical.schedule import WatchWindowOut
 from bmtrack.core.clock import local_date, start_of_local_day
 from bmtrack.patients.models import (
@@ -50,6 +49,8 @@ from bmtrack.patients.models import (
     Treatment,
 )
 from bmtrack.patients.models.choices import (
+    GpaMoment,
+    GpaStatus,
     MeasurementStatus,
     Modality,
     PatientStatus,
@@ -57,6 +58,7 @@ from bmtrack.patients.models.choices import (
     TreatmentKind,
     TreatmentStatus,
 )
+from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance.models import WatchKind, WatchWindow
 
 DEFAULT_LOOKBACK_DAYS = 56
@@ -176,7 +178,7 @@ def find_suggestion(meeting: Meeting, user, patient: Patient) -> PatientSuggesti
 # --- the rules: (patient pk subquery, since, until) -> suggestions ----------------------------
 
 def _instant_range(since: dt.date, until: dt.date) -> tuple[dt.datetime, dt.datetime]:
-    return start_of_local_day(since), start_of_local_day(until + dt.timedelta(days=1))
+    return start_of_local_day(since), start_of_local_day(shift_clamped(until, 1))
 
 
 def _num(value) -> str:
@@ -245,7 +247,7 @@ def progression(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
 
 
 def enlarging_in_window(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
-    """Reason ``enlarging_in_window`` (``clinical.workup.lesion_enlarging_in_window``)."""
+    """Reason ``enlarging_in_window``: which lesion each window watches is ``clinical.watch``'s call."""
     start, end = _instant_range(since, until)
     windows = list(WatchWindow.objects.filter(patient__in=scope, starts_on__lte=until, ends_on__gte=since,
                                               trigger_treatment__isnull=False))
@@ -269,29 +271,25 @@ def enlarging_in_window(scope, since: dt.date, until: dt.date) -> list[Suggestio
         labels[m.lesion_id] = m.lesion.label
         lesions_of[m.lesion.patient_id].add(m.lesion_id)
     found: dict[tuple[int, dt.date], Suggestion] = {}
-    # Lesion-specific windows (radiation necrosis) first, so they name the enlargement when both apply.
-    windows.sort(key=lambda w: (w.kind != WatchKind.RADIATION_NECROSIS, w.starts_on, w.pk))
-    for window in windows:
-        treatment = treatments[window.trigger_treatment_id]
-        if window.kind == WatchKind.RADIATION_NECROSIS:
-            lesion_ids = {lesion.pk for lesion in treatment.lesions.all()}
-            treated_on = local_date(treatment.end or treatment.start)
-        else:
-            lesion_ids = lesions_of[window.patient_id]
-            treated_on = local_date(treatment.start)
-        plain = WatchWindowOut(window.kind, window.trigger, window.starts_on, window.ends_on)
-        for lesion_id in sorted(lesion_ids & set(series)):
-            measurements = series[lesion_id]
-            if workup.lesion_enlarging_in_window(measurements, treated_on, [plain]) is None:
-                continue
-            inside = [e for e in workup.find_enlargements(measurements, treated_on) if plain.contains(e.date)]
-            latest = inside[-1]
+    by_key = {(w.kind, w.trigger): w for w in windows}
+    for patient_id in sorted(patient_ids):
+        plain = [WatchWindowOut(w.kind, w.trigger, w.starts_on, w.ends_on) for w in windows
+                 if w.patient_id == patient_id]
+        treated = {w.trigger: [lesion.pk for lesion in treatments[w.trigger_treatment_id].lesions.all()]
+                   for w in windows if w.patient_id == patient_id}
+        watches = watch.lesion_watches(plain, treated, sorted(lesions_of[patient_id]))
+        latest_inside: dict[tuple[int, str, str], watch.WatchedEnlargement] = {}
+        for enlarged in watch.enlargements_in_windows(series, watches):
+            latest_inside[(enlarged.lesion, enlarged.window.kind, enlarged.window.trigger)] = enlarged
+        for (lesion_id, kind, trigger), enlarged in latest_inside.items():
+            latest, window = enlarged.enlargement, by_key[(kind, trigger)]
             if not since <= latest.date <= until or (lesion_id, latest.date) in found:
                 continue
+            treatment = treatments[window.trigger_treatment_id]
             what = WINDOW_WORDS[window.kind]
             text = (f"{labels[lesion_id]} grew from {latest.nadir_mm:g} to {latest.mm:g} mm (MRI of "
                     f"{latest.date:%d %b %Y}) inside the {what} window after {_treatment_words(treatment)} "
-                    f"of {treated_on:%d %b %Y}: not progression on size alone.")
+                    f"of {enlarged.window.from_date:%d %b %Y}: not progression on size alone.")
             found[(lesion_id, latest.date)] = Suggestion(
                 window.patient_id, SuggestionReason.ENLARGING_IN_WINDOW,
                 f"L{lesion_id}:{window.trigger}:{latest.date:%Y%m%d}", latest.date, text, window_kind=window.kind,
@@ -339,10 +337,12 @@ def postop_residual(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
 
 def gpa_fallen(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
     """Reason ``gpa_fallen``: the latest GPA scores lower than the one before it."""
-    recent = set(GPAAssessment.objects.filter(patient__in=scope, assessed_on__gte=since, assessed_on__lte=until)
+    # The current-moment GPA, scored: a GPA at diagnosis does not change with the course.
+    scored = GPAAssessment.objects.filter(moment=GpaMoment.CURRENT, status=GpaStatus.SCORED)
+    recent = set(scored.filter(patient__in=scope, assessed_on__gte=since, assessed_on__lte=until)
                  .values_list("patient_id", flat=True))
     history: dict[int, list[GPAAssessment]] = defaultdict(list)
-    for row in GPAAssessment.objects.filter(patient_id__in=recent).order_by("patient_id", "-computed_at", "-pk"):
+    for row in scored.filter(patient_id__in=recent).order_by("patient_id", "-computed_at", "-pk"):
         history[row.patient_id].append(row)
     found = []
     for patient_id, rows in history.items():

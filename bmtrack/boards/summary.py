@@ -10,25 +10,29 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.boards import charts
 from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
-from bmtrack.clinical import gpa as gpa_rules
-from bmtrack.clinical import workup
+from bmtrack.clinical import purposes, watch, workup
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.protocol import check_protocol
+from bmtrack.clinical.schedule import WatchWindowOut
 from bmtrack.core.clock import local_date
-from bmtrack.patients.models import GPAAssessment, ResponseAssessment, Scan, Treatment
+from bmtrack.patients.models import GPAAssessment, Measurement, ResponseAssessment, Scan, Treatment
 from bmtrack.patients.models.choices import (
+    GpaMoment,
+    GpaStatus,
     Modality,
     NeuroStatus,
+    ScanPurpose,
     Sequence,
     TreatmentStatus,
 )
-from bmtrack.patients.selectors import current_primary, latest_markers, status_on
+from bmtrack.patients.scoping import scope
+from bmtrack.patients.selectors import current_gpas, current_primary, latest_markers, status_on
 from bmtrack.surveillance.models import OPEN_STATES, WatchWindow
 
 SEQUENCE_LABELS = dict(Sequence.choices)
+PURPOSE_LABELS = dict(ScanPurpose.choices)
 REASON_LABELS = dict(SuggestionReason.choices)
 MAX_TREATMENT_LINES = 9
 MAX_RESPONSE_ROWS = 7
@@ -62,9 +66,8 @@ class CaseSummary:
     treatments: list[Treatment]
     treatments_hidden: int
     status: dict
-    gpa: GPAAssessment | None
-    gpa_previous: GPAAssessment | None
-    gpa_title: str
+    gpas: list  # patients.selectors.GpaMomentView: at diagnosis (when dated), current
+    gpa_previous: GPAAssessment | None  # the scored current-moment GPA before the one shown
     responses: list[ResponseAssessment]
     responses_hidden: int
     response_chart: str
@@ -80,14 +83,15 @@ class CaseSummary:
 
 
 def visible_cases(meeting: Meeting, user):
-    """The meeting's cases, in order, of patients the user may see."""
-    return (BoardCase.objects.filter(meeting=meeting, patient__in=patients_for(user).values("pk"))
+    """The meeting's cases, in order, of patients the user may see (not logged here: the packet's
+    access function, ``accounts.access.access_meeting_packet``, logs the patients it shows)."""
+    return (scope(BoardCase.objects.filter(meeting=meeting), user)
             .select_related("patient", "presenter", "decided_by", "planned_treatment", "followup_item")
             .order_by("order", "pk"))
 
 
-def build_packet(meeting: Meeting, user) -> list[CaseSummary]:
-    cases = list(visible_cases(meeting, user))
+def build_packet(cases: list[BoardCase]) -> list[CaseSummary]:
+    """The summaries of a meeting's cases (reached through ``access_meeting_packet``), numbered."""
     return [build_case_summary(case, number=i, total=len(cases)) for i, case in enumerate(cases, start=1)]
 
 
@@ -104,14 +108,13 @@ def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> C
     treatments = list(patient.treatments.exclude(status=TreatmentStatus.CANCELLED).prefetch_related("lesions")
                       .order_by("start", "pk"))
     facts = status_on(list(patient.observations.all()))
-    gpas = list(patient.gpa_assessments.order_by("-computed_at", "-pk")[:2])
-    # Only a current GPA (the record still yields it) is shown; the previous one only beside it.
-    gpa = gpas[0] if gpas and gpas[0].current else None
-    previous = gpas[1] if gpa and len(gpas) > 1 and gpas[1].score != gpa.score else None
-    try:
-        gpa_title = gpa_rules.get_variant(gpa.variant).title if gpa else ""
-    except ClinicalInputError:
-        gpa_title = gpa.variant if gpa else ""
+    gpas = current_gpas(patient)
+    # Only GPAs the record still yields are shown; the previous current-moment score only beside one.
+    now = next((g.assessment for g in gpas if g.assessment.moment == GpaMoment.CURRENT and g.scored), None)
+    previous = None
+    if now is not None:
+        previous = (patient.gpa_assessments.filter(moment=GpaMoment.CURRENT, status=GpaStatus.SCORED, current=False)
+                    .exclude(score=now.score).order_by("-computed_at", "-pk").first())
     responses = list(ResponseAssessment.objects.filter(patient=patient).select_related("scan").order_by("scan__at"))
     scans = list(patient.scans.all())
     windows = list(WatchWindow.objects.filter(patient=patient))
@@ -125,15 +128,14 @@ def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> C
         treatments=treatments[-MAX_TREATMENT_LINES:],
         treatments_hidden=max(0, len(treatments) - MAX_TREATMENT_LINES),
         status=_status(facts),
-        gpa=gpa,
+        gpas=gpas,
         gpa_previous=previous,
-        gpa_title=gpa_title,
         responses=responses[-MAX_RESPONSE_ROWS:],
         responses_hidden=max(0, len(responses) - MAX_RESPONSE_ROWS),
         response_chart=_response_chart(responses),
         timeline=_timeline(treatments, scans, responses, windows, day, primary),
         protocol=_protocol(scans, responses),
-        workup=_workup(case, responses, windows),
+        workup=_workup(case, treatments, windows),
         open_items=list(patient.due_items.filter(state__in=OPEN_STATES).order_by("due_by")[:4]),
         reasons=[{**r, "label": REASON_LABELS.get(r.get("reason"), r.get("reason"))} for r in case.reasons],
     )
@@ -197,13 +199,15 @@ def _protocol(scans: list[Scan], responses: list[ResponseAssessment]) -> Protoco
         baseline = {"sequences": base_scan.sequences, "field_strength_t": _tesla(base_scan.field_strength_t),
                     "scanner": base_scan.scanner or None}
     try:
-        check = check_protocol(scan.purpose, scan.sequences or [], _tesla(scan.field_strength_t),
+        checked_as = purposes.protocol_purpose(
+            scan.purpose, scored=response is not None and response.category != "baseline")
+        check = check_protocol(checked_as, scan.sequences or [], _tesla(scan.field_strength_t),
                                scan.scanner or None, baseline)
     except ClinicalInputError:
         return None
     return ProtocolGaps(
         scan_on=local_date(scan.at),
-        purpose=scan.get_purpose_display(),
+        purpose=PURPOSE_LABELS[checked_as],
         compliant=check.compliant,
         missing=[SEQUENCE_LABELS.get(s, s) for s in check.missing],
         advice=[a.text for a in check.advice][:MAX_ADVICE],
@@ -217,15 +221,23 @@ def _tesla(value):
     return 1.5 if value == 1.5 else int(value)
 
 
-def _workup(case: BoardCase, responses, windows) -> Workup | None:
+def _workup(case: BoardCase, treatments, windows) -> Workup | None:
     """The work-up hint when the case is about an enlarging treated lesion inside a watch window, or when
-    the latest scan showed progression inside one (schedule.md, work-up hint)."""
+    a watched lesion's latest measurement is an enlargement inside its window: the same lesions the
+    patient page names (``clinical.watch``; schedule.md, work-up hint)."""
     kind = next((r.get("window_kind") for r in case.reasons if r.get("window_kind")), "")
-    if not kind and responses and responses[-1].category in ("PD", "unconfirmed PD"):
-        scan_day = local_date(responses[-1].scan.at)
-        inside = [w for w in windows if w.starts_on <= scan_day <= w.ends_on]
-        if inside:
-            kind = inside[0].kind
+    if not kind:
+        series: dict[int, list[tuple[dt.date, float]]] = {}
+        for m in (Measurement.objects.filter(scan__patient=case.patient, scan__modality=Modality.MRI)
+                  .select_related("scan")):
+            series.setdefault(m.lesion_id, []).append((local_date(m.scan.at), float(m.diameter_mm)))
+        treated = {f"T{t.pk}": [lesion.pk for lesion in t.lesions.all()] for t in treatments}
+        plain = [WatchWindowOut(w.kind, w.trigger, w.starts_on, w.ends_on) for w in windows]
+        try:
+            found = watch.current_enlargements(series, watch.lesion_watches(plain, treated, series))
+        except ClinicalInputError:
+            found = []
+        kind = found[0].window.kind if found else ""
     if not kind:
         return None
     hint = workup.workup_hint(kind)

@@ -12,11 +12,17 @@ from django.contrib.auth.decorators import login_required
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db.models import Count
 from django.http import Http404, HttpResponse
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
-from bmtrack.accounts.access import get_patient_for_user, patients_for
+from bmtrack.accounts.access import (
+    access_board_case,
+    access_meeting,
+    access_meeting_packet,
+    access_patient,
+    note_patients,
+)
 from bmtrack.boards import decisions, services
 from bmtrack.boards.forms import (
     AcceptSuggestionForm,
@@ -31,7 +37,7 @@ from bmtrack.boards.forms import (
 from bmtrack.boards.models import BoardCase, Meeting
 from bmtrack.boards.pdf import packet_context, render_packet_pdf
 from bmtrack.boards.suggestions import candidate_patients, find_suggestion, lookback, suggestions_for_meeting
-from bmtrack.boards.summary import build_case_summary, build_packet, visible_cases
+from bmtrack.boards.summary import build_case_summary, build_packet
 from bmtrack.core.clock import today, utcnow
 
 MANAGE = "boards.change_meeting"
@@ -47,25 +53,6 @@ def _can_manage(user) -> bool:
 def _require_manage(user) -> None:
     if not _can_manage(user):
         raise PermissionDenied
-
-
-def _meeting_for(user, pk: int) -> Meeting:
-    """A meeting the user coordinates (boards permission) or attends; else 404."""
-    meeting = get_object_or_404(Meeting.objects.select_related("board"), pk=pk)
-    if user.has_perm("boards.view_meeting") or meeting.attendees.filter(pk=user.pk).exists():
-        return meeting
-    raise Http404("No such meeting")
-
-
-def _case_for(user, pk: int) -> BoardCase:
-    """A case of a patient the user may see, at a meeting they may open; else 404."""
-    case = get_object_or_404(
-        BoardCase.objects.filter(patient__in=patients_for(user).values("pk"))
-        .select_related("meeting__board", "patient__care_team", "presenter", "decided_by"),
-        pk=pk,
-    )
-    _meeting_for(user, case.meeting_id)
-    return case
 
 
 def _form_errors(form, exc: ValidationError) -> None:
@@ -112,17 +99,18 @@ def meeting_list(request):
 @require_GET
 def meeting_detail(request, pk: int):
     user = request.user
-    meeting = _meeting_for(user, pk)
+    packet = access_meeting_packet(user, pk)
+    meeting = packet.meeting
     manage = _can_manage(user)
     context = {
         "meeting": meeting,
-        "cases": list(visible_cases(meeting, user)),
+        "cases": packet.cases,
         "manage": manage,
         "attendees": list(meeting.attendees.order_by("last_name", "first_name")),
     }
     if manage:
         context.update(
-            suggestions=suggestions_for_meeting(meeting, user),
+            suggestions=note_patients(suggestions_for_meeting(meeting, user)),
             lookback=lookback(meeting),
             add_form=AddCaseForm(patients=candidate_patients(meeting, user).select_related("care_team")),
             accept_form=AcceptSuggestionForm(),
@@ -135,7 +123,7 @@ def meeting_detail(request, pk: int):
 @require_POST
 def meeting_attendees(request, pk: int):
     _require_manage(request.user)
-    meeting = _meeting_for(request.user, pk)
+    meeting = access_meeting(request.user, pk)
     form = AttendeesForm(request.POST)
     if form.is_valid():
         services.update_meeting(meeting, attendees=form.cleaned_data["attendees"])
@@ -150,11 +138,11 @@ def meeting_attendees(request, pk: int):
 def _answering(request, pk: int, form_class):
     """The meeting, the bound form and the suggestion it answers (None: answered already)."""
     _require_manage(request.user)
-    meeting = _meeting_for(request.user, pk)
+    meeting = access_meeting(request.user, pk)
     form = form_class(request.POST)
     if not form.is_valid():
         raise Http404("No such suggestion")
-    patient = get_patient_for_user(request.user, form.cleaned_data["patient"])
+    patient = access_patient(request.user, form.cleaned_data["patient"])
     return meeting, form, find_suggestion(meeting, request.user, patient)
 
 
@@ -189,9 +177,10 @@ def suggestion_dismiss(request, pk: int):
 @require_POST
 def case_add(request, pk: int):
     _require_manage(request.user)
-    meeting = _meeting_for(request.user, pk)
+    meeting = access_meeting(request.user, pk)
     form = AddCaseForm(request.POST, patients=candidate_patients(meeting, request.user))
     if form.is_valid():
+        note_patients([form.cleaned_data])
         try:
             case = services.add_case(meeting, form.cleaned_data["patient"], question=form.cleaned_data["question"],
                                      presenter=form.cleaned_data["presenter"], user=request.user)
@@ -210,7 +199,7 @@ def case_add(request, pk: int):
 @require_POST
 def case_move(request, pk: int):
     _require_manage(request.user)
-    case = _case_for(request.user, pk)
+    case = access_board_case(request.user, pk)
     form = MoveForm(request.POST)
     if form.is_valid():
         services.move_case(case, form.cleaned_data["direction"])
@@ -221,7 +210,7 @@ def case_move(request, pk: int):
 @require_POST
 def case_remove(request, pk: int):
     _require_manage(request.user)
-    case = _case_for(request.user, pk)
+    case = access_board_case(request.user, pk)
     try:
         services.remove_case(case)
     except ValidationError as exc:
@@ -235,7 +224,7 @@ def case_remove(request, pk: int):
 def case_detail(request, pk: int):
     """The case summary, the question/presenter form and the decision form."""
     user = request.user
-    case = _case_for(user, pk)
+    case = access_board_case(user, pk)
     manage = _can_manage(user)
     case_form = CaseForm(initial={"question": case.question, "presenter": case.presenter})
     decision_form = DecisionForm(patient=case.patient, meeting=case.meeting)
@@ -280,16 +269,17 @@ def _decide(request, case: BoardCase, form: DecisionForm) -> bool:
 @login_required
 @require_GET
 def packet(request, pk: int):
-    meeting = _meeting_for(request.user, pk)
-    context = packet_context(meeting, build_packet(meeting, request.user), utcnow())
+    packet = access_meeting_packet(request.user, pk)
+    context = packet_context(packet.meeting, build_packet(packet.cases), utcnow())
     return render(request, "boards/packet.html", context)
 
 
 @login_required
 @require_GET
 def packet_pdf(request, pk: int):
-    meeting = _meeting_for(request.user, pk)
-    pdf = render_packet_pdf(meeting, build_packet(meeting, request.user), generated_at=utcnow())
+    packet = access_meeting_packet(request.user, pk)
+    meeting = packet.meeting
+    pdf = render_packet_pdf(meeting, build_packet(packet.cases), generated_at=utcnow())
     response = HttpResponse(pdf, content_type="application/pdf")
     # The file name names the board's date only: a downloaded file must not identify a patient.
     response["Content-Disposition"] = f'attachment; filename="tumour-board-{meeting.date:%Y-%m-%d}.pdf"'

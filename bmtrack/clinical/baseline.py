@@ -1,6 +1,6 @@
 """Which scan is the baseline of a RANO-BM series.
 
-Source: shared/clinical/rano-bm.md, "Measurable disease and targets": "Baseline: the scan at most
+Source: docs/clinical/rano-bm.md, "Measurable disease and targets": "Baseline: the scan at most
 4 weeks before the treatment being assessed" (Lin et al., Lancet Oncol 2015;16:e270–e278).
 
 bmtrack choice (the paper assumes a trial with one treatment): the treatment being assessed is the

@@ -1,4 +1,4 @@
-"""Graded Prognostic Assessment (GPA): every variant of ``shared/clinical/gpa.md``.
+"""Graded Prognostic Assessment (GPA): every variant of ``docs/clinical/gpa.md``.
 
 The GPA (Sperduto et al.) estimates the median survival of a cohort of patients with brain
 metastases from a few factors taken at the diagnosis of brain metastases. Each variant below is one
@@ -54,7 +54,7 @@ from typing import Any
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.parsing import as_bool, as_choice, as_int, as_number, as_object, require
 
-REFERENCE = "shared/clinical/gpa.md"
+REFERENCE = "docs/clinical/gpa.md"
 NR = None  # "not reached": the upper end of a percentile range
 
 # --------------------------------------------------------------------------------------------------

@@ -1,6 +1,6 @@
 """Reading molecular and receptor results into the factor values the GPA tables use.
 
-Source: shared/clinical/gpa.md, Conventions: ``egfr_alk`` is positive when EGFR *or* ALK is
+Source: docs/clinical/gpa.md, Conventions: ``egfr_alk`` is positive when EGFR *or* ALK is
 positive; breast ``subtype`` is basal (triple-negative), luminal_a (ER/PR+ HER2−), her2
 (ER/PR− HER2+), luminal_b (ER/PR+ HER2+). Unknown molecular markers score as negative in the
 tables, but that is the GPA's business: here unknown stays ``unknown``.

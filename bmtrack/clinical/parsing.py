@@ -106,8 +106,9 @@ def as_zone(value: Any, field: str) -> ZoneInfo:
         raise ClinicalInputError(field, "must be an IANA time zone name such as Europe/Amsterdam")
     try:
         return ZoneInfo(value)
-    except (ZoneInfoNotFoundError, ValueError):
-        raise ClinicalInputError(field, f"{value!r} is not an IANA time zone name") from None
+    except (ZoneInfoNotFoundError, ValueError, OSError):
+        # OSError: "Europe" names a folder of the zone database, a 256-character name is too long a path.
+        raise ClinicalInputError(field, f"{value[:64]!r} is not an IANA time zone name") from None
 
 
 def as_list(value: Any, field: str) -> list:

@@ -1,6 +1,6 @@
 """MRI protocol check: are the sequences a scan's purpose needs there, and what would be better?
 
-Implements ``shared/clinical/screening.md``, "MRI protocol check", whose source is the seed review's
+Implements ``docs/clinical/screening.md``, "MRI protocol check", whose source is the seed review's
 "Conventional MRI" section (standardised BM imaging protocol of Kaufmann et al. 2020, seed ref 14) and
 "Treatment-related effects". Every advice entry names its source.
 
@@ -39,7 +39,7 @@ from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.parsing import as_choice, as_list, as_object, require
 from bmtrack.clinical.vocabulary import PURPOSES, SEQUENCES
 
-REFERENCE = "shared/clinical/screening.md, MRI protocol check"
+REFERENCE = "docs/clinical/screening.md, MRI protocol check"
 
 # schedule.md ("MRI sequence ids") and screening.md (scan purpose ids).
 FIELD_STRENGTHS_T = (1.5, 3, 7)

@@ -1,6 +1,6 @@
 """RANO-BM time-point response, confirmation and best overall response; iRANO on immunotherapy.
 
-Implements ``shared/clinical/rano-bm.md`` over one patient's series of MRI timepoints, the first
+Implements ``docs/clinical/rano-bm.md`` over one patient's series of MRI timepoints, the first
 being the baseline. Sources:
 
 - **RANO-BM**: Lin NU, Lee EQ, Aoyama H, et al. Response assessment criteria for brain metastases:

@@ -54,7 +54,7 @@ RECORD_FLAGS = (BASELINE_OUTSIDE_WINDOW, NEW_LESION_CALL_NEEDED, ROLE_IGNORED)
 @dataclass(frozen=True)
 class MeasurementFact:
     lesion: str  # the lesion's label (L1, L2, ...)
-    diameter_mm: Decimal  # longest diameter; 0 when marked disappeared
+    diameter_mm: float  # longest diameter (one decimal, so exact as text); 0 when marked disappeared
     measurable: bool = True
     enhancing: bool = True
     role: str = ""  # "" | "target" | "non-target" (the reader's choice, at baseline)
@@ -212,7 +212,7 @@ def rano_series(
 def _number(value) -> int | float:
     """A stored Decimal diameter as the plain number the core takes (it refuses Decimal); one
     decimal place survives float exactly (the core reads Decimal(str(value)))."""
-    value = Decimal(value)
+    value = Decimal(str(value))
     return int(value) if value == value.to_integral_value() else float(value)
 
 

@@ -1,4 +1,4 @@
-"""Surveillance schedule and watch windows: ``shared/clinical/schedule.md``.
+"""Surveillance schedule and watch windows: ``docs/clinical/schedule.md``.
 
 From one patient's treatments, scans and response assessments at a given ``now`` this module
 derives the due items (``postop_mri``, ``srs_planning_mri``, ``srs_planning_ct``, ``followup_mri``,
@@ -21,8 +21,9 @@ derives the due items (``postop_mri``, ``srs_planning_mri``, ``srs_planning_ct``
 Pure standard library: no Django, no third-party package. Time is an argument (``now``).
 
 Public API (the app calls these): ``TreatmentIn``, ``ScanIn``, ``ResponseIn``, ``DueItemOut``,
-``WatchWindowOut``, ``ScheduleResult``, ``compute_schedule``, ``next_transition``, ``sort_key`` and
-``run`` (the CLI command ``python -m bmtrack.clinical schedule``).
+``WatchWindowOut``, ``ScheduleResult``, ``compute_schedule``, ``next_transition``, ``sort_key``,
+``OPEN_STATES``, ``phase_at`` (a stored item's state at a moment), ``late_by`` and ``run`` (the CLI
+command ``python -m bmtrack.clinical schedule``).
 
 Readings chosen where schedule.md is silent or unclear (each is tested):
 
@@ -125,6 +126,8 @@ DUE_KINDS = (
 )
 WATCH_KINDS = ("pseudoprogression", "radiation_necrosis")
 STATES = ("done", "cancelled", "upcoming", "due", "overdue")
+# The states time alone moves (``state_at``): an item in one of them is "open", still to be done.
+OPEN_STATES = ("upcoming", "due", "overdue")
 
 POSTOP_LIMIT = dt.timedelta(hours=72)
 POSTOP_PREFERRED = dt.timedelta(hours=48)
@@ -309,6 +312,31 @@ def state_at(now: dt.datetime, due_from: Moment, due_by: Moment, tz: dt.tzinfo) 
     return "overdue"
 
 
+def phase_at(now: dt.datetime, state: str, due_from: Moment, due_by: Moment, tz: dt.tzinfo) -> str:
+    """The state of an already planned item at ``now`` (the precedence of the Conventions).
+
+    A closed state (``done``, ``cancelled``, or a state outside this module such as a nurse's
+    ``waived``) came from an event and stands; an open one (``OPEN_STATES``) is what time alone
+    makes of the window at ``now`` (``state_at``), whatever was stored when it was last computed.
+    """
+    if state not in OPEN_STATES:
+        return state
+    return state_at(now, due_from, due_by, tz)
+
+
+def late_by(due_by: Moment, fulfilled_at: dt.datetime, tz: dt.tzinfo) -> dt.timedelta | None:
+    """How late the fulfilling scan came, or None when it was in time (Conventions: ``late``).
+
+    For a date-time window (``postop_mri``) the delay runs from ``due_by`` itself; for a date
+    window from the end of the ``due_by`` day in ``tz`` (a scan on that day is in time).
+    """
+    if isinstance(due_by, dt.datetime):
+        return fulfilled_at - due_by if fulfilled_at > due_by else None
+    if local_date(fulfilled_at, tz) <= due_by:
+        return None
+    return fulfilled_at - start_of_day(due_by + dt.timedelta(days=1), tz)
+
+
 def next_transition(item: DueItemOut, tz: dt.tzinfo | str = DEFAULT_TZ) -> dt.datetime | None:
     """The aware UTC instant at which ``item.state`` next changes by the passage of time alone.
 
@@ -367,7 +395,13 @@ class _Facts:
         return local_date(value, self.tz)
 
     def first_mri_on_or_after(self, day: dt.date) -> ScanIn | None:
-        return next((scan for scan in self.mris if self.day(scan.at) >= day), None)
+        return first_mri_on_or_after(self.mris, day, self.tz)
+
+
+def first_mri_on_or_after(mris: list[ScanIn], day: dt.date, tz: dt.tzinfo) -> ScanIn | None:
+    """The first of ``mris`` (chronological) dated on or after ``day`` in ``tz``: what fulfils the
+    response and confirmation MRIs ("any brain MRI counts", Conventions), and a board's follow-up."""
+    return next((scan for scan in mris if local_date(scan.at, tz) >= day), None)
 
 
 def _counts_as_started(treatment: TreatmentIn) -> bool:

@@ -1,6 +1,6 @@
 """Screening advice and lifetime risk of brain metastases for a newly diagnosed primary.
 
-Implements ``shared/clinical/screening.md`` ("Lifetime risk ..." and "Screening advice ..."), whose
+Implements ``docs/clinical/screening.md`` ("Lifetime risk ..." and "Screening advice ..."), whose
 source is the seed review "Screening for brain metastases" (Table 1 and its text), citing ESMO and
 NCCN (seed refs 20, 34, 35, 36) and SEER lifetime incidence (seed ref 16). Every reason in the output
 names the line it rests on.
@@ -42,7 +42,7 @@ from typing import Any
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.parsing import as_bool, as_choice, require
 
-REFERENCE = "shared/clinical/screening.md"
+REFERENCE = "docs/clinical/screening.md"
 
 # screening.md (and gpa.md's "auto" table): the primary tumour types of bmtrack.
 PRIMARY_TYPES = (

@@ -11,6 +11,16 @@ class _Echo:
         return value
 
 
+# A spreadsheet runs a cell that starts with one of these as a formula (=HYPERLINK(...) in a User-Agent).
+_FORMULA_STARTS = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_cell(value) -> str:
+    """A value as a CSV cell that a spreadsheet shows as text, never runs (OWASP "CSV injection")."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMULA_STARTS) else text
+
+
 @admin.register(AccessLog)
 class AccessLogAdmin(admin.ModelAdmin):
     """Viewable and exportable by administrators; never editable."""
@@ -38,7 +48,7 @@ class AccessLogAdmin(admin.ModelAdmin):
         def rows():
             yield writer.writerow(fields)
             for row in queryset.order_by("at").iterator():
-                yield writer.writerow([getattr(row, name) for name in fields])
+                yield writer.writerow([csv_cell(getattr(row, name)) for name in fields])
 
         response = StreamingHttpResponse(rows(), content_type="text/csv")
         response["Content-Disposition"] = 'attachment; filename="access-log.csv"'

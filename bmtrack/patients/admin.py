@@ -1,13 +1,16 @@
-"""Admin for data managers: search, filters and inlines, with full change history.
+"""Admin for data managers: search, filters and full change history, scoped to the user's care teams.
 
-Writes through the admin go through ``save_model`` to the same services as the app, so the
-surveillance plan follows an admin edit too. Non-superusers see only their care teams' patients.
+Every row is reached through ``ScopedAdmin`` (``accounts.scoped_admin``): another team's row is a 404
+on every URL, and foreign-key choices are the user's own rows. Adds, changes and deletions go
+through the same services as the app (``RecordAdmin``), so the record is validated, its history
+notes the user and the surveillance plan follows; a row without a correction service (a marker, a
+measurement) is read-only once saved. A service's refusal comes back as a message naming the field.
 """
 
 from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
 
-from bmtrack.accounts.access import patients_for
+from bmtrack.accounts.scoped_admin import RefusalAsMessage, ScopedAdmin, ScopedHistoryAdmin, ScopedInline
+from bmtrack.patients import services
 from bmtrack.patients.models import (
     GPAAssessment,
     Lesion,
@@ -20,121 +23,154 @@ from bmtrack.patients.models import (
     StatusObservation,
     Treatment,
 )
-from bmtrack.patients.services.common import refresh_derived
 
 
-class ScopedAdmin(SimpleHistoryAdmin):
-    """Restricts rows to the user's care teams through the one access layer."""
+class RecordAdmin(RefusalAsMessage, ScopedHistoryAdmin):
+    """A row of the clinical record, written through ``record`` (add) and ``update`` (change).
 
-    patient_path = "patient"
+    ``parent_field`` names the row it belongs to (a patient, a primary, a scan): chosen on add among
+    the user's own, fixed afterwards (a record never moves between patients).
+    """
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        if request.user.is_superuser:
-            return qs
-        return qs.filter(**{f"{self.patient_path}__in": patients_for(request.user)})
+    parent_field = "patient"
+
+    def record(self, parent, data: dict, user):
+        raise NotImplementedError
+
+    update = None  # (row, changes, user) -> row, or None when the row has no correction service
+
+    def get_readonly_fields(self, request, obj=None):
+        fields = tuple(super().get_readonly_fields(request, obj))
+        return fields + (self.parent_field,) if obj is not None and self.parent_field else fields
+
+    def has_change_permission(self, request, obj=None):
+        return (obj is None or self.update is not None) and super().has_change_permission(request, obj)
 
     def save_model(self, request, obj, form, change):
-        obj.full_clean()
-        super().save_model(request, obj, form, change)
+        if change:
+            saved = self.update(obj, {name: form.cleaned_data[name] for name in form.changed_data}, request.user)
+        else:
+            data = {name: value for name, value in form.cleaned_data.items() if name != self.parent_field}
+            saved = self.record(form.cleaned_data.get(self.parent_field), data, request.user)
+        obj.pk = saved.pk
 
     def save_related(self, request, form, formsets, change):
-        super().save_related(request, form, formsets, change)
-        patient = form.instance if isinstance(form.instance, Patient) else _patient_of(form.instance)
-        refresh_derived(patient, user=request.user)
+        """Many-to-many values went to the service with the row; inlines are read-only."""
+
+    def delete_model(self, request, obj):
+        services.delete_record(obj, user=request.user)
+
+    def get_deleted_objects(self, objs, request):
+        # Rows that go with this one are its own parts (a scan's measurements) or derived from the record
+        # (responses, due items, windows), which the service recomputes: no permission of their own is asked.
+        deleted, counts, _, protected = super().get_deleted_objects(objs, request)
+        return deleted, counts, set(), protected
 
 
-def _patient_of(obj):
-    if hasattr(obj, "patient"):
-        return obj.patient
-    if hasattr(obj, "primary"):
-        return obj.primary.patient
-    if hasattr(obj, "scan"):
-        return obj.scan.patient
-    raise AttributeError(obj)
-
-
-class PrimaryInline(admin.TabularInline):
+class PrimaryInline(ScopedInline):
     model = PrimaryTumour
-    extra = 0
-    show_change_link = True
+    fields = ("type", "diagnosed_on", "stage", "seer_stage", "brain_metastases_diagnosed_on")
 
 
-class ObservationInline(admin.TabularInline):
+class ObservationInline(ScopedInline):
     model = StatusObservation
-    extra = 0
     exclude = ("recorded_by",)
 
 
-class TreatmentInline(admin.TabularInline):
+class TreatmentInline(ScopedInline):
     model = Treatment
-    extra = 0
     fields = ("kind", "status", "start", "end", "agent", "line", "dose_gy", "fractions")
-    show_change_link = True
 
 
-class ScanInline(admin.TabularInline):
+class ScanInline(ScopedInline):
     model = Scan
-    extra = 0
     fields = ("at", "modality", "purpose", "field_strength_t", "measurement_status")
-    show_change_link = True
 
 
-class LesionInline(admin.TabularInline):
+class LesionInline(ScopedInline):
     model = Lesion
-    extra = 0
+    fields = ("label", "location", "first_seen_on")
 
 
 @admin.register(Patient)
-class PatientAdmin(ScopedAdmin):
-    patient_path = "pk"
+class PatientAdmin(RecordAdmin):
+    patient_path = "id"
+    parent_field = None
     list_display = ("mrn", "family_name", "given_name", "birth_date", "care_team", "responsible_nurse", "status")
-    list_filter = ("status", "care_team", "sex", "primaries__type")
+    list_filter = ("status", ("care_team", admin.RelatedOnlyFieldListFilter), "sex", "primaries__type")
     search_fields = ("mrn", "family_name", "given_name")
+    fields = ("mrn", "given_name", "family_name", "birth_date", "sex", "care_team", "responsible_nurse", "status",
+              "deceased_on", "last_contact_on", "public_id", "created_at", "updated_at")
     readonly_fields = ("public_id", "created_at", "updated_at")
     autocomplete_fields = ("responsible_nurse", "care_team")
     inlines = [PrimaryInline, ObservationInline, TreatmentInline, ScanInline, LesionInline]
     list_select_related = ("care_team", "responsible_nurse")
 
-    def get_queryset(self, request):
-        qs = super(ScopedAdmin, self).get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(pk__in=patients_for(request.user))
+    def record(self, parent, data, user):
+        return services.create_patient(user=user, **data)
+
+    def update(self, patient, changes, user):
+        status = {name: changes.pop(name) for name in ("status", "deceased_on") if name in changes}
+        if changes:
+            patient = services.update_patient(patient, user=user, **changes)
+        if status:
+            patient.refresh_from_db()
+            patient = services.set_patient_status(patient, status.get("status", patient.status), user=user,
+                                                  deceased_on=status.get("deceased_on", patient.deceased_on))
+        return patient
 
 
-class MarkerInline(admin.TabularInline):
+class MarkerInline(ScopedInline):
     model = MarkerResult
-    extra = 0
 
 
 @admin.register(PrimaryTumour)
-class PrimaryTumourAdmin(ScopedAdmin):
+class PrimaryTumourAdmin(RecordAdmin):
     list_display = ("patient", "type", "diagnosed_on", "stage", "seer_stage")
     list_filter = ("type", "seer_stage")
     search_fields = ("patient__mrn", "patient__family_name")
+    fields = ("patient", "type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on")
     autocomplete_fields = ("patient",)
     inlines = [MarkerInline]
 
+    def record(self, patient, data, user):
+        return services.record_primary(patient, user=user, **data)
+
+    def update(self, primary, changes, user):
+        return services.update_primary(primary, user=user, **changes)
+
 
 @admin.register(MarkerResult)
-class MarkerResultAdmin(ScopedAdmin):
+class MarkerResultAdmin(RecordAdmin):
     patient_path = "primary__patient"
+    parent_field = "primary"
     list_display = ("primary", "marker", "result", "value_pct", "detail", "tested_on")
     list_filter = ("marker", "result")
     search_fields = ("primary__patient__mrn", "detail")
 
+    def record(self, primary, data, user):
+        return services.record_marker(primary, user=user, **data)
+
 
 @admin.register(StatusObservation)
-class StatusObservationAdmin(ScopedAdmin):
+class StatusObservationAdmin(RecordAdmin):
     list_display = ("patient", "observed_on", "kps", "extracranial_metastases", "dexamethasone_mg",
                     "haemoglobin_g_dl", "neuro_status")
     list_filter = ("neuro_status", "extracranial_metastases")
     search_fields = ("patient__mrn", "patient__family_name")
     date_hierarchy = "observed_on"
     autocomplete_fields = ("patient",)
+    exclude = ("recorded_by",)
+
+    def record(self, patient, data, user):
+        return services.record_observation(patient, user=user, **data)
+
+    def update(self, observation, changes, user):
+        return services.update_observation(observation, user=user, **changes)
 
 
 @admin.register(Treatment)
-class TreatmentAdmin(ScopedAdmin):
+class TreatmentAdmin(RecordAdmin):
     list_display = ("patient", "kind", "status", "start", "end", "agent", "line", "dose_gy", "fractions")
     list_filter = ("kind", "status")
     search_fields = ("patient__mrn", "patient__family_name", "agent")
@@ -142,14 +178,21 @@ class TreatmentAdmin(ScopedAdmin):
     autocomplete_fields = ("patient",)
     filter_horizontal = ("lesions",)
 
+    def record(self, patient, data, user):
+        return services.record_treatment(patient, lesions=list(data.pop("lesions", ())), user=user, **data)
 
-class MeasurementInline(admin.TabularInline):
+    def update(self, treatment, changes, user):
+        lesions = changes.pop("lesions", None)
+        return services.update_treatment(treatment, lesions=None if lesions is None else list(lesions), user=user,
+                                         **changes)
+
+
+class MeasurementInline(ScopedInline):
     model = Measurement
-    extra = 0
 
 
 @admin.register(Scan)
-class ScanAdmin(ScopedAdmin):
+class ScanAdmin(RecordAdmin):
     list_display = ("patient", "at", "modality", "purpose", "field_strength_t", "scanner", "measurement_status")
     list_filter = ("modality", "purpose", "measurement_status", "field_strength_t")
     search_fields = ("patient__mrn", "patient__family_name", "study_uid", "accession")
@@ -157,28 +200,43 @@ class ScanAdmin(ScopedAdmin):
     autocomplete_fields = ("patient",)
     inlines = [MeasurementInline]
 
+    def record(self, patient, data, user):
+        return services.record_scan(patient, user=user, **data)
+
+    def update(self, scan, changes, user):
+        return services.update_scan(scan, user=user, **changes)
+
 
 @admin.register(Lesion)
-class LesionAdmin(ScopedAdmin):
+class LesionAdmin(RecordAdmin):
     list_display = ("patient", "label", "location", "first_seen_on")
     search_fields = ("patient__mrn", "label", "location")
     autocomplete_fields = ("patient",)
 
+    def record(self, patient, data, user):
+        return services.add_lesion(patient, user=user, **data)
+
+    def update(self, lesion, changes, user):
+        return services.update_lesion(lesion, user=user, **changes)
+
 
 @admin.register(Measurement)
-class MeasurementAdmin(ScopedAdmin):
+class MeasurementAdmin(RecordAdmin):
     patient_path = "scan__patient"
+    parent_field = "scan"
     list_display = ("lesion", "scan", "longest_diameter_mm", "disappeared", "enhancing", "measurable", "role")
     list_filter = ("role", "measurable", "enhancing", "disappeared")
     search_fields = ("scan__patient__mrn", "lesion__label")
 
+    def get_readonly_fields(self, request, obj=None):
+        return super().get_readonly_fields(request, obj) + (("lesion",) if obj is not None else ())
 
-class ReadOnlyScopedAdmin(admin.ModelAdmin):
-    """Derived rows: computed by the services, never edited by hand."""
+    def record(self, scan, data, user):
+        return services.record_measurements(scan, [data], replace=False, user=user)[0]
 
-    def get_queryset(self, request):
-        qs = super().get_queryset(request)
-        return qs if request.user.is_superuser else qs.filter(patient__in=patients_for(request.user))
+
+class DerivedAdmin(ScopedAdmin):
+    """Derived rows: computed by the services, never edited or deleted by hand."""
 
     def has_add_permission(self, request):
         return False
@@ -186,16 +244,19 @@ class ReadOnlyScopedAdmin(admin.ModelAdmin):
     def has_change_permission(self, request, obj=None):
         return False
 
+    def has_delete_permission(self, request, obj=None):
+        return False
+
 
 @admin.register(GPAAssessment)
-class GPAAssessmentAdmin(ReadOnlyScopedAdmin):
+class GPAAssessmentAdmin(DerivedAdmin):
     list_display = ("patient", "assessed_on", "variant", "score", "band", "median_survival_months")
     list_filter = ("variant",)
     search_fields = ("patient__mrn",)
 
 
 @admin.register(ResponseAssessment)
-class ResponseAssessmentAdmin(ReadOnlyScopedAdmin):
+class ResponseAssessmentAdmin(DerivedAdmin):
     list_display = ("patient", "scan", "category", "sum_mm", "change_from_baseline_pct", "change_from_nadir_pct")
     list_filter = ("category", "immunotherapy")
     search_fields = ("patient__mrn",)

@@ -88,7 +88,7 @@ class DemoBuilder:
         return services.record_observation(patient, observed_on=self.day(days_ago), now=self.now, **facts)
 
     def mri(self, patient, days_ago, lesions=None, purpose="surveillance", hour=11, scanner=SCANNER_3T,
-            new_lesions="none", non_target="none", baseline=False, sequences=None):
+            new_lesions="none", non_target="none", baseline=False, sequences=None, call_required=True):
         uid = f"1.2.826.0.1.3680043.8.498.{self.rng.randint(10**9, 10**10)}"
         measurements = [
             ({"lesion": label, "disappeared": True} if mm == 0 else
@@ -100,7 +100,7 @@ class DemoBuilder:
             field_strength_t=Decimal("3.0") if "3T" in scanner else Decimal("1.5"), scanner=scanner,
             sequences=sequences or FULL_PROTOCOL, study_uid=uid, accession=f"ACC{self.rng.randint(10**6, 10**7)}",
             new_lesions=new_lesions, non_target=non_target, is_baseline=baseline,
-            measurements=measurements, now=self.now,
+            measurements=measurements, now=self.now, call_required=call_required,
         )
 
     def ct(self, patient, days_ago, purpose="srs_planning"):
@@ -231,7 +231,9 @@ def ici_unconfirmed_progression(b, c):
     b.mri(p, 44, {"L1": (22, "right frontal"), "L2": (14, "left occipital")}, purpose="response")
 
 
-def tt_response_due(b, c, markers=None, agent="osimertinib", type_="nsclc_adeno"):
+def tt_response_due(b, c, markers=None, agent="osimertinib", type_="nsclc_adeno", started_days_ago=66):
+    # The follow-up and the response MRI share one window: one need on the worklist. Started 66 days
+    # ago, its deadline is some 4 weeks ahead ("due"); 86 days ago, within a week ("due this week").
     p = b.patient(c["a"], c["nina"], "female", 52)
     b.primary(p, type_, "IVB", "metastatic", 80, 70, markers or [
         {"marker": "egfr", "result": "positive", "detail": "L858R"}, {"marker": "alk", "result": "negative"},
@@ -240,7 +242,21 @@ def tt_response_due(b, c, markers=None, agent="osimertinib", type_="nsclc_adeno"
     b.mri(p, 70, {f"L{i}": (mm, loc) for i, (mm, loc) in enumerate(
         [(13, "left frontal"), (11, "right parietal"), (7, "cerebellar"), (6, "left occipital")], 1)},
         purpose="diagnosis", baseline=True, non_target="present")
-    b.treat(p, "tt", b.ago(66, 9), agent=agent, line=1)
+    b.treat(p, "tt", b.ago(started_days_ago, 9), agent=agent, line=1)
+
+
+def postop_mri_done_late(b, c):
+    # The post-operative MRI came 92 h after surgery, past the 72 h limit: "done late (20 h ...)".
+    p = b.patient(c["a"], c["nina"], "male", 55)
+    b.primary(p, "nsclc_nonadeno", "IVA", "metastatic", 300, 30,
+              [{"marker": "pd_l1", "result": "positive", "value_pct": 10}])
+    b.status(p, 31, kps=80, extracranial_metastases=False, dexamethasone_mg=Decimal("4"))
+    b.mri(p, 30, {"L1": (26, "right temporal")}, purpose="diagnosis", baseline=True)
+    surgery_end = b.ago(25, 12)
+    b.treat(p, "surgery", surgery_end - dt.timedelta(hours=3), surgery_end, lesions=["L1"])
+    services.record_scan(p, at=surgery_end + dt.timedelta(hours=92), modality="mri", purpose="post_operative",
+                         field_strength_t=Decimal("3.0"), scanner=SCANNER_3T, sequences=FULL_PROTOCOL,
+                         measurements=[{"lesion": "L1", "disappeared": True}], now=b.now)
 
 
 def planned_srs_without_planning_mri(b, c):
@@ -322,7 +338,38 @@ def melanoma_braf_tt_then_ici(b, c):
     b.mri(p, 40, {"L1": (7, ""), "L2": (6, ""), "L3": (0, "")}, purpose="response")
 
 
+def srs_lesion_enlarging_in_necrosis_window(b, c):
+    """An SRS-treated lesion grows 8 months after radiosurgery: unconfirmed PD with possible
+    radiation necrosis (rano-bm.md), confirmation MRI due, work-up suggested."""
+    p = b.patient(c["a"], c["nina"], "female", 62)
+    b.primary(p, "nsclc_adeno", "IV", "metastatic", 700, 262, [{"marker": "egfr", "result": "negative"},
+                                                               {"marker": "alk", "result": "negative"}])
+    b.status(p, 262, kps=90, extracranial_metastases=False, dexamethasone_mg=Decimal("0"))
+    b.mri(p, 260, {"L1": (18, "left frontal"), "L2": (12, "right parietal")}, purpose="srs_planning", baseline=True)
+    b.ct(p, 259)
+    b.treat(p, "srs", b.ago(255, 9), b.ago(255, 10), lesions=["L1", "L2"], dose_gy=Decimal("21"), fractions=1)
+    b.mri(p, 170, {"L1": (14, ""), "L2": (10, "")}, purpose="surveillance")
+    b.mri(p, 12, {"L1": (22, ""), "L2": (10, "")}, purpose="surveillance")
+
+
+def new_lesion_awaiting_call(b, c):
+    """A follow-up MRI measured a new lesion and nobody has called it yet (record.md: no silent
+    default): equivocal until the reader says none, equivocal or definite."""
+    p = b.patient(c["b"], c["noor"], "male", 59)
+    b.primary(p, "breast", "IV", "metastatic", 800, 150, [
+        {"marker": "er", "result": "negative"}, {"marker": "pr", "result": "negative"},
+        {"marker": "her2", "result": "positive", "detail": "IHC 3+"}])
+    b.status(p, 151, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("0"))
+    b.mri(p, 150, {"L1": (20, "right frontal")}, purpose="srs_planning", baseline=True)
+    b.treat(p, "srs", b.ago(146, 9), b.ago(146, 10), lesions=["L1"], dose_gy=Decimal("24"), fractions=1)
+    # As it arrives from another system (the PACS's structured report): measured, not yet called.
+    b.mri(p, 3, {"L1": (15, ""), "L2": (6, "left occipital")}, purpose="surveillance", new_lesions="",
+          call_required=False)
+
+
 SCENARIOS = [
+    srs_lesion_enlarging_in_necrosis_window,
+    new_lesion_awaiting_call,
     postop_mri_overdue_nsclc_egfr,
     postop_mri_overdue_melanoma,
     postop_done_then_cavity_srs,
@@ -370,4 +417,6 @@ SCENARIOS = [
     lambda b, c: scan_awaiting_measurements(b, c, type_="colorectal"),
     lambda b, c: tt_response_due(b, c, type_="nsclc_adeno", agent="osimertinib"),
     lambda b, c: srs_serial_response(b, c, type_="colorectal", team="a", nurse="nina", age=66),
+    lambda b, c: tt_response_due(b, c, type_="nsclc_adeno", agent="erlotinib", started_days_ago=86),
+    postop_mri_done_late,
 ]

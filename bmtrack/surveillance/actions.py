@@ -7,6 +7,10 @@ user and a change reason). When ``user`` is given it must be able to see the pat
 layer), else ``PermissionDenied``. Acting on an item takes it out of the digests: a booked item
 stays open (it shows as "booked") until the scan is recorded, a waived item is closed.
 
+Booking, snoozing ("call back later") and waiving act on the item's need (``needs.py``): the
+items one MRI answers together are shown as one row, so booking that MRI books each of them
+(each keeps its own history row); a contact attempt is recorded on the item acted on.
+
 Public API (**contract**)::
 
     book_item(item, *, booked_for: date, user, now=None) -> DueItem
@@ -25,9 +29,9 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from bmtrack.accounts.access import can_see_patient
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient
+from bmtrack.patients.scoping import can_see_patient
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import (
     MANUAL_KINDS,
@@ -37,8 +41,9 @@ from bmtrack.surveillance.models import (
     DueKind,
     DueState,
 )
+from bmtrack.surveillance.needs import need_of
 from bmtrack.surveillance.notifications import advance, write_grace
-from bmtrack.surveillance.services import refresh_manual_item, schedule_input
+from bmtrack.surveillance.plan import refresh_manual_item, schedule_input
 
 REASON_MAX = 300
 
@@ -50,6 +55,16 @@ def _check_user(user, patient) -> None:
 
 def _locked(item: DueItem) -> DueItem:
     return DueItem.objects.select_for_update().select_related("patient__care_team").get(pk=item.pk)
+
+
+def _need_items(item: DueItem, now: dt.datetime) -> list[DueItem]:
+    """The item and the other open items of its need, locked (the item first)."""
+    if not item.is_open:
+        return [item]
+    siblings = list(DueItem.objects.select_for_update().filter(patient_id=item.patient_id).open()
+                    .exclude(pk=item.pk).order_by("pk"))
+    need = need_of(item, [item, *siblings], now)
+    return [item, *(other for other in need.items if other.pk != item.pk)]
 
 
 def _require_open(item: DueItem, field: str = "__all__") -> None:
@@ -104,7 +119,8 @@ def book_item(item: DueItem, *, booked_for: dt.date, user, now: dt.datetime | No
         item = _locked(item)
         _check_user(user, item.patient)
         _require_open(item, "booked_for")
-        _book(item, booked_for, user, now)
+        for one in _need_items(item, now):
+            _book(one, booked_for, user, now)
     return item
 
 
@@ -116,7 +132,8 @@ def waive_item(item: DueItem, *, reason: str, user, now: dt.datetime | None = No
         item = _locked(item)
         _check_user(user, item.patient)
         _require_open(item, "reason")
-        _waive(item, reason, user, now)
+        for one in _need_items(item, now):
+            _waive(one, reason, user, now)
     return item
 
 
@@ -155,14 +172,15 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
             booked_for=booked_for if outcome == ContactOutcome.BOOKED else None,
             remind_on=remind_on if outcome == ContactOutcome.REMIND else None,
             reason=reason if outcome == ContactOutcome.NOT_NEEDED else "", note=note)
-        if outcome == ContactOutcome.BOOKED:
-            _book(item, booked_for, user, now)
-        elif outcome == ContactOutcome.REMIND:
-            item.snoozed_until = remind_on
-            item.acted_by, item.acted_at = (user if getattr(user, "pk", None) else None), now
-            _save(item, user, "call back later")
-        elif outcome == ContactOutcome.NOT_NEEDED:
-            _waive(item, reason, user, now)
+        for one in _need_items(item, now):
+            if outcome == ContactOutcome.BOOKED:
+                _book(one, booked_for, user, now)
+            elif outcome == ContactOutcome.REMIND:
+                one.snoozed_until = remind_on
+                one.acted_by, one.acted_at = (user if getattr(user, "pk", None) else None), now
+                _save(one, user, "call back later")
+            elif outcome == ContactOutcome.NOT_NEEDED:
+                _waive(one, reason, user, now)
     return attempt
 
 
@@ -172,7 +190,7 @@ def add_manual_item(patient: Patient, *, kind: str = DueKind.BOARD_FOLLOWUP, due
 
     The trigger is ``B<item id>``. Re-planning never cancels it; its state moves with time like
     the computed items', and the first brain MRI dated on or after ``due_from`` fulfils it (the
-    rule of the response and confirmation scans; ``services.refresh_manual_item``). An MRI already
+    rule of the response and confirmation scans; ``plan.refresh_manual_item``). An MRI already
     on record in that range fulfils it at once.
     """
     now = now or utcnow()

@@ -1,15 +1,22 @@
-from django.contrib import admin
-from simple_history.admin import SimpleHistoryAdmin
+"""Admin for the surveillance state, read-only: items come from the re-planner and change through
+``actions`` (the worklist's writers); rows are scoped to the user's care teams (``ScopedAdmin``)."""
 
-from bmtrack.accounts.access import patients_for
+from django.contrib import admin
+
+from bmtrack.accounts.scoped_admin import ScopedAdmin, ScopedHistoryAdmin
 from bmtrack.core.clock import utcnow
 from bmtrack.surveillance.models import ContactAttempt, DeliveryStatus, DueItem, NotificationLedger, WatchWindow
 
 
-class ScopedReadAdmin(admin.ModelAdmin):
-    def get_queryset(self, request):
-        qs = super().get_queryset(request).select_related("patient")
-        return qs if request.user.is_superuser else qs.filter(patient__in=patients_for(request.user))
+class ReadOnly:
+    def has_add_permission(self, request):
+        return False
+
+    def has_change_permission(self, request, obj=None):
+        return False
+
+    def has_delete_permission(self, request, obj=None):
+        return False
 
 
 class ContactAttemptInline(admin.TabularInline):
@@ -23,8 +30,9 @@ class ContactAttemptInline(admin.TabularInline):
 
 
 @admin.register(DueItem)
-class DueItemAdmin(ScopedReadAdmin, SimpleHistoryAdmin):
+class DueItemAdmin(ReadOnly, ScopedHistoryAdmin):
     list_display = ("patient", "kind", "due_from", "due_by", "state", "booked_for", "urgent")
+    list_select_related = ("patient",)
     list_filter = ("state", "kind", "urgent")
     search_fields = ("patient__mrn", "patient__family_name")
     date_hierarchy = "due_by"
@@ -34,26 +42,19 @@ class DueItemAdmin(ScopedReadAdmin, SimpleHistoryAdmin):
                        "escalated_at", "fulfilled_by", "late", "notes", "urgent", "booked_for", "snoozed_until",
                        "waived_reason", "acted_by", "acted_at", "reason", "created_by")
 
-    def has_add_permission(self, request):
-        return False  # items come from the re-planner or actions.add_manual_item
-
 
 @admin.register(WatchWindow)
-class WatchWindowAdmin(ScopedReadAdmin):
+class WatchWindowAdmin(ReadOnly, ScopedAdmin):
     list_display = ("patient", "kind", "starts_on", "ends_on")
+    list_select_related = ("patient",)
     list_filter = ("kind",)
     search_fields = ("patient__mrn",)
 
-    def has_change_permission(self, request, obj=None):
-        return False
-
-    def has_add_permission(self, request):
-        return False
-
 
 @admin.register(NotificationLedger)
-class NotificationLedgerAdmin(admin.ModelAdmin):
-    """The outbox, read-only; a failed row can be queued again."""
+class NotificationLedgerAdmin(ScopedAdmin):
+    """The outbox, read-only; a failed row can be queued again. Rows about a patient are scoped like the
+    patient (digests, which name several, are the superuser's)."""
 
     list_display = ("created_at", "kind", "recipient", "status", "attempts", "next_attempt_at", "sent_at", "subject")
     list_filter = ("status", "kind")

@@ -10,9 +10,13 @@ class SurveillanceConfig(AppConfig):
         from django.conf import settings
 
         from bmtrack.core.periodic import Periodic, register
+        from bmtrack.patients import planning
 
         # Renderers register themselves with the outbox on import (every process sends).
-        from bmtrack.surveillance import digests, notifications  # noqa: F401
+        from bmtrack.surveillance import digests, notifications, plan  # noqa: F401
+
+        # The patients' write services and synthetic cohort re-plan through this (patients sits below us).
+        planning.register(planning.Planner(replan=plan.replan_patient, copy_new=plan.copy_new_plans))
 
         register(
             Periodic("surveillance sweep", "surveillance.sweep", settings.SWEEP_INTERVAL_MINUTES * 60),

@@ -5,9 +5,12 @@ and overdue for her patients.
    user's hour has come (so a beat that was down catches up the same day), and only if there is
    something to report. Key: the day, so a second run or a second beat owes nothing more.
 2. The digest is rendered when it is sent, from the items as they are then (``digest_items``):
-   open items that are due or overdue, except those acted on — booked for today or later (a
-   booking whose date has passed comes back), snoozed until a later day ("call back"), waived or
-   done. So an overdue item is repeated every day until someone acts on it.
+   items due or overdue at that moment (``phase.py``: not the state the last sweep stored),
+   except those acted on — booked for today or later (a booking whose date has passed comes
+   back), snoozed until a later day ("call back"), waived or done. So an overdue item is repeated
+   every day until someone acts on it. Items one MRI answers are one need, listed and counted
+   once ("MRI: follow-up and response evaluation", ``needs.py``); a need counts as due this week
+   when its deadline is within 7 days (``clinical.needs``).
 3. "Her patients": active patients she may see (the access layer) whose responsible nurse she is,
    and, for a nurse (role), those of her teams that have no responsible nurse, so that nothing
    falls between two chairs.
@@ -21,11 +24,14 @@ from django.contrib.auth import get_user_model
 from django.db import transaction
 from django.db.models import Exists, OuterRef, Q, QuerySet
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.accounts.roles import NURSE
+from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import local_date, site_zone, utcnow
+from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance import emails, outbox
-from bmtrack.surveillance.models import DueItem, DueState, NotificationLedger
+from bmtrack.surveillance.models import DueItem, NotificationLedger
+from bmtrack.surveillance.needs import group
+from bmtrack.surveillance.phase import DUE, OVERDUE
 
 DIGEST = "digest"
 
@@ -37,12 +43,24 @@ def digest_patients(user):
     return patients_for(user).filter(scope, status="active")
 
 
-def digest_items(user, now: dt.datetime) -> QuerySet[DueItem]:
+def _not_acted_on(items: QuerySet[DueItem], now: dt.datetime) -> QuerySet[DueItem]:
     today = local_date(now)
-    return (DueItem.objects.filter(patient__in=digest_patients(user).values("pk"),
-                                   state__in=(DueState.DUE, DueState.OVERDUE))
-            .exclude(booked_for__gte=today)
-            .exclude(snoozed_until__gt=today))
+    return items.exclude(booked_for__gte=today).exclude(snoozed_until__gt=today)
+
+
+def digest_items(user, now: dt.datetime) -> QuerySet[DueItem]:
+    """Items due or overdue at ``now`` of the user's patients, not acted on."""
+    items = DueItem.objects.filter(patient__in=digest_patients(user).values("pk")).in_phase(now, DUE, OVERDUE)
+    return _not_acted_on(items, now)
+
+
+def digest_needs(user, now: dt.datetime) -> list:
+    """The needs a digest lists: every open item not acted on is grouped (an upcoming item joins
+    the due one it shares an MRI with), then the needs due or overdue are kept."""
+    items = _not_acted_on(DueItem.objects.filter(patient__in=digest_patients(user).values("pk")).open()
+                          .with_phase(now), now)
+    items = items.select_related("patient").order_by("patient_id", "due_by", "kind")
+    return [need for need in group(items, now) if need.phase in (DUE, OVERDUE)]
 
 
 def next_digest_at(user, now: dt.datetime) -> dt.datetime | None:
@@ -75,24 +93,26 @@ def schedule_digests(now: dt.datetime | None = None) -> dict:
     return counts
 
 
-def render_digest(row):
-    now = utcnow()
-    items = list(digest_items(row.recipient, now).select_related("patient")
-                 .order_by("-state", "due_by", "patient_id", "kind"))
-    if not items:
+def render_digest(row, now: dt.datetime):
+    today = local_date(now)
+    needs = digest_needs(row.recipient, now)
+    if not needs:
         return None
-    overdue = [i for i in items if i.state == DueState.OVERDUE]
-    due = [i for i in items if i.state == DueState.DUE]
+    needs.sort(key=lambda n: (n.phase != OVERDUE, n.due_by, n.lead.patient_id, n.lead.kind))
+    overdue = [n for n in needs if n.phase == OVERDUE]
+    due = [n for n in needs if n.phase == DUE]
     groups: dict[int, dict] = {}
-    for item in items:
-        group = groups.setdefault(item.patient_id, {"url": emails.patient_url(item.patient), "items": []})
-        group["items"].append(emails.describe_item(item, now))
+    for need in needs:
+        patient = need.lead.patient
+        entry = groups.setdefault(patient.pk, {"url": emails.patient_url(patient), "items": []})
+        entry["items"].append(emails.describe_need(need, now))
     subject, text, html = emails.render(DIGEST, {
         "recipient": row.recipient, "day": row.context.get("day"), "overdue_count": len(overdue),
-        "due_count": len(due), "patients": list(groups.values()), "urgent_count": sum(i.urgent for i in overdue),
+        "due_count": len(due), "this_week_count": sum(needs_rules.due_this_week(n.due_by, today) for n in due),
+        "patients": list(groups.values()), "urgent_count": sum(n.urgent for n in overdue),
         "worklist_url": emails.app_url("web:worklist", "/"),
     })
-    return subject, text, html, items
+    return subject, text, html, [item for need in needs for item in need.items]
 
 
 outbox.register_renderer(DIGEST, render_digest)

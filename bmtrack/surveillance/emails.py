@@ -18,6 +18,7 @@ from django.template.loader import render_to_string
 from django.urls import NoReverseMatch, reverse
 
 from bmtrack.core.clock import local_date
+from bmtrack.surveillance.phase import OVERDUE, phase
 
 
 def patient_url(patient) -> str:
@@ -38,11 +39,14 @@ def app_url(name: str, fallback: str) -> str:
 
 
 def render(name: str, context: dict) -> tuple[str, str, str]:
+    """(subject, text, html) of the triplet ``emails/<name>_…``, or ``<app>/emails/<name>_…`` when
+    ``name`` is a path (``"boards/emails/agenda"``): one way to render every email."""
+    stem = name if "/" in name else f"emails/{name}"
     context = {"site_url": settings.SITE_URL, **context}
-    subject = render_to_string(f"emails/{name}_subject.txt", context)
+    subject = render_to_string(f"{stem}_subject.txt", context)
     subject = " ".join(subject.split())[:200]
-    text = render_to_string(f"emails/{name}_body.txt", context)
-    html = render_to_string(f"emails/{name}_body.html", context)
+    text = render_to_string(f"{stem}_body.txt", context)
+    html = render_to_string(f"{stem}_body.html", context)
     return subject, text, html
 
 
@@ -69,16 +73,35 @@ def subject_is_safe(subject: str, patients) -> bool:
 def describe_item(item, now: dt.datetime) -> dict:
     """What an email says about one due item: no identifier, just what, when and where to look."""
     today = local_date(now)
-    overdue_days = (today - item.due_by).days if item.state == "overdue" else 0
+    current = phase(item, now)
     return {
         "kind": item.get_kind_display(),
-        "state": item.status_label,
+        "state": "booked" if item.is_booked else current,
         "due_from": item.due_from,
         "due_by": item.due_by,
         "due_by_at": item.due_by_at,
-        "overdue_days": overdue_days,
+        "overdue_days": (today - item.due_by).days if current == OVERDUE else 0,
         "urgent": item.urgent,
         "booked_for": item.booked_for,
         "missed_booking": bool(item.booked_for and item.booked_for < today),
         "url": patient_url(item.patient),
+    }
+
+
+def describe_need(need, now: dt.datetime) -> dict:
+    """``describe_item`` for a need (``needs.ItemNeed``): one line, however many items one MRI answers."""
+    today = local_date(now)
+    lead = need.lead
+    booked = [item.booked_for for item in need.items if item.booked_for]
+    return {
+        **describe_item(lead, now),
+        "kind": need.label,
+        "state": need.phase,
+        "due_from": need.due_from,
+        "due_by": need.due_by,
+        "due_by_at": lead.due_by_at if not need.merged else None,
+        "overdue_days": (today - need.due_by).days if need.phase == OVERDUE else 0,
+        "urgent": need.urgent,
+        "booked_for": max(booked) if booked else None,
+        "missed_booking": bool(booked and max(booked) < today),
     }

@@ -21,11 +21,12 @@ import datetime as dt
 
 from django.db.models import Q
 
-from bmtrack.accounts.access import patients_for
 from bmtrack.core.clock import site_zone, utcnow
+from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance import digests, timing
 from bmtrack.surveillance.models import DeliveryStatus, DueItem, NotificationLedger, NotificationLine
 from bmtrack.surveillance.notifications import ESCALATION, URGENT_ALERT, nurses_for, physician_for
+from bmtrack.surveillance.phase import OPEN_STATES, UPCOMING, phase
 
 KIND_LABELS = {
     digests.DIGEST: "Daily digest",
@@ -122,7 +123,7 @@ class _Planner:
             when = self.next_digest_at(nurse, now)
             if when is None:
                 continue
-            if item.state == "upcoming":
+            if phase(item, now) == UPCOMING:
                 when = max(when, self.next_digest_at(nurse, max(timing.due_at(item), now)) or when)
                 detail = "listed from the day it is due"
             else:
@@ -147,7 +148,7 @@ def for_patient(patient, *, now: dt.datetime | None = None) -> list[dict]:
     rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__in=digest_ids))
             .select_related("recipient", "item").order_by("-created_at")[:500])
     past = [_past(row) for row in rows]
-    items = (DueItem.objects.filter(patient=patient, state__in=timing.OPEN)
+    items = (DueItem.objects.filter(patient=patient, state__in=OPEN_STATES)
              .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
     planner = _Planner(now)
     planned = [entry for item in items for entry in planner.for_item(item)]
@@ -165,7 +166,7 @@ def for_user(user, *, now: dt.datetime | None = None) -> list[dict]:
     if when is not None:
         planned.append(_planned(when, digests.DIGEST, user, None, "sent if anything is due or overdue then"))
     # Urgent alerts and escalations this user will receive, for the items of her patients.
-    items = (DueItem.objects.filter(state__in=timing.OPEN, patient__in=patients_for(user).values("pk"))
+    items = (DueItem.objects.filter(state__in=OPEN_STATES, patient__in=patients_for(user).values("pk"))
              .filter(Q(patient__in=digests.digest_patients(user).values("pk"), alert_at__isnull=False,
                        alerted_at__isnull=True)
                      | Q(patient__care_team__responsible_physician=user, escalated_at__isnull=True,

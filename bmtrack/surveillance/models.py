@@ -1,16 +1,24 @@
 """Stored surveillance state: due items, watch windows, contact attempts and the notification outbox.
 
 Due items and watch windows are derived from a patient's history by ``clinical.schedule`` and
-saved by ``services.replan_patient`` (the difference only, by natural key). The periodic sweep
+saved by ``plan.replan_patient`` (the difference only, by natural key). The periodic sweep
 only touches rows whose ``next_transition_at`` has passed (``sweep.py``). Every email is first a
 ``NotificationLedger`` row (``outbox.py``).
 """
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
+
+from bmtrack.clinical import schedule as schedule_rules
+from bmtrack.core.clock import site_zone
+
+# OPEN_STATES: the one definition of "open" (clinical.schedule), re-exported for the apps above.
+from bmtrack.surveillance.phase import OPEN_STATES, DueItemQuerySet  # noqa: F401
 
 
 class DueKind(models.TextChoices):
@@ -30,9 +38,6 @@ class DueState(models.TextChoices):
     DONE = "done", "Done"
     WAIVED = "waived", "Waived"
     CANCELLED = "cancelled", "Cancelled"
-
-
-OPEN_STATES = (DueState.UPCOMING, DueState.DUE, DueState.OVERDUE)
 
 
 class DueItem(models.Model):
@@ -83,6 +88,8 @@ class DueItem(models.Model):
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
 
+    objects = DueItemQuerySet.as_manager()
+
     class Meta:
         ordering = ["due_by", "kind"]
         constraints = [
@@ -117,12 +124,40 @@ class DueItem(models.Model):
 
     @property
     def status_label(self) -> str:
-        """What a list shows: the state, or "booked" for an open item with a booking."""
-        return "booked" if self.is_booked else self.state
+        """What a list shows: "booked" for an open item with a booking, else its phase when the row
+        was read ``with_phase(now)`` (``phase.py``), else the state as stored."""
+        return "booked" if self.is_booked else getattr(self, "phase", None) or self.state
 
     @property
     def is_manual(self) -> bool:
         return self.kind in MANUAL_KINDS
+
+    @property
+    def late_by(self) -> dt.timedelta | None:
+        """How late the fulfilling scan came (``clinical.schedule.late_by``); None if in time or not done.
+
+        Reads ``fulfilled_by``: select it with the item when listing many."""
+        if self.state != DueState.DONE or not self.late or self.fulfilled_by is None:
+            return None
+        due_by = self.due_by_at if self.due_by_at is not None else self.due_by
+        return schedule_rules.late_by(due_by, self.fulfilled_by.at, site_zone())
+
+    @property
+    def late_by_hours(self) -> int | None:
+        """The delay in whole hours (record.md: a late post-op MRI is "done late" with the delay in hours)."""
+        delay = self.late_by
+        return None if delay is None else max(1, int(delay.total_seconds() // 3600))
+
+    @property
+    def late_text(self) -> str:
+        """"done late (20 h after the limit)" — what every screen and email says of a late item."""
+        hours = self.late_by_hours
+        if hours is None:
+            return "done late" if self.state == DueState.DONE and self.late else ""
+        if self.due_by_at is None and hours >= 48:
+            days = hours // 24
+            return f"done late ({days} days after the deadline)"
+        return f"done late ({hours} h after the limit)"
 
 
 MANUAL_KINDS = frozenset({DueKind.BOARD_FOLLOWUP})
@@ -195,7 +230,6 @@ class NotificationLedger(models.Model):
     item = models.ForeignKey(DueItem, null=True, blank=True, on_delete=models.SET_NULL, related_name="notifications")
     # Ids and dates the renderer needs; never patient data.
     context = models.JSONField(default=dict, blank=True)
-    template = models.CharField(max_length=80, blank=True)
     status = models.CharField(max_length=10, choices=DeliveryStatus.choices, default=DeliveryStatus.PENDING)
     created_at = models.DateTimeField()
     # Not to be tried before this instant (backoff after a failure).

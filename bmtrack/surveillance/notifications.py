@@ -9,7 +9,7 @@
    team's responsible physician; with a booking ahead, wait for the day after the booked date;
 4. set the next wake-up time.
 
-A write that records an already-late history (``services``, ``actions``) passes ``grace``
+A write that records an already-late history (``plan``, ``actions``) passes ``grace``
 (``SURVEILLANCE_WRITE_GRACE_SECONDS``): the email waits that long, so that the scan that closed
 the item can be entered too; the renderer then finds the item done and sends nothing.
 
@@ -27,11 +27,12 @@ import logging
 from django.conf import settings
 from django.contrib.auth import get_user_model
 
-from bmtrack.accounts.access import can_see_patient
 from bmtrack.accounts.roles import NURSE
-from bmtrack.core.clock import local_date, utcnow
+from bmtrack.core.clock import local_date
+from bmtrack.patients.scoping import can_see_patient
 from bmtrack.surveillance import emails, outbox, timing
 from bmtrack.surveillance.models import DueState
+from bmtrack.surveillance.phase import OPEN_STATES, phase
 
 logger = logging.getLogger(__name__)
 URGENT_ALERT = "urgent_alert"
@@ -41,15 +42,15 @@ ESCALATION = "escalation"
 def advance(item, now: dt.datetime, *, grace: dt.timedelta | None = None) -> list[str]:
     events: list[str] = []
     not_before = now + grace if grace else None
-    if item.state in timing.OPEN:
-        state = timing.state_by_time(item, now)
+    if item.state in OPEN_STATES:
+        state = phase(item, now)
         if state != item.state:
             item.state = state
             events.append(state)
         if item.overdue_at is None:
             item.overdue_at = timing.overdue_at(item)
         item.overdue_since = (item.overdue_since or item.overdue_at) if state == DueState.OVERDUE else None
-    if item.state in timing.OPEN:
+    if item.state in OPEN_STATES:
         if item.alert_at is not None and item.alerted_at is None and item.alert_at <= now:
             nurses = nurses_for(item.patient)
             if not nurses:
@@ -106,18 +107,18 @@ def _still_owed(row) -> bool:
     return True
 
 
-def render_urgent_alert(row):
+def render_urgent_alert(row, now: dt.datetime):
     if not _still_owed(row):
         return None
-    item, now = row.item, utcnow()
+    item = row.item
     return emails.render(URGENT_ALERT, {"item": emails.describe_item(item, now), "kind": item.kind,
                                         "recipient": row.recipient})
 
 
-def render_escalation(row):
+def render_escalation(row, now: dt.datetime):
     if not _still_owed(row):
         return None
-    item, now = row.item, utcnow()
+    item = row.item
     if item.booked_for is not None and item.booked_for >= local_date(now):
         return None  # someone acted after the escalation was owed
     return emails.render(ESCALATION, {"item": emails.describe_item(item, now), "kind": item.kind,

@@ -3,11 +3,12 @@
 Public API (**contract**; the tumour-board app uses it for ``board_agenda``)::
 
     enqueue(*, recipient, kind: str, key: str, patient=None, item=None, context: dict | None = None,
-            template: str = "", not_before: datetime | None = None, now: datetime | None = None)
+            not_before: datetime | None = None, now: datetime | None = None)
         -> tuple[NotificationLedger, bool]          # (row, created)
 
     register_renderer(kind: str, fn)                # also usable as @register_renderer(kind)
-        fn(row: NotificationLedger) -> (subject, text, html) | (subject, text, html, items) | None
+        fn(row: NotificationLedger, now: datetime)
+            -> (subject, text, html) | (subject, text, html, items) | None
 
     send_pending(*, now=None, limit=None, time_budget=None) -> dict   # counts by outcome
 
@@ -16,16 +17,19 @@ Public API (**contract**; the tumour-board app uses it for ``board_agenda``)::
   existing row (``created`` False) and owes nothing more, so a duplicate is impossible. Choose
   ``key`` to name what the email is about (e.g. ``f"meeting{meeting.pk}"``). ``context`` holds
   ids and dates only (never patient data); ``patient`` (optional) puts the email in that
-  patient's notification log; ``not_before`` delays it. On commit the sender task is queued
-  (if the broker is down this is logged and the periodic sender picks the row up later).
+  patient's notification log; ``not_before`` delays it. On commit the sender task is queued by
+  its name (``surveillance.send_outbox``; if the broker is down this is logged and the periodic
+  sender picks the row up later). A ``kind`` no renderer is registered for is refused
+  (``UnknownKind``): an email nobody knows how to write is a bug, not a bare template.
 - Content is rendered **at send time** from the record as it is then: the renderer registered for
-  ``kind`` gets the row (``row.recipient``, ``row.patient``, ``row.item``, ``row.context``) and
-  returns the subject, plain text and HTML, or None when the email is no longer relevant (the row
-  is then marked skipped). Without a renderer, the triplet ``emails/<template or kind>_subject.txt
-  / _body.txt / _body.html`` is rendered with ``row``, ``recipient``, ``patient``, ``item``,
-  ``site_url`` and the keys of ``context``. The optional fourth value lists the due items the
-  email reported (they appear in the patients' logs). Subjects must carry no patient identifier:
-  a subject naming ``row.patient`` (or a listed item's patient) is replaced before sending.
+  ``kind`` (each app registers its own when it is ready: surveillance its digest, alert and
+  escalation, boards its agenda) gets the row (``row.recipient``, ``row.patient``, ``row.item``,
+  ``row.context``) and the sender's ``now`` — a renderer never reads the clock — and returns the
+  subject, plain text and HTML (``emails.render``: one template triplet per kind), or None when the
+  email is no longer relevant (the row is then marked skipped). The optional fourth value lists
+  the due items the email reported (they appear in the patients' logs). Subjects must carry no
+  patient identifier: a subject naming ``row.patient`` (or a listed item's patient) is replaced
+  before sending. A row whose kind has no renderer when it is sent fails (and is logged).
 - The sender (``send_pending``; the Celery task ``surveillance.send_outbox``) claims one row at a
   time (``SELECT ... FOR UPDATE SKIP LOCKED`` plus a conditional UPDATE, committed before the send),
   sends it, and records the outcome in a second short transaction. A temporary failure retries
@@ -52,14 +56,20 @@ from django.db import connection as db_connection
 from django.db import transaction
 from django.db.models import F
 
+from bmtrack.celery import app as celery_app
 from bmtrack.core.clock import utcnow
-from bmtrack.surveillance import emails
+from bmtrack.surveillance.emails import subject_is_safe
 from bmtrack.surveillance.models import DeliveryStatus, NotificationLedger, NotificationLine
 
 logger = logging.getLogger(__name__)
 
-Renderer = Callable[[NotificationLedger], tuple | None]
+SENDER_TASK = "surveillance.send_outbox"
+Renderer = Callable[[NotificationLedger, dt.datetime], tuple | None]
 _RENDERERS: dict[str, Renderer] = {}
+
+
+class UnknownKind(ValueError):
+    """An email kind no renderer is registered for."""
 
 
 def register_renderer(kind: str, fn: Renderer | None = None):
@@ -76,12 +86,13 @@ def registered_kinds() -> list[str]:
 
 
 def enqueue(*, recipient, kind: str, key: str, patient=None, item=None, context: dict | None = None,
-            template: str = "", not_before: dt.datetime | None = None,
-            now: dt.datetime | None = None) -> tuple[NotificationLedger, bool]:
+            not_before: dt.datetime | None = None, now: dt.datetime | None = None) -> tuple[NotificationLedger, bool]:
     if recipient is None or getattr(recipient, "pk", None) is None:
         raise ValueError("enqueue needs a saved recipient")
     if not kind or not key:
         raise ValueError("enqueue needs a kind and a key")
+    if kind not in _RENDERERS:
+        raise UnknownKind(f"no renderer is registered for the email kind {kind!r}")
     now = now or utcnow()
     row, created = NotificationLedger.objects.get_or_create(
         recipient=recipient, kind=kind, key=key[:200],
@@ -89,7 +100,6 @@ def enqueue(*, recipient, kind: str, key: str, patient=None, item=None, context:
             "patient": patient if patient is not None else getattr(item, "patient", None),
             "item": item,
             "context": context or {},
-            "template": template,
             "created_at": now,
             "next_attempt_at": max(now, not_before) if not_before else now,
         },
@@ -102,19 +112,18 @@ def enqueue(*, recipient, kind: str, key: str, patient=None, item=None, context:
 # --- waking the sender ------------------------------------------------------------------------
 
 def kick_sender() -> None:
-    """Queue the sender task; never fails the caller (the beat's sender is the safety net)."""
-    from bmtrack.celery import app
-    from bmtrack.surveillance.tasks import send_outbox
-
-    if app.conf.task_always_eager:
-        send_outbox.apply_async()
+    """Queue the sender task, by its name (the outbox does not import the tasks that import it);
+    never fails the caller (the beat's sender is the safety net)."""
+    sender = celery_app.signature(SENDER_TASK)
+    if celery_app.conf.task_always_eager:
+        sender.apply_async()
         return
     try:
         # A fresh connection that gives up at once: a web request must not wait on a dead broker
         # (the pooled producer retries for seconds).
-        with app.connection_for_write() as broker:
+        with celery_app.connection_for_write() as broker:
             broker.ensure_connection(max_retries=1, interval_start=0, interval_step=0, interval_max=0, timeout=2)
-            send_outbox.apply_async(retry=False, connection=broker)
+            sender.apply_async(retry=False, connection=broker)
     except Exception as exc:  # broker down: the row is safe in the database
         logger.warning("outbox: sender not queued (%s); the periodic sender will send it", type(exc).__name__)
 
@@ -183,12 +192,11 @@ def send_pending(*, now: dt.datetime | None = None, limit: int | None = None,
     return {k: v for k, v in counts.items() if v}
 
 
-def _render(row: NotificationLedger):
+def _render(row: NotificationLedger, now: dt.datetime):
     renderer = _RENDERERS.get(row.kind)
-    if renderer is not None:
-        return renderer(row)
-    context = {"row": row, "recipient": row.recipient, "patient": row.patient, "item": row.item, **row.context}
-    return emails.render(row.template or row.kind, context)
+    if renderer is None:
+        raise UnknownKind(f"no renderer is registered for the email kind {row.kind!r}")
+    return renderer(row, now)
 
 
 def _message_id(row: NotificationLedger) -> str:
@@ -202,7 +210,10 @@ def deliver(row: NotificationLedger, mail, now: dt.datetime) -> str:
     if recipient is None or not recipient.is_active:
         return _finish(row, DeliveryStatus.SKIPPED, error="recipient no longer active")
     try:
-        rendered = _render(row)
+        rendered = _render(row, now)
+    except UnknownKind:
+        logger.error("outbox: %s row %s has no renderer; not sent", row.kind, row.pk)
+        return _finish(row, DeliveryStatus.FAILED, error="no renderer for this kind")
     except Exception as exc:
         logger.exception("outbox: rendering %s row %s failed", row.kind, row.pk)
         return _retry(row, now, f"render: {type(exc).__name__}")
@@ -213,7 +224,7 @@ def deliver(row: NotificationLedger, mail, now: dt.datetime) -> str:
     patients = {i.patient_id: i.patient for i in items}
     if row.patient is not None:
         patients[row.patient_id] = row.patient
-    if not emails.subject_is_safe(subject, patients.values()):
+    if not subject_is_safe(subject, patients.values()):
         logger.error("outbox: %s row %s had an identifying subject; replaced", row.kind, row.pk)
         subject = "bmtrack: notification"
     address = (recipient.email or "").strip()

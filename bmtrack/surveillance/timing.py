@@ -23,24 +23,16 @@ from __future__ import annotations
 
 import datetime as dt
 
-from bmtrack.clinical import schedule as schedule_rules
-from bmtrack.core.clock import site_zone, start_of_local_day
+from bmtrack.core.clock import start_of_local_day
+from bmtrack.surveillance.phase import OPEN_STATES
 
 URGENT_KINDS = frozenset({"postop_mri", "confirmation_mri", "srs_planning_mri"})
 SRS_ALERT_BEFORE = dt.timedelta(hours=48)
 ONE_MICROSECOND = dt.timedelta(microseconds=1)
-OPEN = ("upcoming", "due", "overdue")
 
 
 def start_of_day(day: dt.date) -> dt.datetime:
     return start_of_local_day(day).astimezone(dt.UTC)
-
-
-def window(item) -> tuple:
-    """(due_from, due_by) as the clinical core compares them: instants for postop, else dates."""
-    if item.due_from_at is not None and item.due_by_at is not None:
-        return item.due_from_at, item.due_by_at
-    return item.due_from, item.due_by
 
 
 def overdue_at(item) -> dt.datetime:
@@ -53,11 +45,6 @@ def due_at(item) -> dt.datetime:
     if item.due_from_at is not None:
         return item.due_from_at
     return start_of_day(item.due_from)
-
-
-def state_by_time(item, now: dt.datetime) -> str:
-    due_from, due_by = window(item)
-    return schedule_rules.state_at(now, due_from, due_by, site_zone())
 
 
 def next_state_change(item) -> dt.datetime | None:
@@ -98,7 +85,7 @@ def arm(item, *, escalation_days: int, srs_start: dt.datetime | None = None) -> 
 
 def wake(item) -> dt.datetime | None:
     """The sweep's next wake-up time for this item (``next_transition_at``)."""
-    if item.state not in OPEN:
+    if item.state not in OPEN_STATES:
         return None
     moments = [next_state_change(item)]
     if item.alert_at is not None and item.alerted_at is None:

@@ -6,4 +6,5 @@ app_name = "surveillance"
 
 urlpatterns = [
     path("calendar/<str:token>.ics", views.calendar_feed, name="calendar-feed"),
+    path("health/", views.health, name="health"),
 ]

@@ -1,21 +1,37 @@
-"""Surveillance endpoints outside the signed-in app: the calendar feed (token in the path)."""
+"""Surveillance endpoints outside the signed-in app: the calendar feed (token in the path) and the
+health check (the database and the surveillance machinery, for the container's HEALTHCHECK)."""
 
 from __future__ import annotations
 
-from django.http import Http404, HttpResponse
+from django.db import connection
+from django.http import HttpResponse, JsonResponse
+from django.views.decorators.cache import never_cache
 from django.views.decorators.http import require_GET
 
-from bmtrack.surveillance.feeds import build_feed, user_for_token
+from bmtrack.accounts.access import access_feed
+from bmtrack.surveillance.feeds import build_feed
+from bmtrack.surveillance.health import status
 
 
 @require_GET
 def calendar_feed(request, token: str):
-    user = user_for_token(token)
-    if user is None:
-        raise Http404("No such calendar")
-    response = HttpResponse(build_feed(user), content_type="text/calendar; charset=utf-8")
+    feed = access_feed(token)
+    response = HttpResponse(build_feed(feed.items), content_type="text/calendar; charset=utf-8")
     response["Content-Disposition"] = 'inline; filename="bmtrack.ics"'
     response["Cache-Control"] = "private, no-store"
     response["Referrer-Policy"] = "no-referrer"
     response["X-Robots-Tag"] = "noindex"
     return response
+
+
+@never_cache
+def health(request):
+    """The database answers, and the background machinery is alive (healthchecks-style).
+
+    503 when the surveillance sweep, the email sender or the worker heartbeat has gone quiet, or an
+    owed email has waited too long (``bmtrack.surveillance.health``): a stopped beat or worker is noticed.
+    """
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT 1")
+    report = status()
+    return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

@@ -14,13 +14,12 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bmtrack.clinical import protocol as protocol_rules
+from bmtrack.clinical import purposes, watch
 from bmtrack.clinical import screening as screening_rules
 from bmtrack.clinical import workup as workup_rules
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.schedule import WatchWindowOut
 from bmtrack.core.clock import local_date
-
-DETECTION_PURPOSES = ("screening", "diagnosis", "post_operative", "surveillance")
 
 
 @dataclass
@@ -58,11 +57,12 @@ def _float(value):
 
 def protocol_for(*, purpose: str, sequences, field_strength_t, scanner: str, baseline=None,
                  scored: bool = False) -> ProtocolView:
-    """Check one MRI. A scan scored against a baseline (RANO-BM) is checked as a response scan:
-    "the same sequences and sequence settings as at baseline ... on the same scanner"."""
-    checked_as = purpose
-    if scored and purpose in DETECTION_PURPOSES:
-        checked_as = "response"
+    """Check one MRI, as the purpose ``clinical.purposes.protocol_purpose`` says it is checked as
+    (a scan scored against a RANO-BM baseline is a response scan)."""
+    try:
+        checked_as = purposes.protocol_purpose(purpose, scored=scored)
+    except ClinicalInputError as exc:
+        return ProtocolView(None, purpose, error=str(exc))
     baseline_input = None
     if baseline is not None and checked_as in ("response", "confirmation"):
         # A mapping, so that the core reads (and normalises) the baseline exactly like the scan.
@@ -89,11 +89,8 @@ class WorkupView:
 
 
 def workup_hints(treatments, scans, windows) -> list[WorkupView]:
-    """Treated lesions whose latest measurement is an enlargement inside a watch window.
-
-    Lesions treated by SRS/fSRS are watched in that treatment's radiation-necrosis window; every
-    lesion is watched in the pseudoprogression window of systemic therapy (ICI/TT) from its start.
-    """
+    """Treated lesions whose latest measurement is an enlargement inside a watch window: which lesion
+    a window watches, and from which day, is ``clinical.watch``'s to say."""
     series: dict[int, list[tuple[dt.date, float]]] = {}
     lesions = {}
     for scan in scans:
@@ -103,57 +100,13 @@ def workup_hints(treatments, scans, windows) -> list[WorkupView]:
         for m in scan.measurements.all():
             series.setdefault(m.lesion_id, []).append((day, float(m.diameter_mm)))
             lesions[m.lesion_id] = m.lesion
-    outs = {w.trigger: [] for w in windows}
-    for w in windows:
-        outs[w.trigger].append(WatchWindowOut(w.kind, w.trigger, w.starts_on, w.ends_on))
-    candidates = []  # (lesion id, treated on, windows)
-    for t in treatments:
-        if t.kind in ("srs", "fsrs") and f"T{t.pk}" in outs:
-            treated_on = local_date(t.end or t.start)
-            rn = [w for w in outs[f"T{t.pk}"] if w.kind == "radiation_necrosis"]
-            candidates += [(lesion.pk, treated_on, rn) for lesion in t.lesions.all()]
-    for w in windows:
-        if w.kind == "pseudoprogression":
-            candidates += [(lesion_id, w.starts_on, outs[w.trigger]) for lesion_id in series]
-    views, seen = [], set()
-    scanned: dict[tuple[int, dt.date], list | None] = {}
-    latest = {lesion_id: max(day for day, _ in points) for lesion_id, points in series.items()}
-    # An enlargement needs ENLARGEMENT_MIN_MM over a nadir, which is never below the series' smallest
-    # diameter: a lesion whose latest diameters are not that far above it cannot have one on the
-    # latest scan, so its series need not be scanned (the margin covers float rounding).
-    rise = {lesion_id: max(mm for day, mm in points if day == latest[lesion_id]) - min(mm for _, mm in points)
-            for lesion_id, points in series.items()}
-    for lesion_id, treated_on, lesion_windows in candidates:
-        points = series.get(lesion_id)
-        if lesion_id in seen or not points or not lesion_windows:
-            continue
-        latest_day = latest[lesion_id]
-        # A hint needs an enlargement on the latest scan inside one of these windows: skip the
-        # series scan (find_enlargements) when no window holds that day (most lesions, most windows).
-        if latest_day <= treated_on or not any(w.contains(latest_day) for w in lesion_windows):
-            continue
-        if rise[lesion_id] < workup_rules.ENLARGEMENT_MIN_MM - 1e-6:
-            continue
-        # Several windows (one per systemic line) can name the same lesion and start: scan its
-        # series once per (lesion, start).
-        key = (lesion_id, treated_on)
-        if key not in scanned:
-            try:
-                scanned[key] = workup_rules.find_enlargements(points, treated_on)
-            except ClinicalInputError:
-                scanned[key] = None
-        enlargements = scanned[key]
-        if enlargements is None:
-            continue
-        current = [e for e in enlargements if e.date == latest_day]
-        if not current:
-            continue
-        e = current[0]
-        window = next((w for w in lesion_windows if w.contains(e.date)), None)
-        if window is None:
-            continue
-        lesion = lesions[lesion_id]
-        views.append(WorkupView(lesion.label, lesion.location, window, e.date, e.mm, e.nadir_mm, e.nadir_date,
-                                workup_rules.workup_hint(window.kind)))
-        seen.add(lesion_id)
-    return views
+    treated = {f"T{t.pk}": [lesion.pk for lesion in t.lesions.all()] for t in treatments}
+    plain = [WatchWindowOut(w.kind, w.trigger, w.starts_on, w.ends_on) for w in windows]
+    try:
+        found = watch.current_enlargements(series, watch.lesion_watches(plain, treated, series))
+    except ClinicalInputError:
+        return []
+    return [WorkupView(lesions[f.lesion].label, lesions[f.lesion].location, f.window, f.enlargement.date,
+                       f.enlargement.mm, f.enlargement.nadir_mm, f.enlargement.nadir_date,
+                       workup_rules.workup_hint(f.window.kind))
+            for f in found]

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bmtrack.web.views import dashboard, entry, items, notifications, patients, scans, worklist
+from bmtrack.web.views import account, dashboard, entry, items, notifications, patients, scans, worklist
 
 app_name = "web"
 
@@ -11,6 +11,7 @@ urlpatterns = [
     path("worklist/<str:section>/", worklist.worklist_section, name="worklist_section"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
     path("notifications/", notifications.my_notifications, name="notifications"),
+    path("account/", account.account, name="account"),
     path("patients/", patients.find, name="patients"),
     path("patients/new/", patients.new_patient, name="patient_new"),
     path("patients/<uuid:public_id>/", patients.patient, name="patient"),

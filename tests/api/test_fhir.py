@@ -50,7 +50,7 @@ def test_another_teams_patient_cannot_be_exported_and_roles_are_checked(anon, ch
 
 @pytest.mark.parametrize(("mutate", "path"), [
     (lambda b: [], "bundle"),
-    (lambda b: {"resourceType": "Patient"}, "resource_type"),
+    (lambda b: {"resourceType": "Patient"}, "resourceType"),
     (lambda b: {**b, "entry": [e for e in b["entry"] if e["resource"]["resourceType"] != "Patient"]}, "entry"),
     (lambda b: {**b, "entry": [{"resource": {"resourceType": "Frobnicator"}}]}, "bundle"),
     (lambda b: _set(b, 0, "birthDate", "1960-13-01"), "entry[0].resource.birthDate"),

@@ -11,10 +11,11 @@ from django.db import transaction
 from django.test import override_settings
 from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
+from rest_framework.test import APIClient
 
 from bmtrack.accounts.models import User
 from bmtrack.patients.models import Patient
-from tests.api.conftest import client_for
+from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
@@ -43,7 +44,7 @@ def normalize(bundle: dict) -> dict:
 
 
 def test_every_demo_patient_exports_a_bundle_that_fhir_resources_parses(demo):
-    api = client_for(User.objects.get(username="admin"))
+    api = verified_client(APIClient(), User.objects.get(username="admin"))
     patients = list(Patient.objects.order_by("mrn"))
     assert len(patients) >= 30
     kinds = set()
@@ -79,7 +80,7 @@ def features(patient: Patient) -> set[str]:
 
 def test_export_import_export_is_stable_for_demo_patients_covering_every_mapping(demo):
     admin = User.objects.get(username="admin")
-    api = client_for(admin)
+    api = verified_client(APIClient(), admin)
     chosen, seen = [], set()
     for patient in Patient.objects.order_by("mrn"):
         new = features(patient) - seen

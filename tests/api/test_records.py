@@ -64,18 +64,21 @@ def test_a_primary_is_corrected_with_patch_and_gpa_follows(alice_api, charlie_ap
                                                           make_patient):
     primary, patient = record["primary"], record["patient"]
     url = f"/api/v1/primaries/{primary.pk}"
-    before = patient.gpa_assessments.latest().variant
+    before = patient.gpa_assessments.filter(moment="current").latest().variant
     response = alice_api.patch(url, {"type": "breast", "stage": "IV", "patient": str(make_patient().public_id),
                                      "markers": []}, format="json")
     assert response.status_code == 200, response.json()
     primary.refresh_from_db()
     assert (primary.type, primary.stage, primary.patient) == ("breast", "IV", patient)
     assert len(response.json()["markers"]) == 2  # markers are read-only here: added with POST .../markers
-    # The lung GPA no longer matches the record (a breast GPA needs ER, PR and HER2): none is current.
-    assert not patient.gpa_assessments.filter(current=True).exists()
-    gpas = f"/api/v1/gpa-assessments?patient={patient.public_id}"
-    assert alice_api.get(f"{gpas}&current=true").json()["results"] == []
-    assert alice_api.get(gpas).json()["results"][0]["variant"] == before
+    # The lung GPA no longer matches the record (a breast GPA needs ER, PR and HER2): the current one
+    # says so in words (record.md), the lung one is kept as history.
+    assert not patient.gpa_assessments.filter(current=True, status="scored").exists()
+    gpas = f"/api/v1/gpa-assessments?patient={patient.public_id}&moment=current"
+    (now,) = alice_api.get(f"{gpas}&current=true").json()["results"]
+    assert (now["status"], now["score"]) == ("not_scorable", None)
+    assert now["message"] == "not scorable: breast subtype (ER, PR and HER2) not recorded"
+    assert alice_api.get(f"{gpas}&current=false").json()["results"][0]["variant"] == before
     future = (timezone.now() + dt.timedelta(days=3)).date().isoformat()
     for bad, field in (({"diagnosed_on": future}, "diagnosed_on"), ({"diagnosed_on": "1900-01-01"}, "diagnosed_on"),
                        ({"brain_metastases_diagnosed_on": future}, "brain_metastases_diagnosed_on"),
@@ -189,10 +192,11 @@ def test_measurements_are_entered_later_on_a_pending_scan(alice_api, charlie_api
     scan = Scan.objects.create(patient=record["patient"], at=days_ago(2), modality="mri")
     url = f"/api/v1/scans/{scan.pk}/measurements"
     assert charlie_api.post(url, {"measurements": []}, format="json").status_code == 404
-    response = alice_api.post(url, {"measurements": [{"lesion": "L1", "longest_diameter_mm": 8}]}, format="json")
+    response = alice_api.post(url, {"measurements": [{"lesion": "L1", "longest_diameter_mm": 8},
+                                                     {"lesion": "L2", "disappeared": True}]}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["measurement_status"] == "complete"
-    assert [m["lesion"] for m in response.json()["measurements"]] == ["L1"]
+    assert [m["lesion"] for m in response.json()["measurements"]] == ["L1", "L2"]
     response = alice_api.post(url, {"measurements": [{"lesion": "", "longest_diameter_mm": 8}]}, format="json")
     assert response.status_code == 400
 
@@ -280,12 +284,12 @@ def test_an_observation_is_corrected_with_patch_and_gpa_follows(alice_api, charl
     patient = record["patient"]
     observation = patient.observations.get()
     url = f"/api/v1/observations/{observation.pk}"
-    assert patient.gpa_assessments.get(current=True).inputs["factors"]["kps"] == 80
+    assert patient.gpa_assessments.get(current=True, moment="current").inputs["factors"]["kps"] == 80
     response = client_for(bob).patch(url, {"kps": 60, "note": "KPS was mistyped"}, format="json")
     assert response.status_code == 200, response.json()
     assert response.json()["recorded_by"] == "alice"  # the first author; the corrector is in the history
     assert observation.history.first().history_user == bob
-    assert patient.gpa_assessments.get(current=True).inputs["factors"]["kps"] == 60
+    assert patient.gpa_assessments.get(current=True, moment="current").inputs["factors"]["kps"] == 60
     for bad, field in (({"kps": 75}, "kps"), ({"observed_on": "1900-01-01"}, "observed_on"),
                        ({"kps": None, "extracranial_metastases": None, "dexamethasone_mg": None}, None)):
         response = alice_api.patch(url, bad, format="json")

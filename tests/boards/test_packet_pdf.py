@@ -14,7 +14,7 @@ from django.conf import settings
 
 from bmtrack.boards import services
 from bmtrack.boards.pdf import render_packet_pdf
-from bmtrack.boards.summary import build_packet
+from bmtrack.boards.summary import build_packet, visible_cases
 from bmtrack.boards.templatetags.boards_extras import num, pct
 from tests.boards.conftest import History
 from tests.conftest import at
@@ -74,7 +74,7 @@ def three_cases(meeting, dora, bob, progressing_patient, make_patient):
 
 def test_the_packet_pdf_has_one_page_per_case_in_order_with_the_records_gpa_and_response_figures(
         meeting, dora, three_cases, tmp_path, progressing_patient):
-    pdf = render_packet_pdf(meeting, build_packet(meeting, dora), generated_at=at(2026, 6, 8, 9))
+    pdf = render_packet_pdf(meeting, build_packet(list(visible_cases(meeting, dora))), generated_at=at(2026, 6, 8, 9))
 
     assert pdf.startswith(b"%PDF")
     pages = pdf_pages(pdf, tmp_path)
@@ -108,7 +108,7 @@ def test_the_packet_pdf_has_one_page_per_case_in_order_with_the_records_gpa_and_
 def test_a_page_of_the_packet_is_turned_into_a_png_to_look_at(meeting, dora, three_cases, tmp_path):
     if shutil.which("pdftoppm") is None:
         pytest.skip("pdftoppm (poppler-utils) is not installed")
-    pdf = render_packet_pdf(meeting, build_packet(meeting, dora), generated_at=at(2026, 6, 8, 9))
+    pdf = render_packet_pdf(meeting, build_packet(list(visible_cases(meeting, dora))), generated_at=at(2026, 6, 8, 9))
     ARTIFACTS.mkdir(parents=True, exist_ok=True)
     (ARTIFACTS / "packet.pdf").write_bytes(pdf)
     for page, name in ((1, "packet-cover"), (2, "packet-case-1"), (3, "packet-case-2")):

@@ -177,7 +177,8 @@ def test_it_suggests_a_patient_whose_gpa_has_fallen_and_not_one_whose_gpa_rose(m
 
     (item,) = found[fallen.pk].items
     assert item.reason == SuggestionReason.GPA_FALLEN
-    scores = list(fallen.gpa_assessments.order_by("computed_at").values_list("score", flat=True))
+    scores = list(fallen.gpa_assessments.filter(moment="current", status="scored").order_by("computed_at")
+                  .values_list("score", flat=True))
     assert item.text.startswith(f"GPA fell from {scores[0]} to {scores[-1]} on 15 May 2026 (renal-2018)")
     assert risen.pk not in found
 

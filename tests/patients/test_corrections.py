@@ -35,8 +35,13 @@ def lung(patient, alice):
     return patient, primary, observation
 
 
-def current(patient):
-    return list(patient.gpa_assessments.filter(current=True))
+def current(patient, moment="current"):
+    """The GPA of one moment as the record stands (record.md: at diagnosis, and current)."""
+    return list(patient.gpa_assessments.filter(current=True, moment=moment))
+
+
+def rows(patient, moment="current"):
+    return patient.gpa_assessments.filter(moment=moment).count()
 
 
 def refused(call, field):
@@ -48,10 +53,14 @@ def refused(call, field):
 def test_a_corrected_kps_gives_a_new_current_gpa_and_keeps_the_old_one(lung, bob):
     patient, _, observation = lung
     (before,) = current(patient)
+    kept = rows(patient), rows(patient, "diagnosis")
     services.update_observation(observation, kps=60, user=bob)
     (after,) = current(patient)
     assert after.pk != before.pk and after.inputs["factors"]["kps"] == 60 and after.score < before.score
-    assert patient.gpa_assessments.count() == 2
+    # The KPS was taken on the day of the diagnosis of brain metastases: that GPA follows too.
+    (at_diagnosis,) = current(patient, "diagnosis")
+    assert at_diagnosis.inputs["factors"]["kps"] == 60
+    assert (rows(patient), rows(patient, "diagnosis")) == (kept[0] + 1, kept[1] + 1)
     observation.refresh_from_db()
     assert observation.recorded_by.username == "alice" and observation.history.first().history_user == bob
 
@@ -59,20 +68,26 @@ def test_a_corrected_kps_gives_a_new_current_gpa_and_keeps_the_old_one(lung, bob
 def test_a_primary_corrected_to_a_type_without_its_markers_leaves_no_current_gpa(lung):
     patient, primary, _ = lung
     (lung_gpa,) = current(patient)
+    kept = rows(patient)
     services.update_primary(primary, type="breast")
-    assert current(patient) == [] and patient.gpa_assessments.count() == 1
+    (why,) = current(patient)
+    assert why.status == "not_scorable" and why.score is None and rows(patient) == kept + 1
+    assert why.message == "not scorable: breast subtype (ER, PR and HER2) not recorded"
     for marker in ("er", "pr", "her2"):
         services.record_marker(primary, marker=marker, result="negative", tested_on=dt.date(2025, 11, 10))
     (breast,) = current(patient)
-    assert breast.variant.startswith("breast") and breast.pk != lung_gpa.pk
+    assert breast.variant.startswith("breast") and breast.pk != lung_gpa.pk and breast.status == "scored"
 
 
-def test_undoing_a_correction_makes_the_earlier_gpa_current_again_without_a_new_row(lung):
+def test_undoing_a_correction_gives_the_earlier_gpa_again(lung):
     patient, primary, _ = lung
     (lung_gpa,) = current(patient)
+    kept = rows(patient)
     services.update_primary(primary, type="breast")
     services.update_primary(primary, type="nsclc_adeno")
-    assert current(patient) == [lung_gpa] and patient.gpa_assessments.count() == 1
+    (again,) = current(patient)
+    assert (again.variant, again.score, again.inputs) == (lung_gpa.variant, lung_gpa.score, lung_gpa.inputs)
+    assert rows(patient) == kept + 2  # not scorable as breast, then lung again: the correction's history
 
 
 def test_the_database_holds_one_current_gpa_per_patient(lung):
@@ -86,6 +101,7 @@ def test_the_database_holds_one_current_gpa_per_patient(lung):
 
 def test_bad_corrections_are_refused_and_change_nothing(lung):
     patient, primary, observation = lung
+    kept = rows(patient)
     future = (timezone.now() + dt.timedelta(days=3)).date()
     refused(lambda: services.update_primary(primary, diagnosed_on=future), "diagnosed_on")
     refused(lambda: services.update_primary(primary, brain_metastases_diagnosed_on=dt.date(1950, 1, 1)),
@@ -106,7 +122,7 @@ def test_bad_corrections_are_refused_and_change_nothing(lung):
     assert (primary.type, primary.diagnosed_on) == ("nsclc_adeno", dt.date(2025, 11, 1))
     assert (observation.kps, observation.extracranial_metastases) == (90, False)
     assert lesion.label == "L2" and lesion.first_seen_on == dt.date(2026, 2, 1)
-    assert len(current(patient)) == 1 and patient.gpa_assessments.count() == 1
+    assert len(current(patient)) == 1 and rows(patient) == kept
 
 
 def test_a_relabelled_lesion_keeps_its_measurements_and_the_response_series(lung):

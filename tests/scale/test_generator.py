@@ -62,7 +62,7 @@ def test_the_clinical_core_accepts_every_generated_patient_through_the_services_
     from bmtrack.core.clock import local_date, site_zone
     from bmtrack.patients.models import Patient
     from bmtrack.patients.services.assessments import gpa_inputs, response_series
-    from bmtrack.surveillance.services import schedule_input
+    from bmtrack.surveillance.plan import schedule_input
 
     scored = Counter()
     for patient in Patient.objects.all():

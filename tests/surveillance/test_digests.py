@@ -26,8 +26,6 @@ def overdue_followup(patient, alice):
 
 
 def send_digests(now, monkeypatch):
-    monkeypatch.setattr("bmtrack.surveillance.digests.utcnow", lambda: now)
-    monkeypatch.setattr("bmtrack.surveillance.emails.local_date", lambda _now: now.date())
     counts = digests.schedule_digests(now)
     outbox.send_pending(now=now)
     return counts
@@ -85,7 +83,6 @@ def test_a_sent_digest_records_the_items_it_named_for_the_patients_log(overdue_f
 
 def test_a_digest_whose_items_were_all_done_before_sending_is_skipped(overdue_followup, patient, alice, monkeypatch):
     now = at(2026, 4, 10, 7)
-    monkeypatch.setattr("bmtrack.surveillance.digests.utcnow", lambda: now)
     digests.schedule_digests(now)
     services.record_scan(patient, at=at(2026, 4, 10, 7, 30), modality="mri", sequences=["t1_post_3d"],
                          now=at(2026, 4, 10, 8))

@@ -31,8 +31,10 @@ def test_the_calendar_feed_lists_the_nurses_scans_without_identifiers(client, pl
     response = client.get(f"/calendar/{token}.ics")
     assert response.status_code == 200 and response["Content-Type"].startswith("text/calendar")
     events = Calendar.from_ical(response.content).walk("VEVENT")
-    assert sorted(str(e["summary"]) for e in events) == ["SRS planning CT (upcoming)",
-                                                         "Urgent: SRS planning MRI (upcoming)"]
+    # The state at the moment the feed is read (the SRS of April 2026 has passed on today's clock),
+    # as the worklist shows it: not the "upcoming" stored when it was recorded.
+    assert sorted(str(e["summary"]) for e in events) == ["SRS planning CT (overdue)",
+                                                         "Urgent: SRS planning MRI (overdue)"]
     assert all(e["dtstart"].dt == dt.date(2026, 3, 27) and e["dtend"].dt == dt.date(2026, 4, 11) for e in events)
     body = response.content.decode()
     assert "Zonneveld" not in body and "Z9876543" not in body and "Wilhelmina" not in body
@@ -84,7 +86,7 @@ def test_the_health_view_reports_the_last_sweep_and_503s_when_it_goes_quiet(clie
 
 
 def test_the_health_view_503s_when_an_email_has_waited_too_long(client, alice):
-    outbox.enqueue(recipient=alice, kind="test_notice", key="1", now=at(2026, 1, 1))
+    outbox.enqueue(recipient=alice, kind="digest", key="2026-01-01", now=at(2026, 1, 1))
     response = client.get("/health/")
     assert response.status_code == 503 and response.json()["checks"]["oldest_unsent"]["status"] == "stale"
 

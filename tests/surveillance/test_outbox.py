@@ -20,6 +20,11 @@ from tests.conftest import at
 pytestmark = pytest.mark.django_db
 
 
+@outbox.register_renderer("test_notice")
+def render_test_notice(row, now):
+    return "bmtrack: test notice", f"sent at {now:%Y-%m-%d %H:%M}", ""
+
+
 def overdue_postop(patient, end=None):
     end = end or at(2026, 3, 2, 13)
     services.record_treatment(patient, kind="surgery", status="given", start=end - dt.timedelta(hours=4), end=end,
@@ -39,7 +44,7 @@ def test_a_registered_renderer_is_called_at_send_time_and_may_skip(alice):
     calls = []
 
     @outbox.register_renderer("test_kind")
-    def render(row):
+    def render(row, now):
         calls.append(row.context["n"])
         return None if row.context["n"] == 2 else (f"bmtrack: test {row.context['n']}", "text", "<p>html</p>")
 
@@ -75,8 +80,7 @@ def test_a_waived_item_sends_nothing_more(patient, alice, bob):
 def test_a_failed_send_is_retried_with_exponential_backoff(settings, alice, smtp_settings):
     settings.OUTBOX_RETRY_BASE_SECONDS = 60
     smtp_settings.refusing = True
-    outbox.enqueue(recipient=alice, kind="test_notice", key="m1", template="urgent_alert",
-                   context={"kind": "x", "item": {}}, now=at(2026, 3, 1, 8))
+    outbox.enqueue(recipient=alice, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
     row = NotificationLedger.objects.get()
     delays = []
     now = at(2026, 3, 1, 8)
@@ -95,8 +99,7 @@ def test_a_failed_send_is_retried_with_exponential_backoff(settings, alice, smtp
 def test_one_refused_address_does_not_stall_the_others(alice, bob, charlie, smtp_settings):
     smtp_settings.bad_addresses = {"bob@example.org"}
     for user in (bob, alice, charlie):
-        outbox.enqueue(recipient=user, kind="test_notice", key="m1", template="urgent_alert",
-                       context={"kind": "x", "item": {}}, now=at(2026, 3, 1, 8))
+        outbox.enqueue(recipient=user, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
     counts = outbox.send_pending(now=at(2026, 3, 1, 8))
     assert counts["sent"] == 2 and counts["failed"] == 1
     assert NotificationLedger.objects.get(recipient=bob).status == "failed"
@@ -107,8 +110,7 @@ def test_a_user_without_an_email_address_fails_alone(alice, bob):
     alice.email = ""
     alice.save()
     for user in (alice, bob):
-        outbox.enqueue(recipient=user, kind="test_notice", key="m1", template="urgent_alert",
-                       context={"kind": "x", "item": {}}, now=at(2026, 3, 1, 8))
+        outbox.enqueue(recipient=user, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
     counts = outbox.send_pending(now=at(2026, 3, 1, 8))
     assert counts["failed"] == 1 and counts["sent"] == 1
 
@@ -118,10 +120,8 @@ def test_no_subject_of_any_kind_carries_a_patient_identifier(make_patient, alice
                            birth_date=dt.date(1955, 7, 14))
     overdue_postop(patient)
     services.record_treatment(patient, kind="srs", status="planned", start=at(2026, 3, 6, 9), now=at(2026, 3, 5, 14))
-    with pytest.MonkeyPatch.context() as patch:
-        patch.setattr("bmtrack.surveillance.digests.utcnow", lambda: at(2026, 3, 6, 7))
-        digests.schedule_digests(at(2026, 3, 6, 7, 1))
-        outbox.send_pending(now=at(2026, 3, 6, 7, 2))
+    digests.schedule_digests(at(2026, 3, 6, 7, 1))
+    outbox.send_pending(now=at(2026, 3, 6, 7, 2))
     kinds = {m["Subject"]: m for m in smtp_settings.messages}
     assert {row.kind for row in NotificationLedger.objects.filter(status="sent")} == {
         "urgent_alert", "escalation", "digest"}
@@ -137,7 +137,7 @@ def test_no_subject_of_any_kind_carries_a_patient_identifier(make_patient, alice
 
 
 def test_an_identifying_subject_is_replaced_before_sending(patient, alice):
-    outbox.register_renderer("leaky", lambda row: (f"About {row.patient.family_name}", "text", ""))
+    outbox.register_renderer("leaky", lambda row, now: (f"About {row.patient.family_name}", "text", ""))
     outbox.enqueue(recipient=alice, kind="leaky", key="1", patient=patient, now=at(2026, 3, 1))
     outbox.send_pending(now=at(2026, 3, 1))
     assert mail.outbox[0].subject == "bmtrack: notification"
@@ -148,8 +148,7 @@ def test_two_senders_at_once_send_each_email_once(transactional_db, smtp_setting
 
     users = [User.objects.create_user(f"nurse{i}", f"nurse{i}@example.org", "x" * 12) for i in range(12)]
     for user in users:
-        outbox.enqueue(recipient=user, kind="test_notice", key="m1", template="urgent_alert",
-                       context={"kind": "x", "item": {}}, now=at(2026, 3, 1, 8))
+        outbox.enqueue(recipient=user, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
     barrier = threading.Barrier(3)
     results = []
 
@@ -171,8 +170,7 @@ def test_two_senders_at_once_send_each_email_once(transactional_db, smtp_setting
 
 def test_a_row_left_sending_by_a_dead_sender_is_sent_after_its_lease(settings, alice):
     settings.OUTBOX_LEASE_SECONDS = 60
-    outbox.enqueue(recipient=alice, kind="test_notice", key="m1", template="urgent_alert",
-                   context={"kind": "x", "item": {}}, now=at(2026, 3, 1, 8))
+    outbox.enqueue(recipient=alice, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
     row = outbox.claim_next(at(2026, 3, 1, 8))  # ... and the sender dies here
     assert row.status == "sending"
     assert outbox.send_pending(now=at(2026, 3, 1, 8)) == {}
@@ -204,3 +202,46 @@ def test_an_alert_owed_by_recording_a_late_history_waits_for_the_rest_of_it(sett
     services.record_scan(patient, at=at(2026, 3, 4, 9), modality="mri", now=now + dt.timedelta(minutes=2))
     assert outbox.send_pending(now=now + dt.timedelta(minutes=6)) == {"handled": 2, "skipped": 2}
     assert mail.outbox == []
+
+
+def test_a_kind_without_a_renderer_is_refused_when_owed_and_fails_when_sent(alice):
+    with pytest.raises(outbox.UnknownKind):
+        outbox.enqueue(recipient=alice, kind="no_such_kind", key="1", now=at(2026, 3, 1, 8))
+    assert not NotificationLedger.objects.exists()
+    # A row left by an older version whose kind no longer has a renderer: failed, never a bare email.
+    NotificationLedger.objects.create(recipient=alice, kind="retired_kind", key="1", created_at=at(2026, 3, 1, 8),
+                                      next_attempt_at=at(2026, 3, 1, 8))
+    assert outbox.send_pending(now=at(2026, 3, 1, 8, 1)) == {"handled": 1, "failed": 1}
+    assert mail.outbox == [] and NotificationLedger.objects.get().last_error == "no renderer for this kind"
+
+
+def test_a_renderer_gets_the_senders_moment_and_reads_no_clock(alice):
+    outbox.enqueue(recipient=alice, kind="test_notice", key="m1", now=at(2026, 3, 1, 8))
+    outbox.send_pending(now=at(2026, 3, 1, 8, 30))
+    assert mail.outbox[0].body == "sent at 2026-03-01 08:30"  # the sender's now, not the wall clock
+
+
+def test_the_surveillance_modules_import_each_other_without_a_cycle():
+    """outbox, tasks, digests, notifications, sweep...: module-level imports form no cycle; the
+    outbox queues the sender by task name instead of importing the tasks."""
+    import ast
+    from pathlib import Path
+
+    package = Path(outbox.__file__).parent
+    graph = {}
+    for path in package.glob("*.py"):
+        name = f"bmtrack.surveillance.{path.stem}"
+        edges = set()
+        for node in ast.walk(ast.parse(path.read_text())):
+            if isinstance(node, ast.ImportFrom) and node.module and node.module.startswith("bmtrack.surveillance"):
+                edges.add(node.module)
+                edges.update(f"{node.module}.{a.name}" for a in node.names)
+            elif isinstance(node, ast.Import):
+                edges.update(a.name for a in node.names)
+        graph[name] = {e for e in edges if e in {f"bmtrack.surveillance.{p.stem}" for p in package.glob("*.py")}}
+
+    def cycle_from(start, node, seen):
+        return any(nxt == start or (nxt not in seen and cycle_from(start, nxt, seen | {nxt})) for nxt in graph[node])
+
+    assert [name for name in graph if cycle_from(name, name, {name})] == []
+    assert "bmtrack.surveillance.tasks" not in graph["bmtrack.surveillance.outbox"]

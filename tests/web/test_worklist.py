@@ -11,7 +11,9 @@ pytestmark = pytest.mark.django_db
 
 WARD = {
     "postop": ("postop_mri_overdue_nsclc_egfr", {}),  # team A: overdue post-operative MRI
-    "tt": ("tt_response_due", {}),  # team A: response and follow-up MRI due now
+    "tt": ("tt_response_due", {}),  # team A: response and follow-up MRI due, deadline in ~4 weeks
+    "tt_soon": ("tt_response_due", {"started_days_ago": 86}),  # team A: the same need, deadline within a week
+    "tt_soon2": ("tt_response_due", {"started_days_ago": 88}),  # team A: the same need, deadline within a week
     "gynae": ("gynae_srs_recent", {}),  # team A: follow-up MRI upcoming; radiation-necrosis window
     "measuring": ("scan_awaiting_measurements", {}),  # team A: an MRI waiting for measurements
     "followup": ("srs_followup_overdue", {}),  # team A: follow-up MRI overdue
@@ -48,14 +50,40 @@ def test_an_overdue_post_operative_mri_shows_its_rule_trigger_window_and_days_ov
     assert overdue.index(name(patient)) < overdue.index(name(ward_patient("followup")))  # urgent kinds first
 
 
-def test_sections_come_overdue_first_then_this_week_then_upcoming(client_for, alice, ward_patient):
+def test_sections_come_overdue_first_then_this_week_then_due_later_then_upcoming(client_for, alice, ward_patient):
     html = client_for(alice).get("/").content.decode()
-    positions = [html.index(f'id="{anchor}"') for anchor in ("overdue", "this-week", "upcoming")]
+    positions = [html.index(f'id="{anchor}"') for anchor in ("overdue", "this-week", "due-later", "upcoming")]
     assert positions == sorted(positions)
-    assert name(ward_patient("tt")) in section(html, "this-week")
-    assert "Response evaluation MRI" in section(html, "this-week")
+    assert name(ward_patient("tt_soon")) in section(html, "this-week")
     assert name(ward_patient("gynae")) in section(html, "upcoming")
     assert name(ward_patient("postop")) not in section(html, "this-week")
+
+
+def test_due_this_week_counts_only_deadlines_within_seven_days(client_for, alice, ward_patient, now):
+    """record.md: "due this week" = deadline within 7 days; the rest of an open window is "due"."""
+    from bmtrack.core.clock import local_date
+
+    html = client_for(alice).get("/").content.decode()
+    tt = ward_patient("tt")
+    deadline = tt.due_items.get(kind="response_mri").due_by
+    assert (deadline - local_date(now)).days > 7  # some four weeks ahead, the window open
+    assert name(tt) not in section(html, "this-week")
+    assert name(tt) in section(html, "due-later")
+    assert "<strong>2</strong> due this week" in html  # tt_soon and tt_soon2, one need each
+
+
+def test_a_follow_up_and_response_mri_one_scan_answers_are_one_row_with_both_reasons(client_for, alice,
+                                                                                    ward_patient):
+    patient = ward_patient("tt_soon")
+    assert patient.due_items.filter(kind__in=["followup_mri", "response_mri"], state="due").count() == 2
+    html = client_for(alice).get("/").content.decode()
+    week = section(html, "this-week")
+    assert week.count(name(patient)) == 1
+    at = week.index(name(patient))
+    row = week[week.rfind("<li", 0, at):week.index("</li>", at)]
+    assert "MRI: follow-up and response evaluation" in row
+    assert "Follow-up MRI" in row and "Response evaluation MRI" in row  # each keeps its own rule
+    assert "seed review, refs 7, 61" in row and "seed review, ref 43" in row
 
 
 def test_scans_waiting_for_measurements_are_listed_with_a_link_to_measure(client_for, alice, ward_patient):
@@ -104,7 +132,8 @@ def test_filtering_by_kind_keeps_only_that_kind(client_for, alice):
     html = client_for(alice).post("/", {"kind": "response_mri"}).content.decode()
     body = html.split('id="worklist-body"')[1]
     assert "Response evaluation MRI" in body
-    assert "Post-operative MRI" not in body and "Follow-up MRI" not in body
+    # A need holding a response MRI stays whole (its follow-up reason too); no other need is listed.
+    assert "Post-operative MRI" not in body and "<strong>Follow-up MRI</strong>" not in body
     assert 'id="to-measure"' not in body  # the other lists are hidden, not shown empty
     only = client_for(alice).post("/", {"kind": "measurements"}).content.decode().split('id="worklist-body"')[1]
     assert 'id="to-measure"' in only and 'id="overdue"' not in only

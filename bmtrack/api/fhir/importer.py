@@ -1,5 +1,9 @@
 """A FHIR R4 Bundle (as exported by ``export.py``, or mCODE-shaped from another system) → a new patient.
 
+0. Whole or nothing: a bundle is refused (400, naming the entry) rather than imported in part: two
+   entries with one id, a tumour size that no ImagingStudy of the bundle produced, text longer than
+   its field (never cut), an MRN that is blank or holds control characters.
+
 1. The bundle is parsed with fhir.resources (R4B models); any structural error is a 400 naming
    its path (``entry[3].resource.birthDate``).
 2. Resources are read into bmtrack's plain fields: bmtrack's own codings first (lossless round trip),
@@ -13,6 +17,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import unicodedata
 from collections import Counter
 from decimal import Decimal
 
@@ -80,10 +85,14 @@ class Importer:
                 self.ignored[kind or "unknown"] += 1
                 continue
             self.items.append((index, resource))
-            if entry.get("fullUrl"):
-                self.by_ref[entry["fullUrl"]] = (index, resource)
+            keys = [entry["fullUrl"]] if entry.get("fullUrl") else []
             if resource.get("id"):
-                self.by_ref[f"{kind}/{resource['id']}"] = (index, resource)
+                keys.append(f"{kind}/{resource['id']}")
+            for key in keys:
+                if key in self.by_ref:
+                    raise BundleError(f"entry[{index}].resource.id",
+                                      f"{key} is also entry[{self.by_ref[key][0]}]: each resource once.")
+                self.by_ref[key] = (index, resource)
 
     # --- plumbing ---
 
@@ -166,8 +175,10 @@ class Importer:
             if identifier.get("system") == c.SYS_MRN or code_in(identifier.get("type"), c.V2_0203) == "MR":
                 mrn = identifier.get("value")
                 break
-        if not mrn:
+        if not isinstance(mrn, str) or not mrn.strip():
             raise BundleError(f"{path}.identifier", "The patient needs an MRN (an identifier of type MR).")
+        if any(unicodedata.category(ch) in ("Cc", "Cf", "Zl", "Zp") for ch in mrn) or mrn != mrn.strip():
+            raise BundleError(f"{path}.identifier", "The MRN holds spaces at its ends or invisible characters.")
         names = r.get("name") or [{}]
         name = next((n for n in names if n.get("use") in (None, "official", "usual")), names[0])
         fields = {
@@ -274,7 +285,7 @@ class Importer:
                 raise BundleError(f"{path}.identifier", "A lesion needs its label (an identifier).")
             first_seen = extension(r, c.EXT_FIRST_SEEN)
             self.call(index, "BodyStructure", services.add_lesion, self.patient, label,
-                      ((r.get("location") or {}).get("text") or "")[:120],
+                      (r.get("location") or {}).get("text") or "",
                       read_day((first_seen or {}).get("valueDate"), f"{path}.extension"))
             self.lesion_labels[index] = label.strip()
             self.counts["lesions"] += 1
@@ -292,7 +303,7 @@ class Importer:
                     in_panel.add(found[0])
                     facts.update(self.read_fact(*found))
             day = read_day(r.get("effectiveDateTime"), f"entry[{index}].resource.effectiveDateTime", required=True)
-            groups.append((index, day, facts, notes_text(r)[:500]))
+            groups.append((index, day, facts, notes_text(r)))
         # Facts sent without a panel (another system's bundle): one observation per day.
         loose: dict[dt.date, tuple[int, dict]] = {}
         for index, r in observations:
@@ -334,6 +345,13 @@ class Importer:
         for index, r in self.of_type("ImagingStudy"):
             at = read_moment(r.get("started"), f"entry[{index}].resource.started", required=True)
             studies.append((at, index, r))
+        # A tumour size read from no study of the bundle would be dropped, and its scan stored as measured
+        # without it (a false RANO-BM baseline): refuse the bundle instead.
+        study_refs = set().union(*(self._refs_to(index) for _, index, _ in studies)) if studies else set()
+        for index, r in sizes:
+            if not any(d.get("reference") in study_refs for d in r.get("derivedFrom") or []):
+                raise BundleError(f"entry[{index}].resource.derivedFrom",
+                                  "A tumour size must name the ImagingStudy of this bundle it was measured on.")
         for at, index, r in sorted(studies, key=lambda s: (s[0], s[1])):
             refs = self._refs_to(index)
             measurements = [self.read_measurement(i, m) for i, m in sizes
@@ -370,7 +388,7 @@ class Importer:
                                                       f"entry[{index}].resource.extension")
         scanner = extension(r, c.EXT_SCANNER)
         if scanner:
-            fields["scanner"] = (scanner.get("valueString") or "")[:120]
+            fields["scanner"] = scanner.get("valueString") or ""
         for identifier in r.get("identifier") or []:
             value = identifier.get("value") or ""
             if identifier.get("system") == c.DICOM_UID:
@@ -474,7 +492,7 @@ class Importer:
             "status": c.PROCEDURE_STATUS_BACK.get(r.get("status"), "given"),
             "start": start,
             "end": read_moment(period.get("end"), f"{path}.performedPeriod.end"),
-            "note": notes_text(r)[:500],
+            "note": notes_text(r),
         }
         sessions = extension(r, c.EXT_RT_SESSIONS)
         if sessions and sessions.get("valueUnsignedInt"):
@@ -510,8 +528,8 @@ class Importer:
             "start": read_moment(period.get("start") or r.get("authoredOn"), f"{path}.dosageInstruction",
                                  required=True),
             "end": read_moment(period.get("end"), f"{path}.dosageInstruction"),
-            "agent": agent[:120],
-            "note": notes_text(r)[:500],
+            "agent": agent,
+            "note": notes_text(r),
         }
         line = extension(r, c.EXT_LINE)
         if line and line.get("valuePositiveInt"):

@@ -23,10 +23,19 @@ class BundleError(Exception):
         super().__init__(f"{path}: {message}")
 
 
+# Bundle types that carry a record to import (an export is a "collection"); a searchset or history may
+# hold partial or several versions of resources.
+BUNDLE_TYPES = {"collection", "document", "transaction", "batch"}
+
+
 def parse_bundle(data) -> list[dict]:
     """The bundle's entries, after fhir.resources accepted the whole document."""
     if not isinstance(data, dict):
         raise BundleError("bundle", "Send a FHIR Bundle (a JSON object).")
+    if data.get("resourceType") != "Bundle":
+        raise BundleError("resourceType", "Send a FHIR Bundle: resourceType must be \"Bundle\".")
+    if data.get("type") not in BUNDLE_TYPES:
+        raise BundleError("type", f"A bundle to import is one of: {', '.join(sorted(BUNDLE_TYPES))}.")
     if _has_nul(data):
         raise BundleError("bundle", "Text may not contain NUL characters.")
     try:

@@ -2,7 +2,7 @@
 
 The body is handed unchanged to the clinical core (``bmtrack.clinical.<command>.run``), which
 validates it and names the offending field; these serializers never validate, they document the
-contract of DESIGN.md and ``shared/clinical/*.md``.
+contract of DESIGN.md and ``docs/clinical/*.md``.
 """
 
 from __future__ import annotations
@@ -38,7 +38,7 @@ class GpaFactorsSerializer(serializers.Serializer):
 
 class GpaRequestSerializer(serializers.Serializer):
     variant = serializers.ChoiceField(choices=["auto", *GPA_VARIANTS],
-                                      help_text='A variant id of shared/clinical/gpa.md, or "auto" with `primary`.')
+                                      help_text='A variant id of docs/clinical/gpa.md, or "auto" with `primary`.')
     factors = GpaFactorsSerializer(help_text="The factors the variant uses (others are ignored).")
     primary = serializers.ChoiceField(choices=TumourType.choices, required=False,
                                       help_text='Primary tumour type; required with "variant": "auto".')

@@ -6,8 +6,12 @@ from drf_spectacular.utils import extend_schema_field
 from rest_framework import serializers
 
 from bmtrack.api.fields import BoundedDateField, ModelSerializer, PatientRefField, UsernameReadField
+from bmtrack.clinical import needs as needs_rules
+from bmtrack.core.clock import local_date, utcnow
 from bmtrack.patients.models import GPAAssessment, ResponseAssessment
 from bmtrack.surveillance.models import DueItem, WatchWindow
+from bmtrack.surveillance.needs import needs_by_item
+from bmtrack.surveillance.phase import phase
 
 
 @extend_schema_field({"type": "array", "items": {"type": "string"}})
@@ -35,18 +39,54 @@ class RangeField(serializers.JSONField):
     pass
 
 
+class NeedSerializer(serializers.Serializer):
+    """The need an open item belongs to: the items one MRI answers together, shown and counted once."""
+
+    label = serializers.CharField(help_text='e.g. "MRI: follow-up and response evaluation", or the item\'s kind')
+    merged = serializers.BooleanField(help_text="More than one item")
+    items = serializers.ListField(child=serializers.IntegerField(), source="pks", help_text="Due item ids")
+    kinds = serializers.ListField(child=serializers.CharField(), source="rule.kinds")
+    phase = serializers.CharField(help_text="upcoming, due or overdue now")
+    due_from = serializers.DateField(help_text="Start of the window all its items share")
+    due_by = serializers.DateField(help_text="The need's deadline (the earliest of its items')")
+    due_this_week = serializers.SerializerMethodField()
+
+    def get_due_this_week(self, need) -> bool:
+        return needs_rules.due_this_week(need.due_by, local_date(self.context["now"]))
+
+
 class DueItemSerializer(ModelSerializer):
     patient = PatientRefField(read_only=True)
     acted_by = UsernameReadField()
     notes = StringListField(read_only=True)
+    phase = serializers.SerializerMethodField(help_text="The state now (the stored ``state`` may lag until the "
+                                                        "next sweep)")
+    late_by_hours = serializers.IntegerField(read_only=True, allow_null=True,
+                                             help_text="How late the fulfilling scan came, in hours")
+    late_text = serializers.CharField(read_only=True, help_text='e.g. "done late (20 h after the limit)"')
+    need = serializers.SerializerMethodField()
 
     class Meta:
         model = DueItem
         fields = ["id", "patient", "kind", "trigger", "trigger_treatment", "trigger_scan", "due_from", "due_by",
-                  "due_from_at", "due_by_at", "state", "overdue_since", "fulfilled_by", "late", "urgent", "notes",
-                  "booked_for", "snoozed_until", "waived_reason", "reason", "acted_by", "acted_at", "created_at",
-                  "updated_at"]
+                  "due_from_at", "due_by_at", "state", "phase", "overdue_since", "fulfilled_by", "late",
+                  "late_by_hours", "late_text", "urgent", "notes", "need", "booked_for", "snoozed_until",
+                  "waived_reason", "reason", "acted_by", "acted_at", "created_at", "updated_at"]
         read_only_fields = fields
+
+    def _now(self):
+        return self.context.setdefault("now", utcnow())
+
+    def get_phase(self, item) -> str:
+        return phase(item, self._now())
+
+    @extend_schema_field(NeedSerializer(allow_null=True))
+    def get_need(self, item):
+        needs = self.context.get("needs")
+        if needs is None:
+            needs = self.context["needs"] = needs_by_item([item], self._now())
+        need = needs.get(item.pk)
+        return None if need is None else NeedSerializer(need, context={"now": self._now()}).data
 
 
 class BookSerializer(serializers.Serializer):
@@ -75,8 +115,9 @@ class GPAAssessmentSerializer(ModelSerializer):
 
     class Meta:
         model = GPAAssessment
-        fields = ["id", "patient", "primary", "assessed_on", "variant", "inputs", "points", "score", "band",
-                  "median_survival_months", "iqr_months", "source", "note", "companion", "computed_at", "current"]
+        fields = ["id", "patient", "primary", "moment", "status", "message", "assessed_on", "variant", "inputs",
+                  "points", "score", "band", "median_survival_months", "iqr_months", "source", "note", "companion",
+                  "computed_at", "current"]
         read_only_fields = fields
 
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from bmtrack.accounts.models import CareTeam, User
+from bmtrack.accounts.access import teams_for
+from bmtrack.accounts.models import User
 from bmtrack.api.fields import BoundedDateField, ModelSerializer
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
@@ -14,8 +15,7 @@ class CareTeamField(serializers.PrimaryKeyRelatedField):
     """One of the user's own care teams (a superuser may choose any)."""
 
     def get_queryset(self):
-        user = self.context["request"].user
-        return CareTeam.objects.all() if user.is_superuser else user.care_teams.all()
+        return teams_for(self.context["request"].user)
 
 
 class NurseField(serializers.SlugRelatedField):
@@ -24,7 +24,7 @@ class NurseField(serializers.SlugRelatedField):
 
 
 def default_care_team(user):
-    teams = list(CareTeam.objects.all()[:2] if user.is_superuser else user.care_teams.all()[:2])
+    teams = list(teams_for(user)[:2])
     return teams[0] if len(teams) == 1 else None
 
 

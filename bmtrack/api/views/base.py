@@ -1,23 +1,23 @@
 """What every API view shares: JSON in and out, role permissions, care-team scoping.
 
 ``PatientScopedViewSet`` is the shape of every clinical resource: its queryset is the model's rows
-whose patient the user may see (``patients_for``), so another team's row is a 404 in a detail URL
-and absent from a list. Writes never go through ``serializer.save()``: ``perform_create`` and
-``perform_update`` hand the validated data to the service (``create_record`` / ``update_record``).
+whose patient the user may see (``scope``), so another team's row is absent from a list; a detail URL
+is reached through ``access_row`` (404 for another team's row, optional lock, access log), and a
+list notes each patient on its page (``note_rows``): one access-log row per patient shown.
+Writes never go through ``serializer.save()``: ``perform_create`` and ``perform_update`` hand the
+validated data to the service (``create_record`` / ``update_record``).
 """
 
 from __future__ import annotations
 
 from rest_framework import mixins, viewsets
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 
-from bmtrack.accounts.access import scope
+from bmtrack.accounts.access import access_row, note_rows, scope
 from bmtrack.api.permissions import RolePermission
 
 
 class ApiMixin:
-    parser_classes = [JSONParser]
     permission_classes = [IsAuthenticated, RolePermission]
     lookup_value_regex = "[^/]+"
 
@@ -33,6 +33,18 @@ class PatientScopedViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModel
 
     def get_queryset(self):
         return scope(self.queryset.all(), self.request.user, self.patient_path)
+
+    def get_object(self):
+        queryset = self.filter_queryset(self.queryset.all())
+        row = access_row(self.request.user, queryset, patient_path=self.patient_path,
+                         **{self.lookup_field: self.kwargs[self.lookup_url_kwarg or self.lookup_field]})
+        self.check_object_permissions(self.request, row)
+        return row
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        note_rows(page if page is not None else queryset, self.patient_path)
+        return page
 
     def get_serializer_class(self):
         if self.action == "partial_update" and self.update_serializer_class is not None:

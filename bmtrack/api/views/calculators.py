@@ -7,7 +7,6 @@ the CLI and the web pages give the same answer and the same field-named error (a
 from __future__ import annotations
 
 from drf_spectacular.utils import extend_schema
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.response import Response
 from rest_framework.views import APIView
@@ -17,7 +16,6 @@ from bmtrack.clinical.cli import run_command
 
 
 class CalculatorView(APIView):
-    parser_classes = [JSONParser]
     permission_classes = [IsAuthenticated]
 
 
@@ -32,12 +30,12 @@ def calculator(command: str, request_shape, result_shape, summary: str):
 
 
 gpa = calculator("gpa", shapes.GpaRequestSerializer, shapes.GpaResultSerializer,
-                 "Graded Prognostic Assessment (shared/clinical/gpa.md)")
+                 "Graded Prognostic Assessment (docs/clinical/gpa.md)")
 rano = calculator("rano", shapes.RanoRequestSerializer, shapes.RanoResultSerializer,
-                  "RANO-BM / iRANO response over a series of timepoints (shared/clinical/rano-bm.md)")
+                  "RANO-BM / iRANO response over a series of timepoints (docs/clinical/rano-bm.md)")
 screening = calculator("screening", shapes.ScreeningRequestSerializer, shapes.ScreeningResultSerializer,
-                       "Whether to screen for brain metastases (shared/clinical/screening.md)")
+                       "Whether to screen for brain metastases (docs/clinical/screening.md)")
 protocol = calculator("protocol", shapes.ProtocolRequestSerializer, shapes.ProtocolResultSerializer,
-                      "MRI protocol check (shared/clinical/screening.md)")
+                      "MRI protocol check (docs/clinical/screening.md)")
 schedule = calculator("schedule", shapes.ScheduleRequestSerializer, shapes.ScheduleResultSerializer,
-                      "Surveillance schedule from a history (shared/clinical/schedule.md)")
+                      "Surveillance schedule from a history (docs/clinical/schedule.md)")

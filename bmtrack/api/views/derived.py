@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import importlib
 
+from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
 from rest_framework.response import Response
@@ -18,8 +19,10 @@ from bmtrack.api.serializers.derived import (
     WatchWindowSerializer,
 )
 from bmtrack.api.views.base import PatientScopedViewSet
+from bmtrack.core.clock import utcnow
 from bmtrack.patients.models import GPAAssessment, ResponseAssessment
 from bmtrack.surveillance.models import DueItem, WatchWindow
+from bmtrack.surveillance.needs import needs_by_item
 
 
 def contact_actions():
@@ -33,9 +36,18 @@ def contact_actions():
 class DueItemViewSet(PatientScopedViewSet):
     """Scans and follow-ups owed, derived from the record; a nurse books or waives them."""
 
-    queryset = DueItem.objects.select_related("patient", "acted_by")
+    queryset = DueItem.objects.select_related("patient", "acted_by", "fulfilled_by")
     serializer_class = DueItemSerializer
     filterset_class = filters.DueItemFilter
+
+    def get_serializer(self, *args, **kwargs):
+        """Items with their needs: the needs of a page's patients are read once (one query)."""
+        instance = args[0] if args else kwargs.get("instance")
+        if instance is not None:
+            now = utcnow()
+            rows = list(instance) if isinstance(instance, (list, tuple, QuerySet)) else [instance]
+            kwargs["context"] = {**self.get_serializer_context(), "now": now, "needs": needs_by_item(rows, now)}
+        return super().get_serializer(*args, **kwargs)
 
 
 class DueItemContactViewSet(DueItemViewSet):
@@ -73,6 +85,9 @@ class WatchWindowViewSet(PatientScopedViewSet):
 class GPAAssessmentViewSet(PatientScopedViewSet):
     """Stored GPA results with the inputs as used (a new row whenever an input changed).
 
+    Two moments per patient (record.md): ``diagnosis`` (at the diagnosis of brain metastases)
+    and ``current``; ``status`` is ``scored``, or ``not_scorable`` / ``not_applicable`` with the
+    reason in ``message``.
     ``current`` marks each patient's GPA as the record stands now (``?current=true``); an older
     row, or one a later correction left the record without, has ``current`` false."""
 

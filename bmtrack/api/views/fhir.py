@@ -4,17 +4,17 @@ from __future__ import annotations
 
 from drf_spectacular.utils import OpenApiParameter, extend_schema
 from rest_framework import exceptions, serializers, status
-from rest_framework.parsers import JSONParser
 from rest_framework.permissions import IsAuthenticated
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 from rest_framework.views import APIView
 
-from bmtrack.accounts.models import CareTeam
+from bmtrack.accounts.access import teams_for
 from bmtrack.api.fhir.importer import import_bundle
 from bmtrack.api.fhir.reading import BundleError
 from bmtrack.api.permissions import RolePermission
 from bmtrack.api.serializers.patients import PatientSerializer, default_care_team
+from bmtrack.core.json_limits import BoundedJSONParser
 
 BUNDLE_SCHEMA = {
     "type": "object",
@@ -31,7 +31,7 @@ class FHIRJSONRenderer(JSONRenderer):
     format = "fhir"
 
 
-class FHIRJSONParser(JSONParser):
+class FHIRJSONParser(BoundedJSONParser):
     media_type = "application/fhir+json"
 
 
@@ -44,7 +44,7 @@ class ImportResultSerializer(serializers.Serializer):
 class ImportView(APIView):
     """Create a patient and their record from a FHIR R4 Bundle, through the same services as the web app."""
 
-    parser_classes = [JSONParser, FHIRJSONParser]
+    parser_classes = [BoundedJSONParser, FHIRJSONParser]
     permission_classes = [IsAuthenticated, RolePermission]
     perm_model = "patients.patient"
 
@@ -74,8 +74,8 @@ class ImportView(APIView):
             if team is None:
                 raise exceptions.ValidationError({"care_team": ["Choose the care team (you belong to several)."]})
             return team
-        teams = CareTeam.objects.all() if user.is_superuser else user.care_teams.all()
-        team = teams.filter(pk=int(raw)).first() if raw.isascii() and raw.isdigit() and len(raw) < 18 else None
+        valid = raw.isascii() and raw.isdigit() and len(raw) < 18
+        team = teams_for(user).filter(pk=int(raw)).first() if valid else None
         if team is None:
             raise exceptions.ValidationError({"care_team": ["Not one of your care teams."]})
         return team

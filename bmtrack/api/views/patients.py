@@ -9,7 +9,7 @@ from rest_framework.decorators import action
 from rest_framework.renderers import JSONRenderer
 from rest_framework.response import Response
 
-from bmtrack.accounts.access import patients_for
+from bmtrack.accounts.access import access_patient, note_rows, patients_for
 from bmtrack.api.fhir.export import export_patient
 from bmtrack.api.filters import PatientFilter
 from bmtrack.api.serializers.patients import PatientLookupSerializer, PatientSerializer
@@ -33,6 +33,16 @@ class PatientViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
 
     def get_queryset(self):
         return patients_for(self.request.user).select_related("care_team", "responsible_nurse")
+
+    def get_object(self):
+        patient = access_patient(self.request.user, self.kwargs["public_id"])
+        self.check_object_permissions(self.request, patient)
+        return patient
+
+    def paginate_queryset(self, queryset):
+        page = super().paginate_queryset(queryset)
+        note_rows(page if page is not None else queryset, "pk")
+        return page
 
     def perform_create(self, serializer):
         data = dict(serializer.validated_data)
@@ -67,6 +77,7 @@ class PatientViewSet(ApiMixin, mixins.ListModelMixin, mixins.RetrieveModelMixin,
         patient = self.get_queryset().filter(mrn=query.validated_data["mrn"]).first()
         if patient is None:
             raise exceptions.NotFound({"mrn": ["No patient with this MRN in your care teams."]})
+        note_rows([patient], "pk")
         return Response(PatientSerializer(patient, context=self.get_serializer_context()).data)
 
     @extend_schema(responses={(200, "application/fhir+json"): BUNDLE_SCHEMA, (200, "application/json"): BUNDLE_SCHEMA},

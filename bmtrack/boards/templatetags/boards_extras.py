@@ -4,6 +4,8 @@ from __future__ import annotations
 
 from django import template
 
+from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
+
 register = template.Library()
 
 
@@ -37,3 +39,18 @@ def person(user) -> str:
     if user is None:
         return "–"
     return user.get_full_name() or user.username
+
+
+@register.filter
+def gpa_factor_words(name) -> str:
+    return gpa_factor_label(name)
+
+
+@register.filter(name="gpa_value_words")
+def gpa_value_words_filter(value, factor="") -> str:
+    return gpa_value_words(value, factor)
+
+
+@register.filter
+def response_flags(flags) -> list[str]:
+    return response_flag_words(flags)

@@ -1,4 +1,4 @@
-"""Choice vocabularies; the ids match the clinical core's (shared/clinical/*.md)."""
+"""Choice vocabularies; the ids match the clinical core's (docs/clinical/*.md)."""
 
 from django.db import models
 

@@ -17,8 +17,9 @@ from bmtrack.patients.models.choices import (
     WorkupMethod,
 )
 from bmtrack.patients.models.choices import WorkupResult as WorkupResultChoice
+from bmtrack.patients.validators import DICOM_UID_MESSAGE, DICOM_UID_PATTERN, validate_dicom_uid
 
-# RANO-BM: diameters are entered 0–150 mm (shared/clinical/rano-bm.md, CLI contract). A lesion that
+# RANO-BM: diameters are entered 0–150 mm (docs/clinical/rano-bm.md, CLI contract). A lesion that
 # disappeared is recorded as ``disappeared`` without a diameter, so a stored diameter is always > 0.
 MAX_DIAMETER_MM = Decimal("150")
 
@@ -34,9 +35,10 @@ class Scan(models.Model):
         choices=[(Decimal(str(v)), label) for v, label in FIELD_STRENGTHS],
     )
     scanner = models.CharField(max_length=120, blank=True)
-    # Sequence ids of shared/clinical/schedule.md (t1_pre_3d, t1_post_3d, t2, flair, ...).
+    # Sequence ids of docs/clinical/schedule.md (t1_pre_3d, t1_post_3d, t2, flair, ...).
     sequences = models.JSONField(default=list, blank=True)
-    study_uid = models.CharField("DICOM Study Instance UID", max_length=64, blank=True)
+    study_uid = models.CharField("DICOM Study Instance UID", max_length=64, blank=True,
+                                 validators=[validate_dicom_uid])
     accession = models.CharField(max_length=32, blank=True)
     # The reader's qualitative assessment, used by RANO-BM with the target measurements.
     new_lesions = models.CharField(
@@ -74,6 +76,11 @@ class Scan(models.Model):
                 condition=~models.Q(modality="pet") | ~models.Q(tracer=""),
                 name="scan_pet_needs_tracer",
                 violation_error_message="A PET scan needs its tracer.",
+            ),
+            models.CheckConstraint(
+                condition=models.Q(study_uid="") | models.Q(study_uid__regex=DICOM_UID_PATTERN),
+                name="scan_study_uid_is_a_dicom_uid",
+                violation_error_message=DICOM_UID_MESSAGE,
             ),
         ]
 

@@ -15,6 +15,7 @@ from bmtrack.patients.services.imaging import (
 )
 from bmtrack.patients.services.observations import record_observation, update_observation
 from bmtrack.patients.services.patients import create_patient, set_patient_status, update_patient
+from bmtrack.patients.services.removal import delete_record
 from bmtrack.patients.services.treatments import record_treatment, update_treatment
 from bmtrack.patients.services.tumours import record_marker, record_primary, update_primary
 from bmtrack.patients.services.workups import record_workup, update_workup
@@ -22,6 +23,7 @@ from bmtrack.patients.services.workups import record_workup, update_workup
 __all__ = [
     "add_lesion",
     "create_patient",
+    "delete_record",
     "record_marker",
     "record_measurements",
     "record_observation",

@@ -45,7 +45,7 @@ def record_facts(patient: Patient) -> RecordFacts:
             new_lesion_call=scan.new_lesions or "", non_target=scan.non_target,
             measurements=tuple(
                 record_rules.MeasurementFact(
-                    lesion=m.lesion.label, diameter_mm=m.diameter_mm, measurable=m.measurable,
+                    lesion=m.lesion.label, diameter_mm=float(m.diameter_mm), measurable=m.measurable,
                     enhancing=m.enhancing, role=_ROLES.get(m.role, ""))
                 for m in scan.measurements.all()),
         )

@@ -19,6 +19,7 @@ from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
     check_day,
     correct,
+    lock_patient,
     refresh_derived,
     require_aware,
     validated_save,
@@ -73,6 +74,7 @@ def record_scan(patient: Patient, *, measurements: Iterable[Mapping] = (), user=
         scan.measurement_status = MeasurementStatus.COMPLETE
     _check_scan(scan, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(scan, user)
         saved = _save_measurements(scan, measurements)
         if saved:
@@ -100,6 +102,7 @@ def record_measurements(scan: Scan, measurements: Iterable[Mapping], *, user=Non
     if new_lesions is not None and new_lesions not in NewLesions.values:
         raise ValidationError({"new_lesions": f"Choose one of: {', '.join(v for v in NewLesions.values if v)}."})
     with transaction.atomic():
+        lock_patient(scan.patient_id)
         scan = Scan.objects.select_for_update().select_related("patient").get(pk=scan.pk)
         if scan.modality != Modality.MRI:
             raise ValidationError({"measurements": "Lesion measurements are taken on MRI."})
@@ -125,8 +128,10 @@ LESION_FIELDS = {"label", "location", "first_seen_on"}
 def add_lesion(patient: Patient, label: str, location: str = "", first_seen_on: dt.date | None = None, *,
                user=None, now: dt.datetime | None = None) -> Lesion:
     lesion = Lesion(patient=patient, label=label.strip(), location=location, first_seen_on=first_seen_on)
-    _check_lesion(lesion, now or utcnow())
-    return validated_save(lesion, user)
+    with transaction.atomic():
+        lock_patient(patient.pk)  # two new lesions named alike at once: the second is refused, not a 500
+        _check_lesion(lesion, now or utcnow())
+        return validated_save(lesion, user)
 
 
 def update_lesion(lesion: Lesion, *, user=None, now: dt.datetime | None = None, **changes) -> Lesion:
@@ -186,8 +191,28 @@ def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurem
         if perpendicular is not None and (longest is None or perpendicular > longest):
             raise ValidationError({f"{prefix}.perpendicular_mm": PERPENDICULAR_MESSAGE})
         saved.append(measurement)
+    if saved:
+        _check_carried(scan, seen | set(Measurement.objects.filter(scan=scan).values_list("lesion_id", flat=True)))
     # One INSERT for the measurements and one for their history rows.
     return bulk_create_with_history(saved, Measurement) if saved else saved
+
+
+def _check_carried(scan: Scan, measured: set[int]) -> None:
+    """A measured MRI continues the RANO-BM series: every lesion measured on the previous measured
+    MRI is measured again or marked gone (docs/clinical/rano-bm.md, "Measurable disease and
+    targets": the targets are followed at every timepoint), whichever way the scan arrives."""
+    previous = (Scan.objects.filter(patient_id=scan.patient_id, modality=Modality.MRI, at__lt=scan.at,
+                                    measurement_status=MeasurementStatus.COMPLETE)
+                .exclude(pk=scan.pk).order_by("-at", "-pk").first())
+    if previous is None:
+        return
+    missing = sorted(Measurement.objects.filter(scan=previous).exclude(lesion_id__in=measured)
+                     .values_list("lesion__label", flat=True))
+    if missing:
+        raise ValidationError({"measurements": (
+            f"Measure {', '.join(missing)} again, or mark {'it' if len(missing) == 1 else 'them'} gone: "
+            f"{'it was' if len(missing) == 1 else 'they were'} measured on the previous MRI "
+            f"({local_date(previous.at):%d %b %Y}).")})
 
 
 def _check_reader_inputs(scan: Scan, saved: list[Measurement], *, call_required: bool = True) -> None:

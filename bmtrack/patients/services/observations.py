@@ -6,7 +6,7 @@ from django.db import transaction
 
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient, StatusObservation
-from bmtrack.patients.services.common import check_day, correct, refresh_derived, validated_save
+from bmtrack.patients.services.common import check_day, correct, lock_patient, refresh_derived, validated_save
 
 EDITABLE = {"observed_on", "kps", "extracranial_metastases", "dexamethasone_mg", "haemoglobin_g_dl", "neuro_status",
             "note"}
@@ -24,6 +24,7 @@ def record_observation(patient: Patient, *, user=None, now: dt.datetime | None =
                                     **fields)
     _check(observation, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(observation, user)
         refresh_derived(patient, now, user=user)
     return observation

@@ -8,17 +8,16 @@ from django.db import transaction
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
-from bmtrack.patients.services.common import apply_changes, refresh_derived, validated_save
+from bmtrack.patients.services.common import apply_changes, check_day, refresh_derived, validated_save
 
 EDITABLE = {"mrn", "given_name", "family_name", "birth_date", "sex", "care_team", "responsible_nurse",
             "last_contact_on"}
 
 
 def _check_dates(patient: Patient, now: dt.datetime) -> None:
-    if patient.birth_date and patient.birth_date > today(now):
-        raise ValidationError({"birth_date": "Birth date cannot be in the future."})
-    if patient.deceased_on and patient.deceased_on > today(now):
-        raise ValidationError({"deceased_on": "Date of death cannot be in the future."})
+    check_day(patient.birth_date, "birth_date", "Birth date", latest=today(now))
+    for name, words in (("deceased_on", "Date of death"), ("last_contact_on", "Last contact")):
+        check_day(getattr(patient, name), name, words, birth_date=patient.birth_date, latest=today(now))
 
 
 def create_patient(*, user=None, now: dt.datetime | None = None, **fields) -> Patient:

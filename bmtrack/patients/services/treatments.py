@@ -5,12 +5,14 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bmtrack.core.clock import local_date, utcnow
+from bmtrack.core.clock import local_date, today, utcnow
 from bmtrack.patients.models import Lesion, Patient, Treatment
 from bmtrack.patients.models.choices import RADIOTHERAPY, SYSTEMIC_TREATMENTS, TreatmentStatus
 from bmtrack.patients.services.common import (
     FUTURE_TOLERANCE,
     apply_changes,
+    check_day,
+    lock_patient,
     refresh_derived,
     require_aware,
     validated_save,
@@ -23,6 +25,10 @@ def _check(treatment: Treatment, now: dt.datetime) -> None:
     require_aware(treatment.start, "start")
     require_aware(treatment.end, "end")
     patient = treatment.patient
+    for name, words in (("start", "The start"), ("end", "The end")):
+        moment = getattr(treatment, name)
+        # The moment's own calendar day: converting a year-9999 instant to the site zone would overflow.
+        check_day(moment.date() if moment else None, name, words, latest=today(now), planned=True)
     if treatment.start and local_date(treatment.start) < patient.birth_date:
         raise ValidationError({"start": "A treatment cannot start before the patient's birth."})
     if treatment.start and treatment.end and treatment.end < treatment.start:
@@ -53,6 +59,7 @@ def record_treatment(patient: Patient, *, lesions: list[Lesion] = (), user=None,
     treatment = Treatment(patient=patient, **fields)
     _check(treatment, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(treatment, user)
         _set_lesions(treatment, lesions)
         refresh_derived(patient, now, user=user)
@@ -63,6 +70,7 @@ def update_treatment(treatment: Treatment, *, lesions: list[Lesion] | None = Non
                      now: dt.datetime | None = None, **changes) -> Treatment:
     now = now or utcnow()
     with transaction.atomic():
+        lock_patient(treatment.patient_id)
         treatment = Treatment.objects.select_for_update().select_related("patient").get(pk=treatment.pk)
         apply_changes(treatment, changes, EDITABLE)
         _check(treatment, now)

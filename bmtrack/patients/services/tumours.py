@@ -8,7 +8,7 @@ from django.db import transaction
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import MarkerResult, Patient, PrimaryTumour
 from bmtrack.patients.models.choices import Marker
-from bmtrack.patients.services.common import check_day, correct, refresh_derived, validated_save
+from bmtrack.patients.services.common import check_day, correct, lock_patient, refresh_derived, validated_save
 
 # A correction may change what the primary is; never whose (a record does not move between patients).
 EDITABLE = {"type", "diagnosed_on", "stage", "seer_stage", "histology", "brain_metastases_diagnosed_on",
@@ -28,6 +28,7 @@ def record_primary(patient: Patient, *, user=None, now: dt.datetime | None = Non
     primary = PrimaryTumour(patient=patient, **fields)
     _check_dates(primary, now)
     with transaction.atomic():
+        lock_patient(patient.pk)
         validated_save(primary, user)
         for index, marker in enumerate(markers):
             try:
@@ -47,6 +48,7 @@ def update_primary(primary: PrimaryTumour, *, user=None, now: dt.datetime | None
 def record_marker(primary: PrimaryTumour, *, user=None, now: dt.datetime | None = None, **fields) -> MarkerResult:
     now = now or utcnow()
     with transaction.atomic():
+        lock_patient(primary.patient_id)
         marker = _save_marker(primary, fields, now)
         refresh_derived(primary.patient, now, user=user)
     return marker
@@ -54,8 +56,7 @@ def record_marker(primary: PrimaryTumour, *, user=None, now: dt.datetime | None 
 
 def _save_marker(primary: PrimaryTumour, fields: dict, now: dt.datetime) -> MarkerResult:
     marker = MarkerResult(primary=primary, **fields)
-    if marker.tested_on and marker.tested_on > today(now):
-        raise ValidationError({"tested_on": "Test date cannot be in the future."})
+    check_day(marker.tested_on, "tested_on", "Test date", birth_date=primary.patient.birth_date, latest=today(now))
     if marker.value_pct is not None and marker.marker not in (Marker.PD_L1, Marker.ER, Marker.PR, Marker.OTHER):
         raise ValidationError({"value_pct": "A percentage applies to PD-L1, ER or PR only."})
     return validated_save(marker)

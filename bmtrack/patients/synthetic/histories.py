@@ -1,6 +1,6 @@
 """One synthetic patient's clinical history, as plain rows (no database, no Django models).
 
-The shapes follow ``shared/clinical/`` and ``bmtrack.patients.demo``: a primary with its markers,
+The shapes follow ``docs/clinical/`` and ``bmtrack.patients.demo``: a primary with its markers,
 brain metastases found on a diagnostic MRI, local treatment (resection with a post-operative MRI
 and cavity SRS, SRS or fractionated SRS with a planning MRI and CT, WBRT for SCLC or many lesions),
 systemic therapy by driver (TT for EGFR/ALK/BRAF/HER2, ICI for melanoma and PD-L1-high NSCLC,
@@ -60,7 +60,7 @@ class Profile:
     histology: str
 
 
-# Mix of brain-metastasis patients (shared/clinical/screening.md; lung about half, then breast, melanoma).
+# Mix of brain-metastasis patients (docs/clinical/screening.md; lung about half, then breast, melanoma).
 PROFILES: dict[str, Profile] = {
     "nsclc_adeno": Profile(0.30, 0.52, (64, 9), 20, (0, 18), 0.10, "adenocarcinoma"),
     "nsclc_nonadeno": Profile(0.10, 0.35, (67, 8), 12, (0, 12), 0.10, "squamous cell carcinoma"),

@@ -109,8 +109,7 @@ def build_response_chart(points: list[PointIn]) -> ResponseChart:
         return round(chart.plot_bottom - value / y_max * (chart.plot_bottom - chart.plot_top), 1)
 
     first, last = measured[0].day, measured[-1].day
-    pad = dt.timedelta(days=max(10, (last - first).days // 25))
-    scale = TimeScale(first - pad, last + pad, LEFT, chart.plot_right)
+    scale = TimeScale.padded(first, last, LEFT, chart.plot_right, parts=25, min_days=10)
 
     value = 0.0
     while value <= y_max + 1e-9:

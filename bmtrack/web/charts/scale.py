@@ -6,6 +6,8 @@ import datetime as dt
 import math
 from dataclasses import dataclass
 
+from bmtrack.clinical.dates import month_starts, shift_clamped
+
 MONTHS = ("Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec")
 
 
@@ -23,6 +25,13 @@ class TimeScale:
     def clamp(self, day: dt.date) -> dt.date:
         return min(max(day, self.start), self.end)
 
+    @classmethod
+    def padded(cls, first: dt.date, last: dt.date, x0: float, x1: float, *, parts: int, min_days: int) -> TimeScale:
+        """A scale over [first, last] with a margin of 1/``parts`` of the span (at least ``min_days``) on each
+        side, held at the calendar's ends so a stored date near 9999 still draws."""
+        pad = max(min_days, (last - first).days // parts)
+        return cls(shift_clamped(first, -pad), shift_clamped(last, pad), x0, x1)
+
 
 @dataclass(frozen=True)
 class Tick:
@@ -32,24 +41,12 @@ class Tick:
 
 
 def month_ticks(scale: TimeScale) -> list[Tick]:
-    """Month starts, thinned to keep about a dozen labels; January carries the year."""
-    months = (scale.end.year - scale.start.year) * 12 + scale.end.month - scale.start.month + 1
-    step = next(s for s in (1, 2, 3, 6, 12, 24) if months / s <= 14)
-    ticks = []
-    year, month = scale.start.year, scale.start.month
-    first = True
-    while True:
-        day = dt.date(year, month, 1)
-        if day > scale.end:
-            break
-        if day >= scale.start and (month - 1) % step == 0:
-            label = f"{MONTHS[month - 1]} {year}" if (month == 1 or first) else MONTHS[month - 1]
-            ticks.append(Tick(scale(day), label, major=month == 1))
-            first = False
-        month += 1
-        if month > 12:
-            year, month = year + 1, 1
-    return ticks
+    """Month starts, thinned to keep about a dozen labels (years, decades on a long record); January
+    carries the year."""
+    days, _ = month_starts(scale.start, scale.end, 14)
+    return [Tick(scale(day), f"{MONTHS[day.month - 1]} {day.year}" if (day.month == 1 or index == 0)
+                 else MONTHS[day.month - 1], major=day.month == 1)
+            for index, day in enumerate(days)]
 
 
 def nice_max(value: float) -> tuple[float, float]:

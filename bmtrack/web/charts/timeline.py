@@ -155,8 +155,7 @@ def build_timeline(treatments: list[TreatmentIn], scans: list[ScanIn], windows: 
         return Timeline(WIDTH, 60, LEFT, WIDTH - RIGHT, empty=True)
     first = min(days + [today])
     last = max([today + dt.timedelta(days=21)] + [d.end for d in due] + [t.end or t.start for t in treatments])
-    pad = dt.timedelta(days=max(7, (last - first).days // 40))
-    scale = TimeScale(first - pad, last + pad, LEFT, WIDTH - RIGHT)
+    scale = TimeScale.padded(first, last, LEFT, WIDTH - RIGHT, parts=40, min_days=7)
     chart = Timeline(WIDTH, 0, LEFT, WIDTH - RIGHT, start=scale.start, end=scale.end)
     y = TOP
 

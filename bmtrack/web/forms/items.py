@@ -5,6 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bmtrack.web.forms.base import AccessibleForm, DateInput
+from bmtrack.web.queries.scope import SEARCH_MAX_CHARS
 
 OUTCOMES = [
     ("booked", "Reached: booked"),
@@ -56,7 +57,7 @@ class WorklistFilterForm(AccessibleForm):
     team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my teams")
     nurse = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any nurse")
     kind = forms.ChoiceField(label="Kind", required=False)
-    q = forms.CharField(label="Search MRN or name", required=False, max_length=100,
+    q = forms.CharField(label="Search MRN or name", required=False, max_length=SEARCH_MAX_CHARS,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
     def __init__(self, *args, user, kinds, **kwargs):

@@ -4,7 +4,12 @@ from django import forms
 
 from bmtrack.patients.models.choices import PatientStatus, Sex
 from bmtrack.web.forms.base import AccessibleForm, DateInput
-from bmtrack.web.queries.scope import nurses_for, teams_for
+from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
+
+
+class PatientSearchForm(forms.Form):
+    q = forms.CharField(label="MRN or name", max_length=SEARCH_MAX_CHARS, required=False)
+    include_inactive = forms.BooleanField(required=False)
 
 
 class NurseChoiceField(forms.ModelChoiceField):

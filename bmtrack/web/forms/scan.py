@@ -19,6 +19,7 @@ from bmtrack.patients.models.choices import (
     Sequence,
     Tracer,
 )
+from bmtrack.patients.validators import validate_dicom_uid
 from bmtrack.web.forms.base import AccessibleForm, DateTimeInput, DecimalInput
 
 STANDARD_SEQUENCES = ["t1_pre_3d", "t1_post_3d", "t2", "flair"]
@@ -43,6 +44,7 @@ class ScanForm(AccessibleForm):
     sequences = forms.MultipleChoiceField(label="Sequences acquired", required=False, choices=Sequence.choices,
                                           widget=forms.CheckboxSelectMultiple, initial=STANDARD_SEQUENCES)
     study_uid = forms.CharField(label="DICOM Study Instance UID", max_length=64, required=False,
+                                validators=[validate_dicom_uid],
                                 widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     accession = forms.CharField(label="Accession number", max_length=32, required=False,
                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
@@ -54,11 +56,6 @@ class ScanForm(AccessibleForm):
                                                "the treatment assessed.")
     report = forms.CharField(required=False, widget=forms.Textarea(attrs={"rows": 3}))
 
-    def clean_study_uid(self):
-        uid = self.cleaned_data.get("study_uid", "").strip()
-        if uid and not re.fullmatch(r"[0-9]+(\.[0-9]+)*", uid):
-            self.add_error("study_uid", "A DICOM UID is digits separated by dots, e.g. 1.2.826.0.1.3680043.8.498.1")
-        return uid
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)

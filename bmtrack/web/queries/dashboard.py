@@ -1,29 +1,34 @@
 """The team dashboard: scans done on time, and what is overdue now.
 
-1. **On time** (last 90 days): of the due items whose window closed in the last 90 days (``due_by``
-   in [today − 90, yesterday]), not cancelled and not waived, the share fulfilled by a scan inside
-   the window (``done`` and not ``late``). Late and missed ones are counted beside it.
-2. **Overdue now**: open items of active patients whose window has passed (by date, or by the
-   instant for the post-operative MRI), by kind and by responsible nurse, with the median days
-   overdue.
-3. **Chart**: the on-time share per week of ``due_by`` over the same 90 days.
+Everything is counted in needs (``surveillance.needs``, rule in ``clinical.needs``): items one MRI
+answers together count once, as they are shown on the worklist and in the digests.
 
-A fixed number of aggregate queries, whatever the number of patients.
+1. **On time** (last 90 days): of the needs whose window closed in the last 90 days (deadline in
+   [today − 90, yesterday]), not cancelled and not waived, the share fulfilled by a scan inside
+   the window (``done`` and not ``late``). Late ones (a post-operative MRI after 72 h is late,
+   never on time) and missed ones are counted beside it.
+2. **Overdue now**: needs of active patients overdue at ``now`` (``surveillance.phase``: by date,
+   or by the instant for the post-operative MRI), by kind and by responsible nurse, with the
+   median days overdue.
+3. **Chart**: the on-time share per week of the deadline over the same 90 days.
+
+A fixed number of queries, whatever the number of patients (the rows are grouped in Python).
 """
 
 from __future__ import annotations
 
 import datetime as dt
 import statistics
+from collections import Counter
 from dataclasses import dataclass
-
-from django.db.models import Count, Q
-from django.db.models.functions import TruncWeek
+from types import SimpleNamespace
 
 from bmtrack.accounts.access import patients_for
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models.choices import PatientStatus
-from bmtrack.surveillance.models import OPEN_STATES, DueItem, DueKind, DueState
+from bmtrack.surveillance import needs as item_needs
+from bmtrack.surveillance.models import DueItem, DueKind, DueState
+from bmtrack.surveillance.phase import OVERDUE
 
 PERIOD_DAYS = 90
 
@@ -83,42 +88,60 @@ def build_dashboard(user, now: dt.datetime, team=None) -> Dashboard:
     if team is not None:
         patients = patients.filter(care_team=team)
 
-    closed = DueItem.objects.filter(patient__in=patients, due_by__gte=start, due_by__lte=end).exclude(
-        state__in=(DueState.CANCELLED, DueState.WAIVED))
-    on_time = Q(state=DueState.DONE, late=False)
-    late = Q(state=DueState.DONE, late=True)
-    by_kind = list(closed.values("kind").annotate(total=Count("pk"), on_time=Count("pk", filter=on_time),
-                                                   late=Count("pk", filter=late)).order_by("kind"))
-    shares = [Share(KIND_LABELS.get(row["kind"], row["kind"]), row["on_time"], row["total"], row["late"])
-              for row in by_kind]
+    closed = _rows(DueItem.objects.filter(patient__in=patients, due_by__gte=start, due_by__lte=end)
+                   .exclude(state__in=(DueState.CANCELLED, DueState.WAIVED)).with_phase(now))
+    closed = [need for need in item_needs.group(closed, now) if start <= need.due_by <= end]
+    totals: dict[str, Counter] = {}
+    weekly: dict[dt.date, Counter] = {}
+    for need in closed:
+        outcome = "missed" if need.phase != DueState.DONE else "late" if need.rule.late else "on_time"
+        totals.setdefault(_label(need), Counter())[outcome] += 1
+        weekly.setdefault(need.due_by - dt.timedelta(days=need.due_by.weekday()), Counter())[outcome] += 1
+    shares = [Share(label, c["on_time"], c.total(), c["late"]) for label, c in sorted(totals.items())]
     overall = Share("All kinds", sum(s.on_time for s in shares), sum(s.total for s in shares),
                     sum(s.late for s in shares))
-
-    weekly = {row["week"]: row for row in closed.annotate(week=TruncWeek("due_by")).values("week")
-              .annotate(total=Count("pk"), on_time=Count("pk", filter=on_time)).order_by("week")}
     weeks = []
     monday = start - dt.timedelta(days=start.weekday())
     while monday <= end:
-        row = weekly.get(monday) or weekly.get(dt.datetime.combine(monday, dt.time.min)) or {}
-        weeks.append(Week(monday, row.get("on_time", 0), row.get("total", 0)))
+        week = weekly.get(monday, Counter())
+        weeks.append(Week(monday, week["on_time"], week.total()))
         monday += dt.timedelta(days=7)
 
-    overdue = DueItem.objects.filter(patient__in=patients.filter(status=PatientStatus.ACTIVE),
-                                     state__in=OPEN_STATES).filter(Q(due_by__lt=today) | Q(due_by_at__lt=now))
-    overdue_by_kind = [Count_(KIND_LABELS.get(row["kind"], row["kind"]), row["n"])
-                       for row in overdue.values("kind").annotate(n=Count("pk")).order_by("-n", "kind")]
-    nurse_rows = (overdue.values("patient__responsible_nurse", "patient__responsible_nurse__first_name",
-                                 "patient__responsible_nurse__last_name", "patient__responsible_nurse__username")
-                  .annotate(n=Count("pk")).order_by("-n", "patient__responsible_nurse__username"))
-    overdue_by_nurse = []
-    for row in nurse_rows:
-        name = " ".join(filter(None, (row["patient__responsible_nurse__first_name"],
-                                      row["patient__responsible_nurse__last_name"])))
-        name = name or row["patient__responsible_nurse__username"] or "No nurse assigned"
-        overdue_by_nurse.append(Count_(name, row["n"]))
-    days = [(today - due_by).days for due_by in overdue.values_list("due_by", flat=True)]
+    # Overdue needs: every open item of the patients with one overdue, so that an overdue item
+    # joins the item it shares an MRI with (and shows the same label as on the worklist).
+    active = patients.filter(status=PatientStatus.ACTIVE)
+    late_patients = DueItem.objects.filter(patient__in=active).in_phase(now, OVERDUE).values("patient_id")
+    open_items = _rows(DueItem.objects.filter(patient__in=late_patients).open().with_phase(now), nurse=True)
+    overdue = [need for need in item_needs.group(open_items, now) if need.phase == OVERDUE]
+    by_kind = Counter(_label(need) for need in overdue)
+    overdue_by_kind = [Count_(label, n) for label, n in sorted(by_kind.items(), key=lambda kv: (-kv[1], kv[0]))]
+    by_nurse = Counter(need.lead.nurse for need in overdue)
+    overdue_by_nurse = [Count_(name, n) for name, n in sorted(by_nurse.items(), key=lambda kv: (-kv[1], kv[0]))]
+    days = [(today - need.due_by).days for need in overdue]
     return Dashboard(
         period_start=start, period_end=end, fulfilment=overall, fulfilment_by_kind=shares, weeks=weeks,
         overdue_total=len(days), overdue_by_kind=overdue_by_kind, overdue_by_nurse=overdue_by_nurse,
         median_days_overdue=statistics.median(days) if days else None,
     )
+
+
+ROW_FIELDS = ("pk", "patient_id", "kind", "state", "phase", "due_from", "due_by", "due_from_at", "due_by_at",
+              "fulfilled_by_id", "late")
+NURSE_FIELDS = ("patient__responsible_nurse__first_name", "patient__responsible_nurse__last_name",
+                "patient__responsible_nurse__username")
+
+
+def _rows(items, nurse: bool = False) -> list[SimpleNamespace]:
+    """Plain rows (no model instances): what the grouping reads, and the nurse's name when asked."""
+    fields = ROW_FIELDS + (NURSE_FIELDS if nurse else ())
+    rows = []
+    for values in items.values(*fields):
+        if nurse:
+            first, last, username = (values.pop(name) for name in NURSE_FIELDS)
+            values["nurse"] = " ".join(filter(None, (first, last))) or username or "No nurse assigned"
+        rows.append(SimpleNamespace(**values))
+    return rows
+
+
+def _label(need) -> str:
+    return need.rule.label or KIND_LABELS.get(need.lead.kind, need.lead.kind)

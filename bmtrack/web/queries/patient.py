@@ -8,18 +8,16 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch
 
-from bmtrack.clinical import gpa as gpa_rules
-from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
-from bmtrack.patients.selectors import latest_markers, status_on
-from bmtrack.surveillance.models import OPEN_STATES, DueItem
+from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
+from bmtrack.surveillance.models import DueItem
 from bmtrack.web import advice, texts
 from bmtrack.web.charts import response as response_chart
 from bmtrack.web.charts import timeline as timeline_chart
 from bmtrack.web.formatting import fmt_date, fmt_datetime
-from bmtrack.web.queries.worklist import classify, describe_trigger
+from bmtrack.web.queries.worklist import classify_items, describe_trigger
 
 SYSTEMIC = ("tt", "ici", "chemo")
 SHORT_KIND = {"surgery": "Surgery", "srs": "SRS", "fsrs": "fSRS", "wbrt": "WBRT", "litt": "LITT", "tt": "TT",
@@ -46,21 +44,11 @@ class ScanCard:
 
 
 @dataclass
-class GpaView:
-    assessment: object
-    title: str
-    factors: list[tuple[str, object, object, str]]  # (factor, value as used, points, taken from)
-    companion: dict | None
-    companion_title: str
-
-
-@dataclass
 class PatientPage:
     patient: Patient
     primaries: list
     facts: dict
-    gpa: GpaView | None
-    gpa_missing: str
+    gpas: list  # patients.selectors.GpaMomentView: at diagnosis (when dated), current
     response: object | None
     scans: list[ScanCard]
     treatments: list[Treatment]
@@ -98,7 +86,6 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     items = list(patient.due_items.select_related("trigger_treatment", "trigger_scan", "fulfilled_by")
                  .order_by("due_by", "kind"))
     windows = list(patient.watch_windows.select_related("trigger_treatment"))
-    gpa = patient.gpa_assessments.order_by("-computed_at", "-pk").first()
     contacts = list(ContactAttempt.objects.filter(item__patient=patient).select_related("user", "item")
                     .order_by("-at", "-pk")[:50])
     notifications = list(notification_log.for_patient(patient))[:50]
@@ -112,17 +99,16 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     baseline_scan = current.baseline_scan if current else None
     cards = _scan_cards(scans, baseline_scan)
 
-    item_rows = [classify(item, now, today) for item in items]
-    for row in item_rows:
-        row.item.patient = patient
+    for item in items:
+        item.patient = patient
+    item_rows = classify_items(items, now, today)
     open_rows = [row for row in item_rows if row.section != "closed"]
-    open_rows.sort(key=lambda r: ({"overdue": 0, "due": 1, "upcoming": 2}[r.section], r.item.due_by))
-    past = [row.item for row in item_rows if row.section == "closed"]
+    open_rows.sort(key=lambda r: ({"overdue": 0, "this_week": 1, "due": 2, "upcoming": 3}[r.section], r.due_by))
+    past = [i for row in item_rows if row.section == "closed" for i in row.items]
     past.sort(key=lambda i: i.due_by, reverse=True)
 
     page = PatientPage(
-        patient=patient, primaries=primaries, facts=facts, gpa=_gpa_view(gpa) if gpa and gpa.current else None,
-        gpa_missing="" if gpa and gpa.current else _gpa_missing(patient, primaries, today, earlier=gpa),
+        patient=patient, primaries=primaries, facts=facts, gpas=current_gpas(patient),
         response=current, scans=list(reversed(cards)), treatments=treatments, open_items=open_rows,
         past_items=past, windows=windows, workup=advice.workup_hints(treatments, scans, windows),
         contacts=contacts, notifications=notifications,
@@ -157,49 +143,6 @@ def _scan_cards(scans: list[Scan], baseline_scan: Scan | None) -> list[ScanCard]
     return cards
 
 
-def _gpa_view(gpa) -> GpaView | None:
-    if gpa is None:
-        return None
-    factors = gpa.inputs.get("factors", {})
-    taken = gpa.inputs.get("taken_from", {})
-    rows = [(name, factors.get(name), points, taken.get(name, "")) for name, points in gpa.points.items()]
-    companion = gpa.companion
-    companion_title = ""
-    if companion:
-        companion_title = _variant_title(companion.get("variant", ""))
-    return GpaView(gpa, _variant_title(gpa.variant), rows, companion, companion_title)
-
-
-def _variant_title(variant_id: str) -> str:
-    try:
-        return gpa_rules.get_variant(variant_id).title
-    except ClinicalInputError:
-        return variant_id
-
-
-def _gpa_missing(patient: Patient, primaries: list, today: dt.date, earlier=None) -> str:
-    """Why there is no GPA now: the first factor the variant needs that the record lacks; and
-    whether an earlier one exists that a later change left behind (``earlier``, not current)."""
-    if not primaries:
-        return "No primary tumour recorded: the GPA variant depends on it."
-    from bmtrack.patients.services.assessments import gpa_inputs
-
-    variant, factors, _ = gpa_inputs(patient, today)
-    if variant is None:
-        why = "No primary tumour recorded."
-    else:
-        try:
-            gpa_rules.score(variant, factors)
-        except ClinicalInputError as exc:
-            why = f"{_variant_title(variant)} cannot be scored yet: {exc}"
-        else:
-            why = "The GPA will be computed with the next update of the record."
-    if earlier is not None:
-        why += (f" The last GPA ({_variant_title(earlier.variant)}, {earlier.score} points, assessed "
-                f"{fmt_date(earlier.assessed_on)}) no longer matches the record and is not shown as current.")
-    return why
-
-
 def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.Timeline:
     t_in = []
     for t in treatments:
@@ -214,6 +157,10 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
         when = fmt_datetime(t.start) + (f" – {fmt_datetime(t.end)}" if t.end else "")
         title = f"{t.get_kind_display()} ({t.get_status_display().lower()}) {when}"
         t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.kind in SYSTEMIC, title))
+    late = {}
+    for item in items:
+        if item.late_text and item.fulfilled_by_id:
+            late.setdefault(item.fulfilled_by_id, []).append(f"{item.get_kind_display()} {item.late_text}")
     s_in = []
     for s in scans:
         response = getattr(s, "response", None)
@@ -223,20 +170,22 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
             title += f" · {texts.CATEGORY_NAMES.get(category, category)}"
         if s.measurement_status == "pending":
             title += " · awaiting measurements"
+        for words in late.get(s.pk, ()):
+            title += f" · {words}"
         s_in.append(timeline_chart.ScanIn(local_date(s.at), s.modality, category, title,
                                           pending=s.measurement_status == "pending"))
     w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on,
                                     f"{'Pseudoprogression' if w.kind == 'pseudoprogression' else 'Radiation necrosis'}"
                                     f" watch to {fmt_date(w.ends_on)}") for w in windows]
     d_in = []
-    for item in items:
-        if item.state not in OPEN_STATES:
+    for row in classify_items(items, now, today):
+        if row.section == "closed":
             continue
-        row = classify(item, now, today)
-        state = row.section if row.section in ("overdue", "due") else "upcoming"
-        label = item.get_kind_display()
-        title = f"{label}: {fmt_date(item.due_from)} – {fmt_date(item.due_by)} ({state}) · {describe_trigger(item)}"
-        d_in.append(timeline_chart.DueIn(item.kind, state, item.due_from, item.due_by, label, title))
+        state = "overdue" if row.section == "overdue" else "due" if row.section in ("this_week", "due") else "upcoming"
+        label = row.kind_label
+        triggers = "; ".join(describe_trigger(i) for i in row.items)
+        title = f"{label}: {fmt_date(row.due_from)} – {fmt_date(row.due_by)} ({state}) · {triggers}"
+        d_in.append(timeline_chart.DueIn(row.item.kind, state, row.due_from, row.due_by, label, title))
     return timeline_chart.build_timeline(t_in, s_in, w_in, d_in, today)
 
 

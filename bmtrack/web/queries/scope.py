@@ -6,7 +6,7 @@ from dataclasses import dataclass
 
 from django.db.models import Q, QuerySet
 
-from bmtrack.accounts.access import patients_for
+from bmtrack.accounts.access import patients_for, teams_for
 from bmtrack.accounts.models import CareTeam, User
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
@@ -26,20 +26,19 @@ class Filters:
         return bool(self.team or self.nurse or self.kind or self.q)
 
 
-def teams_for(user) -> QuerySet[CareTeam]:
-    if user.is_superuser:
-        return CareTeam.objects.all()
-    return CareTeam.objects.filter(members=user)
-
-
 def nurses_for(user) -> QuerySet[User]:
     """The members of the user's teams: the people a patient of theirs can be assigned to."""
     return (User.objects.filter(care_teams__in=teams_for(user), is_active=True).distinct()
             .order_by("first_name", "last_name", "username"))
 
 
+# A search term longer than any MRN or pair of names is not a search (and costs seconds of ILIKE).
+SEARCH_MAX_CHARS = 100
+
+
 def search(queryset: QuerySet[Patient], q: str) -> QuerySet[Patient]:
-    """MRN (exact or prefix) or any part of the name; several words must all match."""
+    """MRN (exact or prefix) or any part of the name; several words must all match. The forms that take
+    ``q`` bound it to ``SEARCH_MAX_CHARS`` and refuse a NUL character (Django's ``CharField``)."""
     q = " ".join(q.split())
     if not q:
         return queryset

@@ -1,9 +1,11 @@
 """The worklist: what needs doing today, for the patients a user may see.
 
-1. Open due items of active patients (snoozed ones hidden until their date), split by their window
-   at ``now``: overdue (urgent kinds first, then the oldest), due now or within a week, upcoming
-   (within six weeks). The split is taken from the dates, so a row is right even before the sweep
-   has moved the stored state.
+1. Open due items of active patients (snoozed ones hidden until their date), as needs: the items
+   one MRI answers together are one row, counted once (``surveillance.needs``, rule in
+   ``clinical.needs``). Rows are split by their phase at ``now`` (``surveillance.phase``, so a row
+   is right even before the sweep has moved the stored state): overdue (urgent kinds first, then
+   the oldest), due this week (deadline within 7 days), due (an open window with a later
+   deadline), upcoming (the window opens within six weeks).
 2. MRIs waiting for lesion measurements.
 3. Unconfirmed progression (iRANO) that is the patient's latest response: awaiting confirmation.
 4. Patients inside a pseudoprogression or radiation-necrosis watch window today.
@@ -19,15 +21,16 @@ from types import SimpleNamespace
 
 from django.db.models import Exists, OuterRef, Subquery
 
+from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import ResponseAssessment, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
-from bmtrack.surveillance.models import OPEN_STATES, DueItem, DueKind, WatchWindow
+from bmtrack.surveillance import needs as item_needs
+from bmtrack.surveillance.models import ContactAttempt, DueItem, DueKind, WatchWindow
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.queries.scope import Filters, active_patients
 
-WEEK_DAYS = 7
 UPCOMING_DAYS = 42
 MAX_ROWS = 200
 
@@ -39,8 +42,9 @@ LIST_KINDS = {
 }
 KIND_CHOICES = [("", "All kinds"), *DueKind.choices, *LIST_KINDS.items()]
 
-# What ``classify`` and the overdue order read of an item.
-PLACE_FIELDS = ("pk", "state", "due_from", "due_by", "due_from_at", "due_by_at", "snoozed_until", "urgent")
+# What ``classify``, the grouping into needs and the overdue order read of an item.
+PLACE_FIELDS = ("pk", "patient_id", "kind", "state", "due_from", "due_by", "due_from_at", "due_by_at",
+                "snoozed_until", "urgent", "fulfilled_by_id", "late")
 
 # Columns a worklist row never reads (the sweep's bookkeeping, audit stamps, account secrets):
 # not fetched nor parsed for the rows shown. A row that read one would cost a query per row, which
@@ -58,19 +62,47 @@ ITEM_RELATED = ("patient", "patient__responsible_nurse", "patient__care_team", "
 
 @dataclass
 class ItemRow:
-    """One due item as a worklist row: the item, where it falls, and why it is due."""
+    """One need as a worklist row: its lead item (and the others one MRI answers with it), where it
+    falls, and why it is due."""
 
     item: DueItem
-    section: str  # overdue | due | upcoming | closed
+    section: str  # overdue | this_week | due | upcoming | closed
     overdue_days: int | None = None
     overdue_hours: int | None = None
-    days_left: int | None = None  # due: days until due_by; upcoming: days until due_from
+    days_left: int | None = None  # this week / due: days until the deadline; upcoming: until it opens
     last_contact: object | None = None
     snoozed: bool = False
     starts_later: bool = False  # due this week, its window not open yet (due_from after today)
+    others: list = field(default_factory=list)  # the need's other items, in the rule's kind order
+    label: str = ""  # "MRI: follow-up and response evaluation" for a merged need
+    due_from: dt.date | None = None  # the need's window (the shared one for a merged need)
+    due_by: dt.date | None = None
+    today: dt.date | None = None
 
     # The row's words, built here once rather than by many template lookups per row (a worklist
     # renders dozens of rows).
+    @property
+    def items(self) -> list:
+        return [self.item, *self.others]
+
+    @property
+    def merged(self) -> bool:
+        return bool(self.others)
+
+    @property
+    def urgent(self) -> bool:
+        return any(item.urgent for item in self.items)
+
+    @property
+    def kind_label(self) -> str:
+        return self.label or self.item.get_kind_display()
+
+    @property
+    def reasons(self) -> list[dict]:
+        """Each item of the need with its own rule, trigger, source and notes."""
+        return [{"item": item, "kind": item.get_kind_display(), "rule": texts.rule_for(item.kind),
+                 "source": texts.source_for(item.kind), "trigger": describe_trigger(item)} for item in self.items]
+
     @property
     def patient_name(self) -> str:
         patient = self.item.patient
@@ -89,10 +121,12 @@ class ItemRow:
                 return "state-overdue", f"Overdue {self.overdue_hours} h past the limit"
             return "state-overdue", f"Overdue {self.overdue_days} day{_s(self.overdue_days)}"
         days = self.days_left
-        if self.section == "due":
+        if self.section in ("this_week", "due"):
             if days is not None and self.starts_later:
-                return "state-soon", f"Due from {fmt_date(self.item.due_from)} (in {days} day{_s(days)})"
-            return "state-due", f"Due · {days} day{_s(days)} left"
+                opens = (self.due_from - self.today).days
+                return "state-soon", f"Due from {fmt_date(self.due_from)} (in {opens} day{_s(opens)})"
+            css = "state-due" if self.section == "this_week" else "state-open"
+            return css, f"Due · {days} day{_s(days)} left"
         return "state-upcoming", f"In {days} day{_s(days)}"
 
     @property
@@ -126,12 +160,16 @@ class ItemRow:
     @property
     def window_from(self) -> str:
         item = self.item
-        return fmt_datetime(item.due_from_at) if item.due_from_at else fmt_date(item.due_from)
+        if item.due_from_at and not self.merged:
+            return fmt_datetime(item.due_from_at)
+        return fmt_date(self.due_from or item.due_from)
 
     @property
     def window_by(self) -> str:
         item = self.item
-        return fmt_datetime(item.due_by_at) if item.due_by_at else fmt_date(item.due_by)
+        if item.due_by_at and not self.merged:
+            return fmt_datetime(item.due_by_at)
+        return fmt_date(self.due_by or item.due_by)
 
 
 def _s(count) -> str:
@@ -148,6 +186,7 @@ class WatchRow:
 class Worklist:
     overdue: list[ItemRow]
     this_week: list[ItemRow]
+    due: list[ItemRow]  # open windows whose deadline is more than a week away
     upcoming: list[ItemRow]
     pending_scans: list[Scan]
     unconfirmed: list[ResponseAssessment]
@@ -158,6 +197,11 @@ class Worklist:
     watching_total: int | None = None  # when ``watching`` holds only the first patients (watch_limit)
     upcoming_total: int | None = None  # all the upcoming rows; ``upcoming`` may hold the first ones only
     this_week_total: int | None = None  # all the rows due this week; ``this_week`` may hold the first ones only
+    due_total: int | None = None  # all the rows due later; ``due`` may hold the first ones only
+
+    @property
+    def due_count(self) -> int:
+        return len(self.due) if self.due_total is None else self.due_total
 
     @property
     def upcoming_count(self) -> int:
@@ -173,7 +217,7 @@ class Worklist:
 
     @property
     def empty(self) -> bool:
-        return not (self.overdue or self.this_week_count or self.upcoming_count or self.pending_scans
+        return not (self.overdue or self.this_week_count or self.due_count or self.upcoming_count or self.pending_scans
                     or self.unconfirmed or self.watching_count)
 
 
@@ -197,38 +241,46 @@ def describe_trigger(item: DueItem) -> str:
     return item.trigger
 
 
-def classify(item: DueItem, now: dt.datetime, today: dt.date) -> ItemRow:
-    """Place an item by its window at ``now`` (instants for the post-operative MRI, days otherwise)."""
-    if item.state not in OPEN_STATES:
-        return ItemRow(item, "closed")
-    if item.due_from_at and item.due_by_at:
-        overdue, started = now > item.due_by_at, now >= item.due_from_at
-    else:
-        overdue, started = today > item.due_by, today >= item.due_from
-    snoozed = bool(item.snoozed_until and item.snoozed_until > today)
-    if overdue:
-        hours = int((now - item.due_by_at).total_seconds() // 3600) if item.due_by_at else None
-        return ItemRow(item, "overdue", overdue_days=(today - item.due_by).days, overdue_hours=hours,
-                       snoozed=snoozed)
-    if started:
-        return ItemRow(item, "due", days_left=(item.due_by - today).days, snoozed=snoozed,
-                       starts_later=item.due_from > today)
-    days = (item.due_from - today).days
-    return ItemRow(item, "due" if days <= WEEK_DAYS else "upcoming", days_left=days, snoozed=snoozed,
-                   starts_later=item.due_from > today)
+def classify(need: item_needs.ItemNeed, now: dt.datetime, today: dt.date) -> ItemRow:
+    """Place a need by its phase at ``now`` (instants for a lone post-operative MRI, days otherwise)."""
+    item = need.lead
+    common = {"others": need.items[1:], "label": need.rule.label or "", "due_from": need.due_from,
+              "due_by": need.due_by, "today": today}
+    section = needs_rules.section(need.phase, need.due_by, today)
+    if section == "closed":
+        return ItemRow(item, "closed", **common)
+    snoozed = all(i.snoozed_until and i.snoozed_until > today for i in need.items)
+    if section == "overdue":
+        timed = item.due_by_at if not need.merged else None
+        hours = int((now - timed).total_seconds() // 3600) if timed else None
+        return ItemRow(item, "overdue", overdue_days=(today - need.due_by).days, overdue_hours=hours,
+                       snoozed=snoozed, **common)
+    if section in ("this_week", "due"):
+        return ItemRow(item, section, days_left=(need.due_by - today).days, snoozed=snoozed,
+                       starts_later=need.due_from > today, **common)
+    return ItemRow(item, "upcoming", days_left=(need.due_from - today).days, snoozed=snoozed, **common)
+
+
+def classify_items(items, now: dt.datetime, today: dt.date) -> list[ItemRow]:
+    """Rows of these items: one per need, needs of a patient together, by deadline."""
+    return [classify(need, now, today) for need in item_needs.group(items, now)]
 
 
 def item_row(item: DueItem, now: dt.datetime) -> ItemRow:
-    """One row, re-read after an action (the htmx partial)."""
-    row = classify(item, now, site_today(now))
+    """One row, re-read after an action (the htmx partial): the need ``item`` belongs to."""
+    siblings = (DueItem.objects.filter(patient_id=item.patient_id).open().select_related(*ITEM_RELATED)
+                .exclude(pk=item.pk))
+    need = item_needs.need_of(item, [item, *siblings], now)
+    row = classify(need, now, site_today(now))
+    if row.item.pk != item.pk:  # the row is keyed by the item acted on
+        row.others = [i for i in row.items if i.pk != item.pk]
+        row.item = item
     row.last_contact = latest_contacts([item]).get(item.pk)
     return row
 
 
 def latest_contacts(items) -> dict[int, object]:
     """The latest contact attempt per item, in one query."""
-    from bmtrack.surveillance.models import ContactAttempt
-
     ids = [item.pk for item in items]
     latest: dict[int, object] = {}
     if not ids:
@@ -240,37 +292,40 @@ def latest_contacts(items) -> dict[int, object]:
 
 
 def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None,
-                   upcoming_limit: int | None = None, due_limit: int | None = None) -> Worklist:
-    """``due_limit`` / ``upcoming_limit``: build the first rows due this week / upcoming only (all of
-    them are still counted). ``watch_limit``: load the watch windows of the first patients only
-    (their number is still counted). Overdue rows are always built, every one of them."""
+                   upcoming_limit: int | None = None, due_limit: int | None = None,
+                   open_limit: int | None = None) -> Worklist:
+    """``due_limit`` / ``open_limit`` / ``upcoming_limit``: build the first rows due this week / due
+    later / upcoming only (all of them are still counted). ``watch_limit``: load the watch windows
+    of the first patients only (their number is still counted). Overdue rows are always built."""
     today = site_today(now)
     patients = active_patients(user, filters)
     kind = filters.kind
     show_items = kind == "" or kind in DueKind.values
     truncated = False
 
-    overdue, this_week, upcoming, snoozed, upcoming_total, this_week_total = [], [], [], 0, 0, 0
+    overdue, this_week, due, upcoming, snoozed = [], [], [], [], 0
+    upcoming_total = this_week_total = due_total = 0
     if show_items:
-        items = (DueItem.objects.filter(patient__in=patients, state__in=OPEN_STATES,
-                                        due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
-                 .select_related(*ITEM_RELATED).order_by("due_by", "due_by_at", "kind", "pk"))
-        if kind:
-            items = items.filter(kind=kind)
-        # One light query (the columns that place an item, no joins) splits the list; then the rows
-        # shown are loaded with their related records: the upcoming ones past ``upcoming_limit``
-        # are counted, never built.
+        items = (DueItem.objects.filter(patient__in=patients, due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+                 .open().order_by("due_by", "due_by_at", "kind", "pk"))
+        # One light query (the columns that place an item, no joins) groups the items into needs and
+        # splits the list; then the rows shown are loaded with their related records: the rows past
+        # a section's limit are counted, never built. A kind filter keeps the needs that hold it.
         light = [SimpleNamespace(**values) for values in items.values(*PLACE_FIELDS)[: MAX_ROWS * 3 + 1]]
         truncated = len(light) > MAX_ROWS * 3
-        rows = [classify(item, now, today) for item in light[: MAX_ROWS * 3]]
+        rows = [row for row in classify_items(light[: MAX_ROWS * 3], now, today)
+                if not kind or any(i.kind == kind for i in row.items)]
+        rows.sort(key=lambda r: (r.due_by, r.item.due_by_at or dt.datetime.max.replace(tzinfo=dt.UTC),
+                                 r.item.kind, r.item.pk))
         snoozed = sum(1 for row in rows if row.snoozed)
         rows = [row for row in rows if not row.snoozed]
         upcoming_total = sum(1 for row in rows if row.section == "upcoming")
-        this_week_total = sum(1 for row in rows if row.section == "due")
-        limits = {"due": due_limit, "upcoming": upcoming_limit}
+        this_week_total = sum(1 for row in rows if row.section == "this_week")
+        due_total = sum(1 for row in rows if row.section == "due")
+        limits = {"this_week": due_limit, "due": open_limit, "upcoming": upcoming_limit}
         seen = dict.fromkeys(limits, 0)
         kept = []
-        for row in rows:  # in due order: a preview is the soonest deadlines
+        for row in rows:  # in deadline order: a preview is the soonest deadlines
             limit = limits.get(row.section)
             if limit is not None:
                 seen[row.section] += 1
@@ -279,16 +334,19 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
             kept.append(row)
         rows = kept
         full = (DueItem.objects.select_related(*ITEM_RELATED).defer(*ROW_UNUSED)
-                .in_bulk([row.item.pk for row in rows]))
+                .in_bulk([i.pk for row in rows for i in row.items]))
         for row in rows:
             row.item = full.get(row.item.pk)  # None: gone since the first query
+            row.others = [full[i.pk] for i in row.others if i.pk in full]
         rows = [row for row in rows if row.item is not None]
-        contacts = latest_contacts([row.item for row in rows])
+        contacts = latest_contacts([i for row in rows for i in row.items])
         for row in rows:
-            row.last_contact = contacts.get(row.item.pk)
+            found = [contacts[i.pk] for i in row.items if i.pk in contacts]
+            row.last_contact = max(found, key=lambda c: (c.at, c.pk)) if found else None
         overdue = sorted((r for r in rows if r.section == "overdue"),
-                         key=lambda r: (not r.item.urgent, r.item.due_by, r.item.pk))
-        this_week = [r for r in rows if r.section == "due"]
+                         key=lambda r: (not any(i.urgent for i in r.items), r.due_by, r.item.pk))
+        this_week = [r for r in rows if r.section == "this_week"]
+        due = [r for r in rows if r.section == "due"]
         upcoming = [r for r in rows if r.section == "upcoming"]
 
     pending_scans: list[Scan] = []
@@ -330,9 +388,10 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
 
     shown = frozenset({"items", "measurements", "unconfirmed_pd", "watch"} if not kind
                       else {"items"} if show_items else {kind})
-    return Worklist(overdue=overdue, this_week=this_week, upcoming=upcoming, pending_scans=pending_scans,
+    return Worklist(overdue=overdue, this_week=this_week, due=due, upcoming=upcoming, pending_scans=pending_scans,
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
-                    watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total)
+                    watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total,
+                    due_total=due_total)
 
 
 def search_hits(user, filters: Filters, limit: int = 20):

@@ -9,6 +9,7 @@ from decimal import Decimal
 from django import template
 
 from bmtrack.patients.models.choices import Marker, Sequence
+from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 from bmtrack.surveillance.models import DueKind, WatchKind
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
@@ -19,17 +20,6 @@ SEQUENCE_LABELS = dict(Sequence.choices)
 MARKER_LABELS = dict(Marker.choices)
 KIND_LABELS = dict(DueKind.choices)
 WATCH_LABELS = dict(WatchKind.choices)
-GPA_FACTORS = {
-    "age": "Age",
-    "kps": "KPS",
-    "extracranial_metastases": "Extracranial metastases",
-    "brain_metastases": "Brain metastases (number)",
-    "egfr_alk": "EGFR / ALK",
-    "pd_l1_pct": "PD-L1 (%)",
-    "braf": "BRAF",
-    "subtype": "Subtype",
-    "haemoglobin_g_dl": "Haemoglobin (g/dL)",
-}
 
 
 @register.filter
@@ -89,20 +79,17 @@ def watch_source(value):
 
 @register.filter
 def gpa_factor(value):
-    return GPA_FACTORS.get(value, value.replace("_", " "))
+    return gpa_factor_label(value)
+
+
+@register.filter
+def flag_words(flags):
+    return response_flag_words(flags)
 
 
 @register.filter
 def gpa_value(value, factor=""):
-    if value is None:
-        return "unknown"
-    if factor == "extracranial_metastases" and isinstance(value, bool):
-        return "present" if value else "absent"
-    if isinstance(value, bool):
-        return "yes" if value else "no"
-    if isinstance(value, str):
-        return value.replace("_", " ")
-    return value
+    return gpa_value_words(value, factor)
 
 
 @register.filter

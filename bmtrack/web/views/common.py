@@ -6,12 +6,12 @@ from django.core.exceptions import PermissionDenied
 from django.urls import reverse
 from django.utils.http import url_has_allowed_host_and_scheme
 
-from bmtrack.accounts.access import get_patient_for_user
+from bmtrack.accounts.access import access_patient
 
 
 def patient_or_404(request, public_id, action: str | None = None):
     """The patient if this user may see it (their care team's), else 404 — never 403."""
-    return get_patient_for_user(request.user, public_id, action=action)
+    return access_patient(request.user, public_id, action=action)
 
 
 def require_perm(request, perm: str) -> None:

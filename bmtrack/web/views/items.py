@@ -12,10 +12,11 @@ from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
 from django.http import Http404
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.urls import reverse
 from django.views.decorators.http import require_GET, require_POST
 
+from bmtrack.accounts.access import access_due_item
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
 from bmtrack.surveillance import actions
@@ -88,7 +89,8 @@ def attach_forms(rows, today) -> None:
 def _load(request, public_id, item_id):
     require_perm(request, "surveillance.change_dueitem")
     patient = patient_or_404(request, public_id, action="edit")
-    item = get_object_or_404(DueItem.objects.select_related(*ITEM_RELATED), pk=item_id, patient=patient)
+    item = access_due_item(request.user, item_id, patient=patient,
+                           queryset=DueItem.objects.select_related(*ITEM_RELATED))
     return patient, item
 
 

@@ -16,9 +16,9 @@ from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.web.errors import apply_service_error
-from bmtrack.web.forms.patient import CareStatusForm, PatientForm
+from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm
 from bmtrack.web.queries.patient import load_patient_page
-from bmtrack.web.queries.scope import search
+from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, search
 from bmtrack.web.queries.workups import workup_results
 from bmtrack.web.views.common import is_htmx, patient_or_404, patient_url, require_perm
 from bmtrack.web.views.items import attach_forms
@@ -67,16 +67,16 @@ def older_scans(request, public_id):
 @require_http_methods(["GET", "POST"])
 def find(request):
     """Find any patient of one's teams by MRN or name (POST: the term stays out of URLs)."""
-    q = (request.POST.get("q") or "").strip() if request.method == "POST" else ""
-    include_inactive = request.POST.get("include_inactive") == "on"
+    form = PatientSearchForm(request.POST if request.method == "POST" else None)
     results = None
-    if q:
-        found = search(patients_for(request.user), q)
-        if not include_inactive:
+    if form.is_valid() and form.cleaned_data["q"]:
+        found = search(patients_for(request.user), form.cleaned_data["q"])
+        if not form.cleaned_data["include_inactive"]:
             found = found.filter(status=PatientStatus.ACTIVE)
         results = list(found.select_related("care_team", "responsible_nurse")[:50])
-    return render(request, "web/patients.html", {"q": q, "include_inactive": include_inactive,
-                                                 "results": results})
+    q = form.data.get("q", "") if form.is_bound else ""
+    return render(request, "web/patients.html", {"q": q[:SEARCH_MAX_CHARS], "form": form, "results": results,
+                                                 "include_inactive": form.data.get("include_inactive") == "on"})
 
 
 @login_required

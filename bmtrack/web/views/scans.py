@@ -5,13 +5,15 @@ from __future__ import annotations
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
-from django.shortcuts import get_object_or_404, redirect, render
+from django.shortcuts import redirect, render
 from django.utils import timezone
 from django.views.decorators.http import require_http_methods, require_POST
 
+from bmtrack.accounts.access import access_scan
+from bmtrack.clinical.purposes import purpose_for_item
 from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
-from bmtrack.patients.models import ResponseAssessment
+from bmtrack.patients.models import ResponseAssessment, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.advice import protocol_for
@@ -29,15 +31,6 @@ from bmtrack.web.forms.scan import (
 from bmtrack.web.views.common import patient_or_404, require_perm, safe_next
 from bmtrack.web.views.patients import scan_url
 
-PURPOSE_FOR_KIND = {
-    "postop_mri": "post_operative",
-    "srs_planning_mri": "srs_planning",
-    "srs_planning_ct": "srs_planning",
-    "followup_mri": "surveillance",
-    "response_mri": "response",
-    "confirmation_mri": "confirmation",
-    "board_followup": "surveillance",
-}
 ALIASES = {"lesion": "label"}
 
 
@@ -79,8 +72,7 @@ def scan_new(request, public_id):
     now = utcnow()
     initial = {"at": timezone.localtime(now).replace(second=0, microsecond=0), "sequences": STANDARD_SEQUENCES}
     if item is not None:
-        initial["purpose"] = PURPOSE_FOR_KIND.get(item.kind, "surveillance")
-        initial["modality"] = Modality.CT if item.kind == "srs_planning_ct" else Modality.MRI
+        initial["modality"], initial["purpose"] = purpose_for_item(item.kind)
     form = ScanForm(request.POST or None, initial=initial)
     rows = MeasurementFormSet(request.POST or None, prefix="m", initial=carried)
     if request.method == "POST" and form.is_valid() & rows.is_valid():
@@ -164,7 +156,7 @@ def protocol_check(request, public_id):
 def measurements(request, public_id, scan_id):
     require_perm(request, "patients.add_measurement")
     patient = patient_or_404(request, public_id, action="edit")
-    scan = get_object_or_404(patient.scans, pk=scan_id, modality=Modality.MRI)
+    scan = access_scan(request.user, scan_id, patient=patient, queryset=Scan.objects.filter(modality=Modality.MRI))
     previous, carried = carried_rows(patient, before=scan.at)
     if request.method == "GET" and scan.measurement_status == MeasurementStatus.COMPLETE:
         carried = [{"carried": True, "label": m.lesion.label, "location": m.lesion.location,
@@ -201,7 +193,7 @@ def scan_call(request, public_id, scan_id):
     """The reader's new-lesion call made or corrected on the scan card; its history keeps the old call."""
     require_perm(request, "patients.change_scan")
     patient = patient_or_404(request, public_id, action="edit")
-    scan = get_object_or_404(patient.scans, pk=scan_id, modality=Modality.MRI)
+    scan = access_scan(request.user, scan_id, patient=patient, queryset=Scan.objects.filter(modality=Modality.MRI))
     form = NewLesionCallForm(request.POST)
     if form.is_valid():
         try:
