@@ -215,3 +215,38 @@ def test_a_record_entered_through_the_api_shows_the_uncalled_new_lesion_then_pd_
     assert response.status_code == 200, response.json()
     row = responses(alice_api, patient)[follow["id"]]
     assert row["category"] == "PD" and "new_lesion_call_needed" not in row["flags"]
+
+
+# --- FHIR --------------------------------------------------------------------------------------------
+
+
+def test_workups_and_the_count_at_diagnosis_go_through_a_fhir_round_trip(alice_api, charlie_api, record):
+    from bmtrack.patients import services
+    from bmtrack.patients.models import Patient
+
+    patient = record["patient"]
+    services.update_primary(record["primary"], brain_metastases_count=2)
+    services.record_workup(patient, performed_on=days_ago(20).date(), method="histology", result="progression",
+                           lesion=patient.lesions.get(label="L1"), note="viable tumour")
+    services.record_workup(patient, performed_on=days_ago(10).date(), method="perfusion_mri",
+                           result="treatment_effect")
+    bundle = alice_api.get(f"/api/v1/patients/{patient.public_id}/fhir").json()
+    bundle["entry"][0]["resource"]["identifier"][0]["value"] = "IMPORTED9"
+    response = charlie_api.post("/api/v1/fhir/import", bundle, format="json")
+    assert response.status_code == 201, response.json()
+    assert response.json()["created"]["workups"] == 2
+    imported = Patient.objects.get(public_id=response.json()["patient"]["id"])
+    assert imported.primaries.get().brain_metastases_count == 2
+    assert [(w.performed_on, w.method, w.result, w.lesion.label if w.lesion else None, w.note)
+            for w in imported.workups.order_by("performed_on")] == [
+        (days_ago(20).date(), "histology", "progression", "L1", "viable tumour"),
+        (days_ago(10).date(), "perfusion_mri", "treatment_effect", None, "")]
+
+    for entry in bundle["entry"]:
+        if entry["resource"].get("method"):
+            entry["resource"]["method"]["coding"][0]["code"] = "biopsy"
+    bundle["entry"][0]["resource"]["identifier"][0]["value"] = "IMPORTED10"
+    response = charlie_api.post("/api/v1/fhir/import", bundle, format="json")
+    assert response.status_code == 400
+    assert any(key.endswith(".Observation.method") for key in response.json()), response.json()
+    assert not Patient.objects.filter(mrn="IMPORTED10").exists()

@@ -57,6 +57,10 @@ SYS_SCAN_PURPOSE = BM + "scan-purpose"
 SYS_STATUS = BM + "status-fact"
 SYS_NEURO = BM + "neuro-status"
 SYS_RANO = BM + "rano-bm-category"
+SYS_WORKUP = BM + "workup"  # the Observation's code: a reader's work-up result (rano-bm.md)
+SYS_WORKUP_METHOD = BM + "workup-method"
+SYS_WORKUP_RESULT = BM + "workup-result"
+WORKUP_CODE = "workup-result"
 EXT = BM + "fhir:extension:"
 EXT_PATIENT_STATUS = EXT + "patient-status"
 EXT_LAST_CONTACT = EXT + "last-contact"
@@ -75,6 +79,7 @@ EXT_MEASUREMENT_STATUS = EXT + "measurement-status"
 EXT_ENHANCING = EXT + "enhancing"
 EXT_MEASURABLE = EXT + "measurable"
 EXT_RANO_ROLE = EXT + "rano-role"
+EXT_BRAIN_METASTASES_COUNT = EXT + "brain-metastases-count-at-diagnosis"
 
 # --- conditions --------------------------------------------------------------------------------
 TUMOUR_SNOMED = {

@@ -123,6 +123,8 @@ class Exporter:
             self.add_scan(scan)
         for treatment in p.treatments.prefetch_related("lesions").order_by("start", "pk"):
             self.add_treatment(treatment)
+        for workup in p.workups.select_related("lesion").order_by("performed_on", "pk"):
+            self.add_workup(workup)
         for response in p.responses.select_related("scan").order_by("scan__at", "pk"):
             self.add_response(response)
         return {
@@ -220,6 +222,9 @@ class Exporter:
         }
         if primary.brain_metastases_diagnosed_on:
             resource["onsetDateTime"] = primary.brain_metastases_diagnosed_on.isoformat()
+        if primary.brain_metastases_count:
+            resource["extension"].append(ext(c.EXT_BRAIN_METASTASES_COUNT,
+                                             valuePositiveInt=primary.brain_metastases_count))
         url = self.add(f"secondary/{primary.pk}", resource)
         if self.secondary_ref is None or primary.brain_metastases_diagnosed_on:
             self.secondary_ref = url
@@ -430,6 +435,25 @@ class Exporter:
                 "effectivePeriod": period,
                 "request": {"reference": request_url},
             })
+
+    def add_workup(self, w) -> None:
+        """A reader's work-up result: an Observation whose ``method`` is how it was examined
+        (perfusion MRI, amino-acid PET, histology) and whose value is the result. Part of the
+        record (unlike the derived RANO-BM disease status), so an import brings it back."""
+        resource: dict = {
+            "resourceType": "Observation",
+            "status": "final",
+            "code": concept(coding(c.SYS_WORKUP, c.WORKUP_CODE, "Work-up of an enlarging treated lesion")),
+            "subject": self.subject(),
+            "effectiveDateTime": w.performed_on.isoformat(),
+            "method": concept(coding(c.SYS_WORKUP_METHOD, w.method, w.get_method_display())),
+            "valueCodeableConcept": concept(coding(c.SYS_WORKUP_RESULT, w.result, w.get_result_display())),
+        }
+        if w.lesion_id:
+            resource["focus"] = [{"reference": self.lesion_refs[w.lesion_id]}]
+        if w.note:
+            resource["note"] = [{"text": w.note}]
+        self.add(f"workup/{w.pk}", resource)
 
     def add_response(self, r) -> None:
         if r.category == "baseline":

@@ -10,7 +10,7 @@
    else the standard codes (SNOMED CT, LOINC, DICOM, v2-0203).
 3. The record is written through the services only, in one transaction, in the order the rules
    need: patient, primaries with markers, lesions, status, scans with measurements, treatments,
-   and the patient's status last. A service's error is a 400 naming the entry and the field;
+   work-up results, and the patient's status last. A service's error is a 400 naming the entry and the field;
    nothing is saved. Derived data (RANO-BM, GPA, due items) is recomputed, not imported.
 """
 
@@ -162,6 +162,7 @@ class Importer:
             self.import_status()
             self.import_scans()
             self.import_treatments()
+            self.import_workups()
             if status != PatientStatus.ACTIVE:
                 self.patient = self.call(index, "Patient", services.set_patient_status, self.patient, status,
                                          deceased_on=deceased_on, user=self.user)
@@ -237,6 +238,9 @@ class Importer:
                 day = read_day(s.get("onsetDateTime"), f"entry[{i}].resource.onsetDateTime")
                 if day:
                     fields["brain_metastases_diagnosed_on"] = day
+                count = extension(s, c.EXT_BRAIN_METASTASES_COUNT)
+                if count and count.get("valuePositiveInt"):
+                    fields["brain_metastases_count"] = count["valuePositiveInt"]
             own_markers = [(i, m) for i, m in markers
                            if any(f.get("reference") in refs for f in m.get("focus") or [])
                            or (len(primaries) == 1 and not m.get("focus"))]
@@ -445,6 +449,25 @@ class Importer:
             self.call(index, kind, services.record_treatment, self.patient, lesions=lesions, user=self.user,
                       **fields)
             self.counts["treatments"] += 1
+
+    def import_workups(self) -> None:
+        """Work-up results (after the lesions and scans: the series is recomputed with them)."""
+        for index, r in self.of_type("Observation"):
+            if code_in(r.get("code"), c.SYS_WORKUP) != c.WORKUP_CODE:
+                continue
+            path = f"entry[{index}].resource"
+            lesion = next((self.resolve(f) for f in r.get("focus") or [] if self.resolve(f)), None)
+            fields = {
+                "performed_on": read_day(r.get("effectiveDateTime"), f"{path}.effectiveDateTime", required=True),
+                # An unknown code reaches the service as given, which names the field.
+                "method": code_in(r.get("method"), c.SYS_WORKUP_METHOD) or "",
+                "result": code_in(r.get("valueCodeableConcept"), c.SYS_WORKUP_RESULT) or "",
+                "note": notes_text(r)[:500],
+            }
+            if lesion is not None and lesion[0] in self.lesion_labels:
+                fields["lesion"] = self.patient.lesions.get(label=self.lesion_labels[lesion[0]])
+            self.call(index, "Observation", services.record_workup, self.patient, user=self.user, **fields)
+            self.counts["workups"] += 1
 
     def _lesions(self, r: dict) -> list[str]:
         labels = []
