@@ -46,6 +46,10 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
+if HTTPS and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be an https:// address when BMTRACK_HTTPS is on (links in emails)")
+if HTTPS and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*', when BMTRACK_HTTPS is on")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -240,6 +244,8 @@ if env_bool("BMTRACK_BEHIND_PROXY", False):
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 OTP_TOTP_ISSUER = "bmtrack"
 BMTRACK_ADMIN_REQUIRES_2FA = env_bool("BMTRACK_ADMIN_REQUIRES_2FA", True)
+if HTTPS and not BMTRACK_ADMIN_REQUIRES_2FA:
+    raise ImproperlyConfigured("BMTRACK_ADMIN_REQUIRES_2FA cannot be off when BMTRACK_HTTPS is on (production)")
 API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, low=1, high=3650)
 
 # --- REST framework -------------------------------------------------------------------------
@@ -249,7 +255,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON only, bounded in size, depth and characters (bmtrack.core.json_limits).
+    # JSON only, bounded in depth and characters (bmtrack.core.json_limits); no browsable HTML API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["bmtrack.core.json_limits.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "bmtrack.api.pagination.DefaultCursorPagination",
