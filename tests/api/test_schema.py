@@ -71,6 +71,7 @@ def seeded(record):
     """The record of tests/api/conftest.py plus a board case: a real row for each resource's detail URL."""
     from bmtrack.boards import services as boards
     from bmtrack.boards.models import Board
+    from bmtrack.patients import services as patient_services
 
     patient = record["patient"]
     board = Board.objects.create(name="Fuzzed board")
@@ -84,6 +85,8 @@ def seeded(record):
         "watch-windows": WatchWindow.objects.filter(patient=patient).first(),
         "gpa-assessments": patient.gpa_assessments.first(), "response-assessments": patient.responses.last(),
         "boards": board, "meetings": meeting, "board-cases": case,
+        "workups": patient_services.record_workup(patient, performed_on=record["followup"].at.date(),
+                                                  method="histology", result="progression"),
     }
     return {"patient": patient, "ids": {resource: row.pk for resource, row in rows.items()}}
 
