@@ -46,6 +46,10 @@ SECRET_KEY = _secret_key()
 ALLOWED_HOSTS = env_list("ALLOWED_HOSTS", ["localhost", "127.0.0.1", "[::1]", "testserver"])
 CSRF_TRUSTED_ORIGINS = env_list("CSRF_TRUSTED_ORIGINS", [])
 SITE_URL = env_url("SITE_URL", "http://127.0.0.1:8000", {"http", "https"}).rstrip("/")
+if HTTPS and not SITE_URL.startswith("https://"):
+    raise ImproperlyConfigured("SITE_URL must be an https:// address when BMTRACK_HTTPS is on (links in emails)")
+if HTTPS and "*" in ALLOWED_HOSTS:
+    raise ImproperlyConfigured("ALLOWED_HOSTS must name the site's hosts, not '*', when BMTRACK_HTTPS is on")
 
 INSTALLED_APPS = [
     "django.contrib.admin",
@@ -69,6 +73,7 @@ INSTALLED_APPS = [
     "bmtrack.patients",
     "bmtrack.surveillance",
     "bmtrack.boards",
+    "bmtrack.pacs",
     "bmtrack.api",
     "bmtrack.web",
 ]
@@ -239,6 +244,8 @@ if env_bool("BMTRACK_BEHIND_PROXY", False):
 SECURE_REDIRECT_EXEMPT = [r"^health/$"]
 OTP_TOTP_ISSUER = "bmtrack"
 BMTRACK_ADMIN_REQUIRES_2FA = env_bool("BMTRACK_ADMIN_REQUIRES_2FA", True)
+if HTTPS and not BMTRACK_ADMIN_REQUIRES_2FA:
+    raise ImproperlyConfigured("BMTRACK_ADMIN_REQUIRES_2FA cannot be off when BMTRACK_HTTPS is on (production)")
 API_TOKEN_MAX_AGE_DAYS = env_int("API_TOKEN_MAX_AGE_DAYS", 90, low=1, high=3650)
 
 # --- REST framework -------------------------------------------------------------------------
@@ -248,7 +255,8 @@ REST_FRAMEWORK = {
         "rest_framework.authentication.SessionAuthentication",
     ],
     "DEFAULT_PERMISSION_CLASSES": ["rest_framework.permissions.IsAuthenticated"],
-    # JSON only, bounded in size, depth and characters (bmtrack.core.json_limits).
+    # JSON only, bounded in depth and characters (bmtrack.core.json_limits); no browsable HTML API.
+    "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["bmtrack.core.json_limits.BoundedJSONParser"],
     "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "bmtrack.api.pagination.DefaultCursorPagination",
@@ -304,6 +312,39 @@ OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, low=2, high=86400)
 # again when it is sent. Alerts owed by the passage of time (the sweep) go at once.
 SURVEILLANCE_WRITE_GRACE_SECONDS = env_int("SURVEILLANCE_WRITE_GRACE_SECONDS", 300, low=0, high=3600)
 
+# --- PACS (DICOMweb) -------------------------------------------------------------------------
+# bmtrack polls the hospital PACS for the MR and CT studies of the patients it follows
+# (bmtrack.pacs). No URL means the feature is off and scans are typed in as before.
+PACS_DICOMWEB_URL = env_str("PACS_DICOMWEB_URL").rstrip("/")
+if PACS_DICOMWEB_URL:
+    env_url("PACS_DICOMWEB_URL", PACS_DICOMWEB_URL, {"http", "https"})
+PACS_DICOMWEB_USER = env_str("PACS_DICOMWEB_USER")
+PACS_DICOMWEB_PASSWORD = env_str("PACS_DICOMWEB_PASSWORD")
+PACS_DICOMWEB_TOKEN = env_str("PACS_DICOMWEB_TOKEN")
+if PACS_DICOMWEB_TOKEN and PACS_DICOMWEB_USER:
+    raise ImproperlyConfigured("Set PACS_DICOMWEB_TOKEN or PACS_DICOMWEB_USER/PASSWORD, not both")
+PACS_POLL_SECONDS = env_int("PACS_POLL_SECONDS", 300, low=10, high=86400)
+# The assigning authority of the PatientIDs that are bmtrack's MRNs (IssuerOfPatientID); empty: any.
+PACS_PATIENT_ID_ISSUER = env_str("PACS_PATIENT_ID_ISSUER")
+# followed: one search per followed patient (a hospital-wide PACS: nothing of other patients comes in).
+# all: every MR/CT study in the date range (a gateway that only receives the studies routed to bmtrack;
+# a study of an unknown patient goes to the unmatched queue).
+PACS_POLL_SCOPE = env_str("PACS_POLL_SCOPE", "followed")
+if PACS_POLL_SCOPE not in {"followed", "all"}:
+    raise ImproperlyConfigured(f"PACS_POLL_SCOPE={PACS_POLL_SCOPE!r} must be 'followed' or 'all'")
+# Each poll searches from (last successful poll − this many days): studies sent to the PACS late.
+PACS_LOOKBACK_DAYS = env_int("PACS_LOOKBACK_DAYS", 3, low=0, high=365)
+PACS_PAGE_SIZE = env_int("PACS_PAGE_SIZE", 100, low=1, high=1000)
+# A study with more series than this is refused with an error on that study (a mis-sent archive).
+PACS_MAX_SERIES = env_int("PACS_MAX_SERIES", 200, low=1, high=100000)
+PACS_TIMEOUT_SECONDS = env_int("PACS_TIMEOUT_SECONDS", 30, low=1, high=600)
+# A PACS that is down: the poll retries after base × 2^n seconds (jittered), up to the maximum.
+PACS_RETRY_BASE_SECONDS = env_int("PACS_RETRY_BASE_SECONDS", 30, low=1, high=3600)
+PACS_RETRY_MAX_SECONDS = env_int("PACS_RETRY_MAX_SECONDS", 900, low=1, high=86400)
+# DICOM SR measurements made in a viewer arrive days after the images: pending scans this recent are
+# searched for new SR documents at each poll.
+PACS_SR_LOOKBACK_DAYS = env_int("PACS_SR_LOOKBACK_DAYS", 30, low=0, high=365)
+
 LOGGING = {
     "version": 1,
     "disable_existing_loggers": False,
@@ -318,5 +359,7 @@ LOGGING = {
         "django.server": {"level": "WARNING"},
         "weasyprint": {"level": "WARNING"},
         "fontTools": {"level": "WARNING"},
+        # dicomweb-client logs every request with its study and series UIDs: identifiers stay out of logs.
+        "dicomweb_client": {"level": "WARNING"},
     },
 }

@@ -12,6 +12,7 @@ urlpatterns = [
     path("admin/", admin.site.urls),
     path("api/v1/", include("bmtrack.api.urls")),
     path("boards/", include("bmtrack.boards.urls")),
+    path("pacs/", include("bmtrack.pacs.urls")),
     path("", include("bmtrack.surveillance.urls")),
     path("", include("bmtrack.web.urls")),
 ]

@@ -29,6 +29,10 @@ if ! redis-cli -h 127.0.0.1 -p 6379 ping >/dev/null 2>&1; then
     for _ in $(seq 30); do redis-cli -h 127.0.0.1 ping >/dev/null 2>&1 && break; sleep 0.5; done
 fi
 
+# --- Orthanc with its DICOMweb plugin: the PACS of the bmtrack.pacs tests (started by the tests) ---
+command -v Orthanc >/dev/null || apt_install orthanc
+dpkg -s orthanc-dicomweb >/dev/null 2>&1 || apt_install orthanc-dicomweb
+
 # --- Browser and PDF tools for the end-to-end and packet tests ---
 command -v chromium >/dev/null || apt_install chromium
 command -v pdftoppm >/dev/null || apt_install poppler-utils

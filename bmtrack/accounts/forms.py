@@ -1,5 +1,6 @@
 from django import forms
-from django.contrib.auth.forms import AuthenticationForm
+from django.contrib.auth import authenticate
+from django.contrib.auth.forms import AuthenticationForm, PasswordChangeForm
 from django_otp import devices_for_user
 from django_otp.forms import OTPAuthenticationFormMixin
 
@@ -59,6 +60,21 @@ class CodeForm(OTPAuthenticationFormMixin, forms.Form):
             cleaned["otp_device"] = devices[0].persistent_id
         self.clean_otp(self.user)
         return cleaned
+
+
+class ThrottledPasswordChangeForm(PasswordChangeForm):
+    """The old password is checked through ``authenticate`` (so django-axes counts wrong guesses and
+    locks the account and address out, as on the sign-in page), not by a bare ``check_password``."""
+
+    def __init__(self, user, *args, request=None, **kwargs):
+        self.request = request
+        super().__init__(user, *args, **kwargs)
+
+    def clean_old_password(self):
+        old = self.cleaned_data["old_password"]
+        if authenticate(self.request, username=self.user.get_username(), password=old) is None:
+            raise forms.ValidationError(self.error_messages["password_incorrect"], code="password_incorrect")
+        return old
 
 
 class ConfirmDeviceForm(forms.Form):

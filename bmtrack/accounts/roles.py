@@ -27,18 +27,29 @@ _CLINICAL_WRITE = [
     ("surveillance", "watchwindow", ("view",)),
 ]
 _VIEW_ONLY_CLINICAL = [(app, model, ("view",)) for app, model, _ in _CLINICAL_WRITE]
+# The PACS connection (bmtrack.pacs): readers see the SR drafts they confirm; the data manager
+# resolves the study queue and keeps the sequence mapping.
+_PACS_READ = [("pacs", "measurementdraft", ("view",))]
+_PACS_MANAGE = [
+    ("pacs", "pacsstudy", ("view", "change")),
+    ("pacs", "unmatchedstudy", ("view", "change")),
+    ("pacs", "sequencemapping", ("view", "add", "change", "delete")),
+    ("pacs", "measurementdraft", ("view",)),
+    ("pacs", "pollstate", ("view",)),
+]
 
 # role -> [(app_label, model, actions)]
 ROLE_PERMISSIONS = {
-    NURSE: _CLINICAL_WRITE,
-    PHYSICIAN: _CLINICAL_WRITE,
+    NURSE: _CLINICAL_WRITE + _PACS_READ,
+    PHYSICIAN: _CLINICAL_WRITE + _PACS_READ,
     BOARD_COORDINATOR: _VIEW_ONLY_CLINICAL
     + [
         ("boards", "board", ("view", "add", "change")),
         ("boards", "meeting", ("view", "add", "change")),
         ("boards", "boardcase", ("view", "add", "change", "delete")),
     ],
-    DATA_MANAGER: [(app, model, ("view", "add", "change", "delete")) for app, model, _ in _CLINICAL_WRITE],
+    DATA_MANAGER: [(app, model, ("view", "add", "change", "delete")) for app, model, _ in _CLINICAL_WRITE]
+    + _PACS_MANAGE,
     ADMINISTRATOR: [
         ("accounts", "user", ("view", "add", "change")),
         ("accounts", "careteam", ("view", "add", "change")),

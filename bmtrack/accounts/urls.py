@@ -8,5 +8,5 @@ urlpatterns = [
     path("login/code/", views.login_code, name="login_code"),
     path("logout/", auth_views.LogoutView.as_view(), name="logout"),
     path("two-factor/", views.two_factor, name="two_factor"),
-    path("password/", auth_views.PasswordChangeView.as_view(success_url="/"), name="password_change"),
+    path("password/", views.PasswordChangeView.as_view(), name="password_change"),
 ]

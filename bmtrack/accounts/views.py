@@ -17,11 +17,19 @@ from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
-from bmtrack.accounts.forms import CodeForm, ConfirmDeviceForm, LoginForm
+from bmtrack.accounts.forms import CodeForm, ConfirmDeviceForm, LoginForm, ThrottledPasswordChangeForm
 
 # Who gave the right password and still owes the code: (user id, backend, next, when), for a few minutes.
 _PENDING = "bmtrack_pending_sign_in"
 PENDING_SECONDS = 300
+
+
+class PasswordChangeView(auth_views.PasswordChangeView):
+    form_class = ThrottledPasswordChangeForm
+    success_url = "/"
+
+    def get_form_kwargs(self):
+        return {**super().get_form_kwargs(), "request": self.request}
 
 
 class LoginView(auth_views.LoginView):

@@ -52,3 +52,25 @@ def test_the_access_log_export_writes_formulas_as_text(client):
     rows = list(csv.reader(io.StringIO(b"".join(response.streaming_content).decode())))
     assert rows[1][1].startswith("'=") and rows[1][-1].startswith("'=HYPERLINK")
     assert not any(cell.startswith(("=", "+", "-", "@")) for row in rows[1:] for cell in row)
+
+
+@pytest.mark.parametrize(("variable", "value", "message"), [
+    ("SITE_URL", "http://bmtrack.hospital.example", "SITE_URL must be an https://"),
+    ("ALLOWED_HOSTS", "*", "ALLOWED_HOSTS must name"),
+    ("BMTRACK_ADMIN_REQUIRES_2FA", "false", "BMTRACK_ADMIN_REQUIRES_2FA cannot be off"),
+])
+def test_production_refuses_settings_that_weaken_it(variable, value, message):
+    """Finding 19: these were accepted silently with BMTRACK_HTTPS on."""
+    import os
+
+    env = {**os.environ, "BMTRACK_HTTPS": "true", "SECRET_KEY": "p" * 60, "ALLOWED_HOSTS": "bmtrack.hospital.example",
+           "SITE_URL": "https://bmtrack.hospital.example", variable: value}
+    done = subprocess.run([sys.executable, "manage.py", "check"], cwd=ROOT, env=env, capture_output=True, text=True,
+                          timeout=60)
+    assert done.returncode != 0 and message in done.stderr
+
+
+@pytest.mark.django_db
+def test_the_api_answers_json_only(bob):
+    response = client_for(bob).get("/api/v1/patients", HTTP_ACCEPT="text/html")
+    assert response.status_code == 406 or not response["Content-Type"].startswith("text/html")

@@ -144,3 +144,41 @@ def test_axis_ticks_cover_any_span_of_the_calendar(first, last, step):
     days, chosen = month_starts(first, last, 14)
     assert chosen == step and 0 < len(days) <= 14 and all(first <= day <= last for day in days)
     assert shift_clamped(dt.date.max, 30) == dt.date.max and shift_clamped(dt.date.min, -30) == dt.date.min
+
+
+NUL = "a\x00b"
+
+
+def test_nul_bytes_and_extreme_dates_in_page_forms_never_give_a_5xx(client, coordinator, patient, meeting):
+    """The adversarial sweep of the web and board forms: every answer is a page or a redirect, none a 5xx,
+    and nothing extreme is stored."""
+    from django.contrib.auth.models import Group
+
+    from bmtrack.boards.models import Meeting
+    from bmtrack.surveillance.models import DueItem
+
+    record = write_record(patient)
+    item = patient.due_items.first()
+    client.force_login(coordinator)
+    coordinator.groups.add(Group.objects.get(name="nurse"))  # the item and entry forms are a nurse's
+    patient_url = reverse("web:patient", args=[patient.public_id])
+    posts = [
+        (reverse("boards:meetings"), {"board": meeting.board_id, "date": "9999-12-31", "location": NUL}),
+        (reverse("boards:meetings"), {"board": meeting.board_id, "date": "0001-01-01"}),
+        (reverse("boards:case_add", args=[meeting.pk]), {"patient": str(patient.public_id), "question": NUL}),
+        (reverse("web:treatment_new", args=[patient.public_id]),
+         {"kind": "srs", "status": "planned", "start": "9999-12-31T23:59", "note": NUL}),
+        (reverse("web:observation_new", args=[patient.public_id]), {"observed_on": "1800-01-01", "kps": "70",
+                                                                    "note": NUL}),
+        (reverse("web:item_waive", args=[patient.public_id, item.pk]), {"reason": NUL}),
+        (reverse("web:item_book", args=[patient.public_id, item.pk]), {"booked_for": "9999-12-31"}),
+        (reverse("web:patients"), {"q": NUL}),
+    ]
+    answers = {url: client.post(url, data).status_code for url, data in posts}
+    answers[patient_url + "?scans=%00"] = client.get(patient_url + "?scans=%00").status_code
+    answers[reverse("boards:case", args=[9_999_999])] = client.get(reverse("boards:case", args=[9_999_999])).status_code
+    assert all(code < 500 for code in answers.values()), answers
+    assert not Meeting.objects.filter(date__year__in=(1, 9999)).exists()
+    assert not patient.treatments.filter(start__year=9999).exists()
+    assert not DueItem.objects.filter(booked_for__year=9999).exists()
+    assert record["treatment"].pk in set(patient.treatments.values_list("pk", flat=True))

@@ -81,3 +81,16 @@ def test_a_user_makes_and_revokes_a_token_and_needs_the_code_for_it(client, alic
 
     client.post(reverse("web:account"), {"api_token": "off"})
     assert api.get("/api/v1/patients").status_code == 401
+
+
+def test_old_password_guesses_on_the_password_page_are_throttled_like_sign_ins(client, alice, settings):
+    """Finding 15: the password-change page checked the old password without counting failures."""
+    client.force_login(alice)
+    for _ in range(settings.AXES_FAILURE_LIMIT):
+        client.post(reverse("password_change"), {"old_password": "a wrong guess", "new_password1": "Another-long-pw-1",
+                                                 "new_password2": "Another-long-pw-1"})
+    response = client.post(reverse("password_change"), {"old_password": PASSWORD, "new_password1": "Another-long-pw-1",
+                                                        "new_password2": "Another-long-pw-1"})
+    assert response.status_code in (403, 429) or "_auth_user_id" not in client.session
+    alice.refresh_from_db()
+    assert alice.check_password(PASSWORD)

@@ -249,6 +249,8 @@ def test_recording_the_scan_with_measurements_clears_the_item(client_for, alice,
     assert response.redirect_chain[-1][0] == "/"
     html = response.content.decode()
     assert re.search(r"Done: [^.]*Post-operative MRI", html)
+    # Surgery ended four days ago: past the 72 h limit, the item is done late, with the delay.
+    assert re.search(r"Post-operative MRI — done late \(\d+ h after the limit\)", html)
     item.refresh_from_db()
     scan = patient.scans.latest("at")
     assert item.state == "done" and item.fulfilled_by == scan

@@ -82,6 +82,12 @@ class Scan(models.Model):
                 name="scan_study_uid_is_a_dicom_uid",
                 violation_error_message=DICOM_UID_MESSAGE,
             ),
+            # A DICOM study is one scan (a PACS poll that runs twice must not record it twice).
+            models.UniqueConstraint(
+                fields=["patient", "study_uid"], condition=~models.Q(study_uid=""),
+                name="scan_study_uid_once_per_patient",
+                violation_error_message="This study is already recorded for this patient.",
+            ),
         ]
 
     def __str__(self) -> str:

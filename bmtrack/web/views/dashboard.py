@@ -4,6 +4,7 @@ from django.contrib.auth.decorators import login_required
 from django.shortcuts import render
 
 from bmtrack.core.clock import utcnow
+from bmtrack.pacs.selectors import pacs_figures
 from bmtrack.web.charts.bars import hbars, week_bars
 from bmtrack.web.queries.dashboard import PERIOD_DAYS, build_dashboard
 from bmtrack.web.queries.scope import teams_for
@@ -17,10 +18,12 @@ def dashboard(request):
     wanted = request.GET.get("team", "")
     if wanted.isdigit():
         team = next((t for t in teams if t.pk == int(wanted)), None)
-    board = build_dashboard(request.user, utcnow(), team)
+    now = utcnow()
+    board = build_dashboard(request.user, now, team)
     return render(request, "web/dashboard.html", {
         "board": board, "teams": teams, "team": team, "period_days": PERIOD_DAYS,
         "weeks_chart": week_bars(board.weeks),
         "kind_chart": hbars([(c.label, c.count) for c in board.overdue_by_kind]),
         "nurse_chart": hbars([(c.label, c.count) for c in board.overdue_by_nurse]),
+        "pacs": pacs_figures(request.user, now),
     })

@@ -98,7 +98,8 @@ def scan_new(request, public_id):
 
 def _report(request, patient, scan) -> None:
     """Say what the scan fulfilled and which protocol gaps it has."""
-    done = [item.get_kind_display() for item in DueItem.objects.filter(fulfilled_by=scan)]
+    done = [" — ".join(filter(None, (item.get_kind_display(), item.late_text)))
+            for item in DueItem.objects.filter(fulfilled_by=scan).select_related("fulfilled_by")]
     text = f"{scan.get_modality_display()} of {fmt_datetime(scan.at)} recorded for {patient.name}."
     if done:
         text += f" Done: {', '.join(done)}."

@@ -1,0 +1,46 @@
+"""The calls issue 14 added, as a nurse sees them in Chromium, at 1400 and 800 px: GPA at diagnosis
+and current, a radiation-necrosis unconfirmed PD in words, a new lesion awaiting the reader's call.
+Screenshots are saved under test-artifacts/web/ to be looked at."""
+
+from __future__ import annotations
+
+import pytest
+from playwright.sync_api import expect
+
+from tests.e2e.test_nurse_journey import sign_in
+
+pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
+
+
+@pytest.fixture
+def ward(alice, teams, charlie):
+    from django.utils import timezone
+
+    from bmtrack.patients import demo
+    from bmtrack.patients.models import Patient
+
+    builder = demo.DemoBuilder(timezone.now())
+    ctx = {"a": teams[0], "b": teams[0], "nina": alice, "noor": alice}
+    demo.srs_lesion_enlarging_in_necrosis_window(builder, ctx)
+    demo.new_lesion_awaiting_call(builder, ctx)
+    necrosis, awaiting = Patient.objects.order_by("pk")
+    return {"necrosis": necrosis, "awaiting": awaiting}
+
+
+@pytest.mark.parametrize("width", [1400, 800])
+def test_the_new_calls_read_in_words_at_both_widths(page, live_server, ward, artifacts, width):
+    page.set_viewport_size({"width": width, "height": 900})
+    sign_in(page, live_server)
+    page.goto(f"{live_server.url}/patients/{ward['necrosis'].public_id}/")
+    gpa = page.locator("section", has=page.get_by_role("heading", name="Graded Prognostic Assessment"))
+    expect(gpa.get_by_role("heading", name="At diagnosis of brain metastases")).to_be_visible()
+    expect(gpa.get_by_role("heading", name="Current")).to_be_visible()
+    response = page.locator("section", has=page.get_by_role("heading", name="Current response (RANO-BM)"))
+    expect(response).to_contain_text("unconfirmed PD")
+    expect(response).to_contain_text("Possible radiation necrosis: a treated lesion grew inside its window")
+    expect(page.locator("body")).not_to_contain_text("possible_radiation_necrosis")
+    page.screenshot(path=artifacts / f"patient-necrosis-{width}.png", full_page=True, caret="initial")
+
+    page.goto(f"{live_server.url}/patients/{ward['awaiting'].public_id}/")
+    expect(page.locator("body")).to_contain_text("New lesion awaiting the reader's call")
+    page.screenshot(path=artifacts / f"patient-call-needed-{width}.png", full_page=True, caret="initial")
