@@ -57,29 +57,28 @@ def test_every_generated_record_passes_the_services_checks(cohort):
 
 
 def test_the_clinical_core_accepts_every_generated_patient_through_the_services_builders(cohort):
-    from bmtrack.clinical import gpa, rano, schedule
-    from bmtrack.clinical.errors import ClinicalInputError
+    from bmtrack.clinical import record, schedule
     from bmtrack.core.clock import local_date, site_zone
     from bmtrack.patients.models import Patient
-    from bmtrack.patients.services.assessments import gpa_inputs, response_series
+    from bmtrack.patients.services.assessments import record_facts
+    from bmtrack.patients.services.common import with_history
     from bmtrack.surveillance.plan import schedule_input
 
     scored = Counter()
     for patient in Patient.objects.all():
         result = schedule.compute_schedule(NOW, patient.status, *schedule_input(patient), tz=site_zone())
         scored["items"] += len(result.due_items)
-        series = response_series(patient)
+        facts = record_facts(with_history(patient))
+        series = record.rano_series(facts.scans, facts.treatments, facts.observations, facts.workups)
         if series is not None:
-            _, timepoints, immunotherapy_start, excluded = series
-            rano.assess(timepoints, immunotherapy_start=immunotherapy_start, excluded_targets=frozenset(excluded))
+            series.assess()
             scored["rano"] += 1
-        variant, factors, _ = gpa_inputs(patient, local_date(NOW))
-        try:
-            gpa.score(variant, factors)
-            scored["gpa"] += 1
-        except ClinicalInputError as exc:
-            # Only an incomplete record may lack a GPA (no lesion left to count), never a value out of range.
-            assert exc.field == "factors.brain_metastases", exc
+        outcomes = record.gpa_outcomes(facts.birth_date, facts.primary, facts.observations, facts.scans,
+                                       local_date(NOW))
+        for outcome in outcomes:
+            # Only an incomplete record may lack a GPA, said in words, never a value out of range.
+            assert outcome.status == record.SCORED or outcome.message.startswith(("not scorable: ", "not applicable"))
+        scored["gpa"] += any(outcome.status == record.SCORED for outcome in outcomes)
     assert scored["items"] > 30 and scored["rano"] > 20 and scored["gpa"] > 20, scored
 
 

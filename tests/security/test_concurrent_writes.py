@@ -58,9 +58,11 @@ def test_twenty_concurrent_writes_to_one_patient_all_succeed(make_patient, alice
 
     def scan(day):
         # Every scan names the same new lesion: the first creates it, the others measure it.
+        # L1 is carried from the baseline; L9 is new there, so the reader's call comes with it.
         return lambda: services.record_scan(patient, at=at(2026, 1, day, 11), modality="mri", purpose="surveillance",
-                                            measurements=[{"lesion": "L9", "longest_diameter_mm": Decimal("8")}],
-                                            user=alice, now=now)
+                                            measurements=[{"lesion": "L1", "longest_diameter_mm": Decimal("12")},
+                                                          {"lesion": "L9", "longest_diameter_mm": Decimal("8")}],
+                                            new_lesions="definite", user=alice, now=now)
 
     calls = [kps(day) for day in range(1, 11)] + [scan(day) for day in range(11, 21)]
     assert len(calls) == WRITERS
@@ -69,4 +71,4 @@ def test_twenty_concurrent_writes_to_one_patient_all_succeed(make_patient, alice
     assert StatusObservation.objects.filter(patient=patient).count() == 10
     assert Scan.objects.filter(patient=patient).count() == 1 + 10
     assert Lesion.objects.filter(patient=patient, label="L9").count() == 1
-    assert GPAAssessment.objects.filter(patient=patient, current=True).count() == 1
+    assert GPAAssessment.objects.filter(patient=patient, current=True, moment="current").count() == 1

@@ -90,8 +90,9 @@ def test_items_in_different_windows_stay_apart(patient, alice):
 def test_the_calendar_feed_has_one_event_per_need(on_tt, alice):
     from icalendar import Calendar
 
-    from bmtrack.surveillance.feeds import build_feed, regenerate_token
+    from bmtrack.surveillance.feeds import build_feed, feed_items, regenerate_token
 
     regenerate_token(alice)
-    events = Calendar.from_ical(build_feed(alice, now=at(2026, 3, 31, 7))).walk("VEVENT")
+    moment = at(2026, 3, 31, 7)
+    events = Calendar.from_ical(build_feed(feed_items(alice, moment), now=moment)).walk("VEVENT")
     assert [str(e["summary"]) for e in events] == ["MRI: follow-up and response evaluation (due)"]

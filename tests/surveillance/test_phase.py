@@ -61,7 +61,7 @@ def test_before_any_sweep_every_reader_sees_the_item_overdue(patient, alice, bob
     ``now`` the window has passed. Worklist, dashboard, digest and feed all call it overdue (the old
     digest and feed read the stored state and left it out or called it upcoming)."""
     from bmtrack.surveillance.digests import digest_items, digest_needs
-    from bmtrack.surveillance.feeds import build_feed, regenerate_token
+    from bmtrack.surveillance.feeds import build_feed, feed_items, regenerate_token
     from bmtrack.web.queries.dashboard import build_dashboard
     from bmtrack.web.queries.scope import Filters
     from bmtrack.web.queries.worklist import build_worklist
@@ -77,4 +77,4 @@ def test_before_any_sweep_every_reader_sees_the_item_overdue(patient, alice, bob
     assert [r.item.pk for r in build_worklist(alice, Filters(), now).overdue] == [item.pk]
     assert build_dashboard(alice, now).overdue_total == 1
     regenerate_token(alice)
-    assert b"Follow-up MRI (overdue)" in build_feed(alice, now=now)
+    assert b"Follow-up MRI (overdue)" in build_feed(feed_items(alice, now), now=now)

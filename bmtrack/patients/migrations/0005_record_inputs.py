@@ -106,16 +106,21 @@ class Migration(migrations.Migration):
             name='source',
             field=models.CharField(blank=True, max_length=300),
         ),
-        migrations.AlterField(
-            model_name='historicalscan',
-            name='new_lesions',
-            field=models.CharField(blank=True, choices=[('', 'Not called yet'), ('none', 'None'), ('equivocal', 'Equivocal'), ('definite', 'Definite')], default='', help_text="The reader's call on a new lesion: none, equivocal or definite (record.md: no silent default).", max_length=10, verbose_name='new lesion call'),
-        ),
-        migrations.AlterField(
-            model_name='scan',
-            name='new_lesions',
-            field=models.CharField(blank=True, choices=[('', 'Not called yet'), ('none', 'None'), ('equivocal', 'Equivocal'), ('definite', 'Definite')], default='', help_text="The reader's call on a new lesion: none, equivocal or definite (record.md: no silent default).", max_length=10, verbose_name='new lesion call'),
-        ),
+        # Only the Python default and choices change (Django keeps no default in the database), so
+        # nothing is done to the table: on SQLite an alteration would rebuild patients_scan and break
+        # the cross-table triggers of 0002 that name it.
+        migrations.SeparateDatabaseAndState(state_operations=[
+            migrations.AlterField(
+                model_name='historicalscan',
+                name='new_lesions',
+                field=models.CharField(blank=True, choices=[('', 'Not called yet'), ('none', 'None'), ('equivocal', 'Equivocal'), ('definite', 'Definite')], default='', help_text="The reader's call on a new lesion: none, equivocal or definite (record.md: no silent default).", max_length=10, verbose_name='new lesion call'),
+            ),
+            migrations.AlterField(
+                model_name='scan',
+                name='new_lesions',
+                field=models.CharField(blank=True, choices=[('', 'Not called yet'), ('none', 'None'), ('equivocal', 'Equivocal'), ('definite', 'Definite')], default='', help_text="The reader's call on a new lesion: none, equivocal or definite (record.md: no silent default).", max_length=10, verbose_name='new lesion call'),
+            ),
+        ]),
         migrations.AddConstraint(
             model_name='gpaassessment',
             constraint=models.UniqueConstraint(condition=models.Q(('current', True)), fields=('patient', 'moment'), name='gpa_one_current_per_patient_moment'),
