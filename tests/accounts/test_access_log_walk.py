@@ -97,7 +97,10 @@ def world(make_patient, teams, alice, charlie, settings):
             patient, at=ago(10), modality="mri", purpose="response", field_strength_t=Decimal("3.0"),
             scanner="Prisma", sequences=["t1_pre_3d", "t1_post_3d", "t2", "flair"], new_lesions="none",
             measurements=[{"lesion": "L1", "longest_diameter_mm": Decimal("14")}], now=ago(10))
-        return {"primary": primary, "observation": observation, "baseline": baseline, "scan": follow_up}
+        workup = services.record_workup(patient, performed_on=ago(5).date(), method="perfusion_mri",
+                                        result="treatment_effect", now=ago(5))
+        return {"primary": primary, "observation": observation, "baseline": baseline, "scan": follow_up,
+                "workup": workup}
 
     patients = {"a1": make_patient(), "a2": make_patient(), "b1": make_patient(care_team=teams[1])}
     records = {key: history(patient) for key, patient in patients.items()}
@@ -157,6 +160,9 @@ def _walk(world) -> dict[str, list[Step]]:
         "web:scan_new": [web("scan_new")],
         "web:protocol_check": [web("protocol_check", "POST", {"modality": "mri", "purpose": "surveillance"})],
         "web:measurements": [web("measurements", scan_id=scan.pk)],
+        "web:scan_call": [web("scan_call", "POST", {"new_lesions": "none"}, scan_id=scan.pk)],
+        "web:workup_new": [web("workup_new")],
+        "web:workup_edit": [web("workup_edit", workup_id=rec["workup"].pk)],
         "web:item_actions": [web("item_actions", item_id=item.pk)],
         "web:item_book": [web("item_book", "POST", {"booked_for": timezone.localdate().isoformat()},
                               item_id=item.pk)],
@@ -202,6 +208,8 @@ def _walk(world) -> dict[str, list[Step]]:
         "api:measurement-detail": [api("measurement-detail", measurement.pk)],
         "api:observation-list": [list_of("observation")],
         "api:observation-detail": [api("observation-detail", rec["observation"].pk)],
+        "api:workup-list": [list_of("workup")],
+        "api:workup-detail": [api("workup-detail", rec["workup"].pk)],
         "api:dueitem-list": [list_of("dueitem")],
         "api:dueitem-detail": [api("dueitem-detail", item.pk)],
         "api:dueitem-book": [api("dueitem-book", item.pk, method="POST",

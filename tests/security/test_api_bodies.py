@@ -7,8 +7,10 @@ from __future__ import annotations
 import json
 
 import pytest
+from django.utils import timezone
 from drf_spectacular.generators import SchemaGenerator
 
+from bmtrack.patients import services
 from tests.api.conftest import client_for
 from tests.security.conftest import write_record
 
@@ -32,7 +34,9 @@ def url_for(patient):
     item = patient.due_items.first()
     ids = {"patients": patient.public_id, "primaries": record["primary"].pk, "scans": record["follow_up"].pk,
            "treatments": record["treatment"].pk, "lesions": patient.lesions.first().pk,
-           "observations": patient.observations.first().pk, "due-items": item.pk}
+           "observations": patient.observations.first().pk, "due-items": item.pk,
+           "workups": services.record_workup(patient, performed_on=timezone.localdate(), method="histology",
+                                             result="progression").pk}
 
     def url(path):
         resource = path.split("/")[3]
