@@ -1,6 +1,6 @@
 """Due items as a nurse acts on them: needs, and what is due this week.
 
-Source: ``shared/clinical/record.md``, "Due items", and ``shared/clinical/schedule.md``
+Source: ``docs/clinical/record.md``, "Due items", and ``docs/clinical/schedule.md``
 (Conventions: "One scan may fulfil several items ... The worklist groups items by patient").
 
 1. **One need per MRI.** Items of one patient whose windows overlap and that one MRI fulfils —

@@ -1,6 +1,6 @@
 """From a patient's record to the rules' inputs: RANO-BM series and GPA at two moments.
 
-Implements ``docs/clinical/record.md`` (the project's copy of shared/clinical/record.md): how the
+Implements ``docs/clinical/record.md`` (the project's statement of the design notes): how the
 record becomes the inputs of ``rano`` and ``gpa``, so that the patient page, the API, the board
 packet, the emails, the CLI users and the synthetic cohort all see the same call, traceable to the
 rows it came from. Pure standard library over plain values; the patients app reads its rows into

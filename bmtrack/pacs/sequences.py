@@ -8,7 +8,7 @@ maximum, and contrast given or not (ContrastBolusAgent, or the description sayin
 Rules are tried in order; the first match wins. A rule with no sequence marks series that are known
 but are not a protocol sequence (localisers, 2D T1), so they are not listed as unrecognised.
 
-Sequence ids: shared/clinical/schedule.md ("MRI sequence ids").
+Sequence ids: docs/clinical/schedule.md ("MRI sequence ids").
 """
 
 from __future__ import annotations

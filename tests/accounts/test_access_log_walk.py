@@ -35,6 +35,10 @@ NOT_PATIENT_BEARING = {
     "boards:meeting_attendees": "sets the attendees of a meeting; shows no patient",
     "api:fhir-import": "creates a new patient (not an access to an existing record)",
     "api:patient-lookup": "walked below under its own name (POST by MRN, kept out of the URL)",
+    "pacs:assign": "an unmatched PACS study: no bmtrack patient yet (assigning records the scan via the services)",
+    "pacs:ignore": "an unmatched PACS study: no bmtrack patient yet",
+    "pacs:retry": "a PACS study that failed to import: no bmtrack record shown",
+    "pacs:draft": "a reader's SR draft: opened through access_patient; walked in tests/pacs with a reader",
 }
 
 
@@ -200,6 +204,8 @@ def _walk(world) -> dict[str, list[Step]]:
         "api:scan-list": [list_of("scan"), api("scan-list", method="POST", data={
             "patient": str(pid), "at": timezone.now().isoformat(), "modality": "ct", "purpose": "problem_solving"})],
         "api:scan-detail": [api("scan-detail", scan.pk)],
+        "api:workup-detail": [api("workup-detail", rec["workup"].pk)],
+        "api:workup-list": [list_of("workup")],
         "api:scan-measurements": [api("scan-measurements", scan.pk, method="POST", data={
             "measurements": [{"lesion": "L1", "longest_diameter_mm": 13}], "replace": True})],
         "api:lesion-list": [list_of("lesion")],
@@ -208,8 +214,6 @@ def _walk(world) -> dict[str, list[Step]]:
         "api:measurement-detail": [api("measurement-detail", measurement.pk)],
         "api:observation-list": [list_of("observation")],
         "api:observation-detail": [api("observation-detail", rec["observation"].pk)],
-        "api:workup-list": [list_of("workup")],
-        "api:workup-detail": [api("workup-detail", rec["workup"].pk)],
         "api:dueitem-list": [list_of("dueitem")],
         "api:dueitem-detail": [api("dueitem-detail", item.pk)],
         "api:dueitem-book": [api("dueitem-book", item.pk, method="POST",

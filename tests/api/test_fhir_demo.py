@@ -7,9 +7,6 @@ import copy
 import json
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
-from django.utils import timezone
 from fhir.resources.R4B.bundle import Bundle
 from rest_framework.test import APIClient
 
@@ -19,18 +16,6 @@ from tests.conftest import verified_client
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once for this module inside a transaction rolled back at its end."""
-    from bmtrack.patients.demo import load_demo_data
-
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo_data(timezone.now())
-        yield
-        transaction.set_rollback(True)
 
 
 def normalize(bundle: dict) -> dict:

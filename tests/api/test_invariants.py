@@ -59,8 +59,7 @@ def test_the_api_refuses_a_follow_up_mri_that_leaves_a_carried_lesion_unmeasured
 def test_a_carried_lesion_marked_gone_or_measured_again_is_accepted(alice_api, record):
     body = {"patient": str(record["patient"].public_id), "at": iso(days_ago(2)), "modality": "mri",
             "measurements": [{"lesion": "L1", "longest_diameter_mm": 9}, {"lesion": "L2", "disappeared": True},
-                             {"lesion": "L3", "longest_diameter_mm": 6}],
-            "new_lesions": "equivocal"}  # L3 is new against the baseline: the reader's call is required
+                             {"lesion": "L3", "longest_diameter_mm": 6}], "new_lesions": "definite"}
     response = alice_api.post("/api/v1/scans", body, format="json")
     assert response.status_code == 201, response.json()
 

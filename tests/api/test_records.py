@@ -153,7 +153,7 @@ def test_an_mri_is_recorded_with_its_measurements_creating_new_lesions(alice_api
             "measurements": [{"lesion": "L1", "longest_diameter_mm": 9.5},
                              {"lesion": "L2", "disappeared": True},
                              {"lesion": "L3", "longest_diameter_mm": 6, "location": "cerebellar"}],
-            "new_lesions": "equivocal"}  # L3 was not on the baseline MRI: the reader's call is required
+            "new_lesions": "equivocal"}  # L3 was not on the baseline MRI: the reader's call is asked
     response = alice_api.post("/api/v1/scans", body, format="json")
     assert response.status_code == 201, response.json()
     scan = response.json()

@@ -85,8 +85,8 @@ def seeded(record):
         "watch-windows": WatchWindow.objects.filter(patient=patient).first(),
         "gpa-assessments": patient.gpa_assessments.first(), "response-assessments": patient.responses.last(),
         "boards": board, "meetings": meeting, "board-cases": case,
-        "workups": patient_services.record_workup(patient, performed_on=record["followup"].at.date(),
-                                                  method="histology", result="progression"),
+        "workups": patient_services.record_workup(patient, performed_on=dt.date(2026, 11, 1), method="histology",
+                                                  result="progression"),
     }
     return {"patient": patient, "ids": {resource: row.pk for resource, row in rows.items()}}
 

@@ -5,26 +5,12 @@ MRI done late, and both GPA moments."""
 from __future__ import annotations
 
 import pytest
-from django.db import transaction
-from django.test import override_settings
-from django.utils import timezone
 
 from bmtrack.patients.models import GPAAssessment, ResponseAssessment
 from bmtrack.surveillance.models import DueItem
 
 pytestmark = pytest.mark.django_db
 
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    from bmtrack.patients.demo import load_demo_data
-
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo_data(timezone.now())
-        yield
-        transaction.set_rollback(True)
 
 
 def test_a_radiation_necrosis_unconfirmed_pd(demo):

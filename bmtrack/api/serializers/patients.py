@@ -4,8 +4,7 @@ from __future__ import annotations
 
 from rest_framework import serializers
 
-from bmtrack.accounts.access import teams_for
-from bmtrack.accounts.models import User
+from bmtrack.accounts.access import colleagues_for, teams_for
 from bmtrack.api.fields import BoundedDateField, ModelSerializer
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
@@ -19,8 +18,13 @@ class CareTeamField(serializers.PrimaryKeyRelatedField):
 
 
 class NurseField(serializers.SlugRelatedField):
+    """A colleague's username: anyone else's is "does not exist", as is a name no one has (no oracle)."""
+
     def __init__(self, **kwargs):
-        super().__init__(slug_field="username", queryset=User.objects.filter(is_active=True), **kwargs)
+        super().__init__(slug_field="username", **kwargs)
+
+    def get_queryset(self):
+        return colleagues_for(self.context["request"].user).filter(is_active=True)
 
 
 def default_care_team(user):

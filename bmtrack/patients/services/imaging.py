@@ -29,6 +29,11 @@ from bmtrack.patients.services.common import (
 SCAN_FIELDS = {"at", "modality", "tracer", "purpose", "field_strength_t", "scanner", "sequences", "study_uid",
                "accession", "new_lesions", "non_target", "is_baseline", "measurement_status", "report"}
 PERPENDICULAR_MESSAGE = "The perpendicular diameter must be above 0 and not exceed the longest."
+# Far above any brain MRI read (RANO-BM follows at most 5 targets; miliary disease is counted, not measured
+# lesion by lesion), far below the 5,000 rows that took seconds to validate and a page to draw.
+MAX_MEASUREMENTS_PER_SCAN = 100
+# A radiology report runs to a few pages; megabytes are not a report.
+MAX_REPORT_CHARS = 20_000
 MEASUREMENT_FIELDS = {"longest_diameter_mm", "perpendicular_mm", "disappeared", "enhancing", "measurable", "role"}
 CALL_NEEDED_MESSAGE = ("A lesion that was not on the baseline MRI is measured on this scan: give the reader's call "
                        "on new lesions (none, equivocal or definite).")
@@ -49,6 +54,8 @@ def _check_scan(scan: Scan, now: dt.datetime) -> None:
         raise ValidationError({"sequences": f"Use sequence ids from: {', '.join(Sequence.values)}."})
     if scan.modality != Modality.MRI and scan.sequences:
         raise ValidationError({"sequences": "Sequences apply to MRI only."})
+    if len(scan.report or "") > MAX_REPORT_CHARS:
+        raise ValidationError({"report": f"Keep the report under {MAX_REPORT_CHARS} characters."})
     scan.sequences = sorted(set(scan.sequences), key=Sequence.values.index)
 
 
@@ -153,8 +160,12 @@ def _check_lesion(lesion: Lesion, now: dt.datetime) -> None:
 
 
 def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurement]:
+    if len(measurements) > MAX_MEASUREMENTS_PER_SCAN:
+        raise ValidationError(
+            {"measurements": f"At most {MAX_MEASUREMENTS_PER_SCAN} lesions are measured on one scan."})
     saved = []
-    seen = set()
+    # Lesions measured on this scan already (kept when measurements are added rather than replaced).
+    seen = set(scan.measurements.values_list("lesion_id", flat=True)) if measurements and scan.pk else set()
     # One query for the patient's lesions, not one per measured label.
     by_label = {lesion.label: lesion for lesion in Lesion.objects.filter(patient=scan.patient)} if measurements else {}
     for index, raw in enumerate(measurements):
@@ -177,7 +188,7 @@ def _save_measurements(scan: Scan, measurements: list[Mapping]) -> list[Measurem
         if lesion.patient_id != scan.patient_id:
             raise ValidationError({f"{prefix}.lesion": "This lesion belongs to another patient."})
         if lesion.pk in seen:
-            raise ValidationError({f"{prefix}.lesion": f"{lesion.label} is measured twice on this scan."})
+            raise ValidationError({f"{prefix}.lesion": f"{lesion.label} is already measured on this scan."})
         seen.add(lesion.pk)
         _check_diameter(data, prefix)
         measurement = Measurement(lesion=lesion, scan=scan, **data)
