@@ -25,14 +25,15 @@ ARTIFACTS = Path(settings.BASE_DIR) / "test-artifacts" / "boards"
 D = dt.date
 
 
-def pdf_pages(pdf: bytes, tmp_path: Path) -> list[str]:
-    """The text of each page (pdftotext from poppler-utils; pages are separated by form feeds)."""
+def pdf_pages(pdf: bytes, tmp_path: Path, *, layout: bool = False) -> list[str]:
+    """The text of each page (pdftotext from poppler-utils; pages are separated by form feeds).
+    With ``layout`` a line of text is a line of the page, so a table row reads as one line."""
     if shutil.which("pdftotext") is None:
         pytest.skip("pdftotext (poppler-utils) is not installed")
     source = tmp_path / "packet.pdf"
     source.write_bytes(pdf)
-    text = subprocess.run(["pdftotext", str(source), "-"], check=True, capture_output=True,
-                          text=True, timeout=60).stdout
+    text = subprocess.run(["pdftotext", *(["-layout"] if layout else []), str(source), "-"], check=True,
+                          capture_output=True, text=True, timeout=60).stdout
     return [page for page in text.split("\f") if page.strip()]
 
 
@@ -87,16 +88,24 @@ def test_the_packet_pdf_has_one_page_per_case_in_order_with_the_records_gpa_and_
         assert f"Page {number + 1} of 4" in page
 
     page = collapse(pages[1])
-    gpas = list(progressing_patient.gpa_assessments.order_by("-computed_at", "-pk")[:2])
-    assert f"GPA {gpas[0].score}" in page and f"Previously {gpas[1].score}" in page
-    assert f"estimated median survival {num(gpas[0].median_survival_months)} months" in page
-    assert gpas[0].source.split(";")[0] in page
+    current = progressing_patient.gpa_assessments.get(moment="current", current=True)
+    previous = (progressing_patient.gpa_assessments.filter(moment="current", status="scored", current=False)
+                .exclude(score=current.score).latest("computed_at", "pk"))
+    assert f"Current ({current.assessed_on:%-d %b %Y}): GPA {num(current.score)}" in page
+    assert f"Previously {num(previous.score)}" in page
+    assert f"estimated median survival {num(current.median_survival_months)} months" in page
+    assert "At diagnosis of brain metastases (1 Nov 2025): GPA" in page
     assert "KPS 70" in page
     responses = list(progressing_patient.responses.order_by("scan__at"))
-    assert [r.category for r in responses] == ["baseline", "PR", "PR", "PD"]
+    # The SRS-treated lesion grew inside its radiation-necrosis window: not PD on size alone (rano-bm.md).
+    assert [r.category for r in responses] == ["baseline", "PR", "PR", "unconfirmed PD"]
+    rows = [collapse(line) for line in pdf_pages(pdf, tmp_path, layout=True)[1].splitlines()]
     for r in responses[1:]:
         category = f"{r.category} confirmed" if r.confirmed else r.category
-        assert f"{category} {num(r.sum_mm)} {pct(r.change_from_baseline_pct)} {pct(r.change_from_nadir_pct)}" in page
+        row = (f"{r.scan.at:%-d %b %Y} {category} {num(r.sum_mm)} {pct(r.change_from_baseline_pct)} "
+               f"{pct(r.change_from_nadir_pct)}")
+        assert any(line.startswith(row) for line in rows), row
+    assert "Possible radiation necrosis" in page
     assert "EGFR positive (exon 19 deletion)" in page
     assert "osimertinib" in page
     # The case is about an enlarging treated lesion in a watch window: the work-up is suggested.
