@@ -258,7 +258,7 @@ REST_FRAMEWORK = {
     # JSON only, bounded in depth and characters (bmtrack.core.json_limits); no browsable HTML API.
     "DEFAULT_RENDERER_CLASSES": ["rest_framework.renderers.JSONRenderer"],
     "DEFAULT_PARSER_CLASSES": ["bmtrack.core.json_limits.BoundedJSONParser"],
-    "DEFAULT_FILTER_BACKENDS": ["django_filters.rest_framework.DjangoFilterBackend"],
+    "DEFAULT_FILTER_BACKENDS": ["bmtrack.api.filters.StrictFilterBackend"],
     "DEFAULT_PAGINATION_CLASS": "bmtrack.api.pagination.DefaultCursorPagination",
     "PAGE_SIZE": 50,
     "DEFAULT_SCHEMA_CLASS": "bmtrack.api.schema.AutoSchema",

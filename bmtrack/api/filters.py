@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import django_filters as filters
 from django import forms
+from django_filters.rest_framework import DjangoFilterBackend
+from rest_framework.exceptions import ValidationError
 
 from bmtrack.core.clock import utcnow
 from bmtrack.patients.models import (
@@ -177,3 +179,24 @@ class ResponseAssessmentFilter(ByPatient):
     class Meta:
         model = ResponseAssessment
         fields = ["patient", "category", "scan"]
+
+
+class StrictFilterBackend(DjangoFilterBackend):
+    """django-filter, refusing a query parameter the list does not know.
+
+    An unknown parameter is most often a misspelt filter (``?stauts=overdue``): ignoring it would
+    answer a different question than the one asked, with a 200 (security review #11).
+    """
+
+    # Read by the cursor pagination (bmtrack.api.pagination), not by a filter.
+    PAGINATION_PARAMS = frozenset({"cursor", "page_size"})
+
+    def filter_queryset(self, request, queryset, view):
+        filterset_class = self.get_filterset_class(view, queryset)
+        known = set(filterset_class.base_filters) if filterset_class else set()
+        unknown = sorted(set(request.query_params) - known - self.PAGINATION_PARAMS)
+        if unknown:
+            allowed = ", ".join(sorted(known | self.PAGINATION_PARAMS))
+            raise ValidationError({name: [f"Unknown query parameter. This list accepts: {allowed}."]
+                                   for name in unknown})
+        return super().filter_queryset(request, queryset, view)

@@ -34,10 +34,14 @@ class RecordAdmin(RefusalAsMessage, ScopedHistoryAdmin):
 
     parent_field = "patient"
 
-    def record(self, parent, data: dict, user):
-        raise NotImplementedError
-
+    # (parent, data, user) -> row: the service that writes a new row; every concrete admin names one.
+    record = None
     update = None  # (row, changes, user) -> row, or None when the row has no correction service
+
+    def __init_subclass__(cls, **kwargs):
+        super().__init_subclass__(**kwargs)
+        if cls.record is None:
+            raise TypeError(f"{cls.__name__} writes rows without a service: define record(parent, data, user)")
 
     def get_readonly_fields(self, request, obj=None):
         fields = tuple(super().get_readonly_fields(request, obj))

@@ -11,6 +11,7 @@ from rest_framework.exceptions import ValidationError as DRFValidationError
 
 from bmtrack.api.errors import exception_handler
 from bmtrack.clinical.errors import ClinicalInputError
+from tests.api.conftest import client_for
 
 pytestmark = pytest.mark.django_db
 
@@ -34,6 +35,21 @@ def test_an_unknown_path_is_a_json_404(alice_api):
     response = alice_api.get("/api/v1/nothing/here")
     assert response.status_code == 404 and response.json() == {"detail": "Not found."}
     assert alice_api.get("/api/v1/patients/").status_code == 404
+
+
+@pytest.mark.parametrize("resource", LISTS)
+def test_every_list_refuses_an_unknown_query_parameter_naming_it(resource, coordinator):
+    # A misspelt filter must not answer another question with a 200 (security review #11).
+    response = client_for(coordinator).get(f"/api/v1/{resource}?stauts=overdue&page_size=5")
+    assert response.status_code == 400
+    body = response.json()
+    assert list(body) == ["stauts"] and "Unknown query parameter" in body["stauts"][0]
+    assert "page_size" in body["stauts"][0]
+
+
+def test_known_filters_and_paging_parameters_are_still_accepted(alice_api, patient):
+    response = alice_api.get(f"/api/v1/due-items?patient={patient.public_id}&state=overdue&page_size=5")
+    assert response.status_code == 200
 
 
 def test_pages_are_cursors_and_a_bad_page_size_or_cursor_is_a_400(alice_api, make_patient):
