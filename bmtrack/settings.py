@@ -156,6 +156,8 @@ if CELERY_BROKER_URL.startswith("filesystem://"):
         "store_processed": False,
     }
 else:
+    # A task a killed worker held comes back after this. No email waits for it: the beat runs the
+    # sender every minute and a row a dead sender claimed is free again after OUTBOX_LEASE_SECONDS.
     CELERY_BROKER_TRANSPORT_OPTIONS = {"visibility_timeout": 3600}
 CELERY_TIMEZONE = "UTC"
 CELERY_TASK_IGNORE_RESULT = True
@@ -307,6 +309,14 @@ OUTBOX_RETRY_BASE_SECONDS = env_int("OUTBOX_RETRY_BASE_SECONDS", 60, low=1, high
 OUTBOX_RETRY_MAX_SECONDS = env_int("OUTBOX_RETRY_MAX_SECONDS", 3600, low=1, high=86400)
 OUTBOX_MAX_ATTEMPTS = env_int("OUTBOX_MAX_ATTEMPTS", 12, low=1, high=100)
 OUTBOX_LEASE_SECONDS = env_int("OUTBOX_LEASE_SECONDS", 300, low=2, high=86400)
+# One send waits up to EMAIL_TIMEOUT at each of its SMTP steps (connect, EHLO, STARTTLS, EHLO, AUTH,
+# MAIL, RCPT, DATA, end of data, QUIT): a lease shorter than all ten could hand a row that is still
+# being sent to a second sender, and the patient's alert would go twice (security review #18).
+OUTBOX_SEND_STEPS = 10
+if OUTBOX_LEASE_SECONDS <= OUTBOX_SEND_STEPS * EMAIL_TIMEOUT:
+    raise ImproperlyConfigured(
+        f"OUTBOX_LEASE_SECONDS ({OUTBOX_LEASE_SECONDS}) must be longer than one send can take: "
+        f"{OUTBOX_SEND_STEPS} x EMAIL_TIMEOUT = {OUTBOX_SEND_STEPS * EMAIL_TIMEOUT} s")
 # An alert owed the moment a write records an already-late history waits this long, so that the
 # rest of that history (the scan that closed the item) can be entered first; the content is checked
 # again when it is sent. Alerts owed by the passage of time (the sweep) go at once.

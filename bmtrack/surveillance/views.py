@@ -33,6 +33,9 @@ def health(request):
     503 when the surveillance sweep, the email sender or the worker heartbeat has gone quiet, or an
     owed email has waited too long (``bmtrack.surveillance.health``): a stopped beat or worker is noticed.
     Apps add their own checks (``bmtrack.core.health``), such as the PACS poll's lag.
+    Anyone (a load balancer, a container HEALTHCHECK) reads each check's status; only signed-in
+    staff read the figures behind it (email backlog, lags, failure counts), which say how the
+    hospital's mail is doing and are no one else's business (security review #19).
     """
     with connection.cursor() as cursor:
         cursor.execute("SELECT 1")
@@ -41,4 +44,6 @@ def health(request):
     report["checks"].update(registered_checks(now))
     if any(check["status"] == "stale" for check in report["checks"].values()):
         report["status"] = "stale"
+    if not (request.user.is_authenticated and request.user.is_staff):
+        report["checks"] = {name: {"status": check["status"]} for name, check in report["checks"].items()}
     return JsonResponse(report, status=200 if report["status"] == "ok" else 503)

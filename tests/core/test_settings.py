@@ -54,6 +54,7 @@ def test_database_and_redis_urls_switch_to_the_servers(tmp_path):
     ("CELERY_BROKER_URL", "kafka://x", "CELERY_BROKER_URL"),
     ("DICOM_VIEWER_URL_TEMPLATE", "https://pacs.example/viewer", "study_uid"),
     ("SECRET_KEY", "short", "SECRET_KEY"),
+    ("OUTBOX_LEASE_SECONDS", "30", "OUTBOX_LEASE_SECONDS"),  # shorter than one send at EMAIL_TIMEOUT 20
 ])
 def test_a_bad_value_stops_the_start_with_a_message_naming_it(tmp_path, name, value, message):
     result = _settings(tmp_path, **{name: value})

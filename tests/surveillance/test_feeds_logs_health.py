@@ -91,6 +91,17 @@ def test_the_health_view_503s_when_an_email_has_waited_too_long(client, alice):
     assert response.status_code == 503 and response.json()["checks"]["oldest_unsent"]["status"] == "stale"
 
 
+def test_anyone_reads_the_health_statuses_but_only_staff_read_the_figures(client, admin_client, alice):
+    outbox.enqueue(recipient=alice, kind="digest", key="2026-01-01", now=at(2026, 1, 1))
+    public = client.get("/health/").json()
+    assert public["status"] == "stale"
+    assert all(set(check) == {"status"} for check in public["checks"].values())
+    client.force_login(alice)  # a nurse is not staff
+    assert client.get("/health/").json() == public
+    staff = admin_client.get("/health/").json()["checks"]
+    assert staff["oldest_unsent"]["age_seconds"] > 0 and staff["failed_emails"]["count"] == 0
+
+
 def test_the_command_runs_the_sweep_the_digests_and_the_sender(planned_srs, alice, capsys):
     DueItem.objects.update(next_transition_at=at(2026, 1, 1))
     call_command("run_surveillance")
