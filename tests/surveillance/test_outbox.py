@@ -245,3 +245,13 @@ def test_the_surveillance_modules_import_each_other_without_a_cycle():
 
     assert [name for name in graph if cycle_from(name, name, {name})] == []
     assert "bmtrack.surveillance.tasks" not in graph["bmtrack.surveillance.outbox"]
+
+
+def test_the_escalation_subject_counts_whole_days_overdue_in_the_sites_calendar(patient, alice, bob):
+    end = at(2026, 3, 2, 13)  # post-op MRI due by 5 Mar 13:00
+    services.record_treatment(patient, kind="surgery", status="given", start=end - dt.timedelta(hours=4), end=end,
+                              now=end + dt.timedelta(hours=1))
+    sweep(at(2026, 3, 8, 9))
+    outbox.send_pending(now=at(2026, 3, 8, 9, 1))
+    subjects = sorted({m.subject for m in mail.outbox})
+    assert "bmtrack: escalation — Post-operative MRI still open, 3 days overdue" in subjects, subjects
