@@ -7,16 +7,23 @@ user and a change reason). When ``user`` is given it must be able to see the pat
 layer), else ``PermissionDenied``. Acting on an item takes it out of the digests: a booked item
 stays open (it shows as "booked") until the scan is recorded, a waived item is closed.
 
+A booking carries a day and, better, a time (``booked_at``; the post-operative MRI, whose limit
+is in hours, needs the time). It is checked against the limits the scan is owed by
+(``clinical.booking``: the window, the 72 h after surgery, the planned treatment it must precede);
+one outside them is refused unless a ``booking_reason`` is given, and is then kept flagged.
+
 Booking, snoozing ("call back later") and waiving act on the item's need (``needs.py``): the
 items one MRI answers together are shown as one row, so booking that MRI books each of them
 (each keeps its own history row); a contact attempt is recorded on the item acted on.
 
 Public API (**contract**)::
 
-    book_item(item, *, booked_for: date, user, now=None) -> DueItem
+    book_item(item, *, booked_at: datetime = None, booked_for: date = None, booking_reason="", user,
+              now=None) -> DueItem
     waive_item(item, *, reason: str, user, now=None) -> DueItem
-    record_contact(item, *, outcome: str, user, booked_for=None, remind_on=None, reason="", note="",
-                   now=None) -> ContactAttempt
+    unwaive_item(item, *, user, now=None) -> DueItem
+    record_contact(item, *, outcome: str, user, booked_for=None, booked_at=None, booking_reason="",
+                   remind_on=None, reason="", note="", now=None) -> ContactAttempt
     add_manual_item(patient, *, kind="board_followup", due_from: date, due_by: date, reason: str,
                     user=None, now=None) -> DueItem
 """
@@ -29,9 +36,11 @@ import uuid
 from django.core.exceptions import PermissionDenied, ValidationError
 from django.db import transaction
 
-from bmtrack.core.clock import today, utcnow
+from bmtrack.clinical import booking as booking_rules
+from bmtrack.core.clock import local_date, site_zone, today, utcnow
 from bmtrack.patients.models import Patient
 from bmtrack.patients.scoping import can_see_patient
+from bmtrack.patients.services.common import with_history
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import (
     MANUAL_KINDS,
@@ -43,7 +52,8 @@ from bmtrack.surveillance.models import (
 )
 from bmtrack.surveillance.needs import need_of
 from bmtrack.surveillance.notifications import advance, write_grace
-from bmtrack.surveillance.plan import refresh_manual_item, schedule_input
+from bmtrack.surveillance.phase import open_phase
+from bmtrack.surveillance.plan import refresh_manual_item, replan_patient, schedule_input
 
 REASON_MAX = 300
 
@@ -96,11 +106,66 @@ def _save(item: DueItem, user, reason: str) -> None:
     item.save()
 
 
-def _book(item: DueItem, booked_for: dt.date, user, now: dt.datetime) -> None:
-    item.booked_for = booked_for
+def _booking_moment(booked_at, booked_for, now: dt.datetime) -> tuple[dt.date, dt.datetime | None, str]:
+    """(local day, instant or None, the field the nurse filled) of a booking, checked at the edge."""
+    if booked_at is not None:
+        if not isinstance(booked_at, dt.datetime) or booked_at.tzinfo is None or booked_at.utcoffset() is None:
+            raise ValidationError({"booked_at": "Give the date and time the scan is booked for."})
+        day, field = local_date(booked_at), "booked_at"
+        if booked_for is not None and booked_for != day:
+            raise ValidationError({"booked_for": "The booked day and the booked time disagree."})
+    elif booked_for is not None:
+        day, field = booked_for, "booked_for"
+    else:
+        raise ValidationError({"booked_at": "Give the date and time the scan is booked for."})
+    _check_date(day, field, not_before=today(now))
+    return day, booked_at, field
+
+
+def booking_limits(item: DueItem) -> booking_rules.BookingLimits:
+    """The limits ``item``'s scan is owed by, as the rule reads them (``clinical.booking``)."""
+    treatment = item.trigger_treatment if item.trigger_treatment_id else None
+    planned = treatment is not None and treatment.status == "planned"
+    return booking_rules.BookingLimits(
+        due_from=item.due_from, due_by=item.due_by, due_from_at=item.due_from_at, due_by_at=item.due_by_at,
+        treatment_kind=treatment.kind if planned else None, treatment_start=treatment.start if planned else None)
+
+
+def _breaches(items: list[DueItem], day: dt.date, instant: dt.datetime | None, field: str) -> dict[int, str]:
+    """Each item's breached limits, in words ("" when in time); a timed item booked without a time is refused."""
+    found = {}
+    for one in items:
+        limits = booking_limits(one)
+        if limits.timed and instant is None:
+            raise ValidationError({"booked_at": (
+                f"Give the time: the {one.get_kind_display().lower()} is due within hours "
+                f"(by {booking_rules.moment_text(one.due_by_at, site_zone())}).")})
+        found[one.pk] = "; ".join(booking_rules.booking_breaches(limits, instant or day, site_zone()))
+    return found
+
+
+def _check_breaches(found: dict[int, str], reason: str, field: str) -> str:
+    """The reason kept with a booking outside its limits; refused without one (the limit named)."""
+    broken = list(dict.fromkeys(text for text in found.values() if text))
+    reason = (reason or "").strip()
+    if not broken:
+        return ""
+    if not reason:
+        limits = "; ".join(broken)
+        raise ValidationError({
+            field: f"This booking is {limits}. Choose another time, or give a reason to book it anyway.",
+            "booking_reason": "A booking outside the limit needs a reason.",
+        })
+    return _clean_reason(reason, "booking_reason")
+
+
+def _book(item: DueItem, day: dt.date, instant: dt.datetime | None, breach: str, reason: str, user,
+          now: dt.datetime) -> None:
+    item.booked_for, item.booked_at = day, instant
+    item.booking_breach, item.booking_reason = breach, (reason if breach else "")
     item.snoozed_until = None
     item.acted_by, item.acted_at = (user if getattr(user, "pk", None) else None), now
-    _save(item, user, "booked")
+    _save(item, user, "booked outside the limit" if breach else "booked")
 
 
 def _waive(item: DueItem, reason: str, user, now: dt.datetime) -> None:
@@ -111,16 +176,24 @@ def _waive(item: DueItem, reason: str, user, now: dt.datetime) -> None:
     _save(item, user, "waived")
 
 
-def book_item(item: DueItem, *, booked_for: dt.date, user, now: dt.datetime | None = None) -> DueItem:
-    """Mark the scan as booked for a date (today or later). The item stays open until the scan is recorded."""
+def book_item(item: DueItem, *, booked_at: dt.datetime | None = None, booked_for: dt.date | None = None,
+              booking_reason: str = "", user, now: dt.datetime | None = None) -> DueItem:
+    """Mark the scan as booked for a time (``booked_at``) or a day (``booked_for``), today or later.
+
+    The item stays open until the scan is recorded. Outside the scan's limits (module docstring) it
+    needs ``booking_reason``, and stays flagged.
+    """
     now = now or utcnow()
-    _check_date(booked_for, "booked_for", not_before=today(now))
+    day, instant, field = _booking_moment(booked_at, booked_for, now)
     with transaction.atomic():
         item = _locked(item)
         _check_user(user, item.patient)
-        _require_open(item, "booked_for")
-        for one in _need_items(item, now):
-            _book(one, booked_for, user, now)
+        _require_open(item, field)
+        items = _need_items(item, now)
+        found = _breaches(items, day, instant, field)
+        reason = _check_breaches(found, booking_reason, field)
+        for one in items:
+            _book(one, day, instant, found[one.pk], reason, user, now)
     return item
 
 
@@ -137,12 +210,43 @@ def waive_item(item: DueItem, *, reason: str, user, now: dt.datetime | None = No
     return item
 
 
+def unwaive_item(item: DueItem, *, user, now: dt.datetime | None = None) -> DueItem:
+    """Undo a waiver: the item, and the items of its need waived with it, open again.
+
+    Re-opened through the planning seam (``plan.replan_patient``): the rules decide what is still
+    owed (an item whose scan has since come is done; one the rules no longer ask for is cancelled),
+    and its alert and escalation moments are re-armed (an alert already sent is not sent again).
+    """
+    now = now or utcnow()
+    with transaction.atomic():
+        item = _locked(item)
+        _check_user(user, item.patient)
+        if item.state != DueState.WAIVED:
+            raise ValidationError({"__all__": "This item is not waived: there is nothing to undo."})
+        # The items waived in the same action (one need) go back together.
+        together = [item, *DueItem.objects.select_for_update().filter(
+            patient_id=item.patient_id, state=DueState.WAIVED, acted_at=item.acted_at,
+            waived_reason=item.waived_reason).exclude(pk=item.pk).order_by("pk")]
+        escalation_days = item.patient.care_team.escalation_days
+        for one in together:
+            one.state, one.waived_reason = open_phase(one, now), ""
+            one.acted_by, one.acted_at = (user if getattr(user, "pk", None) else None), now
+            timing.arm(one, escalation_days=escalation_days)
+            one.next_transition_at = timing.wake(one)
+            _save(one, user, "waiver undone")
+        replan_patient(with_history(item.patient), now=now, user=user)
+        item.refresh_from_db()
+    return item
+
+
 def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | None = None,
+                   booked_at: dt.datetime | None = None, booking_reason: str = "",
                    remind_on: dt.date | None = None, reason: str = "", note: str = "",
                    now: dt.datetime | None = None) -> ContactAttempt:
     """One contact about the item and what came of it.
 
-    ``booked`` needs ``booked_for`` (books the item); ``remind`` needs ``remind_on`` (a later day:
+    ``booked`` needs ``booked_at`` or ``booked_for`` (books the item, as ``book_item`` does, with
+    ``booking_reason`` when outside the limits); ``remind`` needs ``remind_on`` (a later day:
     the item leaves the worklist and the digests until then); ``not_needed`` needs ``reason``
     (waives the item); ``no_answer`` only records the attempt.
     """
@@ -154,9 +258,9 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
         raise ValidationError({"note": "Keep the note under 500 characters."})
     day = today(now)
     if outcome == ContactOutcome.BOOKED:
-        if booked_for is None:
+        if booked_for is None and booked_at is None:
             raise ValidationError({"booked_for": "Give the date the scan is booked for."})
-        _check_date(booked_for, "booked_for", not_before=day)
+        booked_for, booked_at, booking_field = _booking_moment(booked_at, booked_for, now)
     if outcome == ContactOutcome.REMIND:
         if remind_on is None:
             raise ValidationError({"remind_on": "Give the day to call back."})
@@ -167,14 +271,18 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
         item = _locked(item)
         _check_user(user, item.patient)
         _require_open(item, "outcome")
+        items = _need_items(item, now)
+        if outcome == ContactOutcome.BOOKED:
+            found = _breaches(items, booked_for, booked_at, booking_field)
+            booking_reason = _check_breaches(found, booking_reason, booking_field)
         attempt = ContactAttempt.objects.create(
             item=item, at=now, user=user if getattr(user, "pk", None) else None, outcome=outcome,
             booked_for=booked_for if outcome == ContactOutcome.BOOKED else None,
             remind_on=remind_on if outcome == ContactOutcome.REMIND else None,
             reason=reason if outcome == ContactOutcome.NOT_NEEDED else "", note=note)
-        for one in _need_items(item, now):
+        for one in items:
             if outcome == ContactOutcome.BOOKED:
-                _book(one, booked_for, user, now)
+                _book(one, booked_for, booked_at, found[one.pk], booking_reason, user, now)
             elif outcome == ContactOutcome.REMIND:
                 one.snoozed_until = remind_on
                 one.acted_by, one.acted_at = (user if getattr(user, "pk", None) else None), now

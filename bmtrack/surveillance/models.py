@@ -73,8 +73,15 @@ class DueItem(models.Model):
     late = models.BooleanField(default=False)
     notes = models.JSONField(default=list, blank=True)
     urgent = models.BooleanField(default=False)
-    # Nurse's contact work on the item.
+    # Nurse's contact work on the item. ``booked_for`` is the booking's site-local day (what lists,
+    # digests and feeds read); ``booked_at`` its instant when a time was given (the post-operative
+    # MRI is checked by the hour). A booking outside the limits the scan is owed by
+    # (``clinical.booking``) is kept only with a reason, and stays flagged: ``booking_breach`` says
+    # which limit it breaks, ``booking_reason`` why it was booked anyway.
     booked_for = models.DateField(null=True, blank=True)
+    booked_at = models.DateTimeField(null=True, blank=True)
+    booking_breach = models.CharField(max_length=300, blank=True)
+    booking_reason = models.CharField(max_length=300, blank=True)
     snoozed_until = models.DateField(null=True, blank=True)
     waived_reason = models.CharField(max_length=300, blank=True)
     acted_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
@@ -101,6 +108,11 @@ class DueItem(models.Model):
                 name="dueitem_waived_has_reason",
                 violation_error_message="Waiving an item needs a reason.",
             ),
+            models.CheckConstraint(
+                condition=models.Q(booking_breach="") | ~models.Q(booking_reason=""),
+                name="dueitem_flagged_booking_has_reason",
+                violation_error_message="A booking outside its limits needs a reason.",
+            ),
         ]
         indexes = [
             # The sweep: open items whose next time-driven transition has passed.
@@ -121,6 +133,11 @@ class DueItem(models.Model):
     @property
     def is_booked(self) -> bool:
         return self.is_open and self.booked_for is not None
+
+    @property
+    def booking_flagged(self) -> bool:
+        """An open booking outside the scan's limits, kept with a reason (shown wherever the booking is)."""
+        return self.is_booked and bool(self.booking_breach)
 
     @property
     def status_label(self) -> str:
