@@ -65,7 +65,7 @@ def open_item(record) -> DueItem:
 
 def test_a_nurse_books_a_due_item(alice_api, charlie_api, record):
     item = open_item(record)
-    day = (timezone.now() + dt.timedelta(days=7)).date().isoformat()
+    day = max(item.due_from, timezone.localdate() + dt.timedelta(days=1)).isoformat()  # inside the window
     assert charlie_api.post(f"/api/v1/due-items/{item.pk}/book", {"booked_for": day}, format="json").status_code == 404
     response = alice_api.post(f"/api/v1/due-items/{item.pk}/book", {"booked_for": day}, format="json")
     assert response.status_code == 200, response.json()
@@ -86,3 +86,29 @@ def test_a_nurse_waives_a_due_item_with_a_reason(alice_api, anon, record):
     assert response.json()["state"] == "waived"
     response = alice_api.post(url, {"reason": "again"}, format="json")
     assert response.status_code == 400 and "reason" in response.json()
+
+
+def test_a_booking_outside_the_window_needs_a_reason_and_shows_flagged(alice_api, record):
+    item = open_item(record)
+    url = f"/api/v1/due-items/{item.pk}/book"
+    after = max(item.due_by, timezone.localdate()) + dt.timedelta(days=5)
+    late = dt.datetime.combine(after, dt.time(10, 0), tzinfo=dt.UTC)
+    response = alice_api.post(url, {"booked_at": late.isoformat()}, format="json")
+    assert response.status_code == 400
+    assert "after the window closes" in response.json()["booked_at"][0]
+    assert "booking_reason" in response.json()
+    response = alice_api.post(url, {"booked_at": late.isoformat(), "booking_reason": "Scanner closed"}, format="json")
+    assert response.status_code == 200, response.json()
+    body = response.json()
+    assert body["booking_flagged"] is True and body["booking_reason"] == "Scanner closed"
+    assert body["booking_breach"].startswith("after the window closes")
+    assert body["booked_at"] is not None
+
+
+def test_a_waiver_is_undone_through_the_api(alice_api, record):
+    item = open_item(record)
+    alice_api.post(f"/api/v1/due-items/{item.pk}/waive", {"reason": "Done elsewhere"}, format="json")
+    response = alice_api.post(f"/api/v1/due-items/{item.pk}/unwaive", {}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["state"] in ("upcoming", "due", "overdue") and response.json()["waived_reason"] == ""
+    assert alice_api.post(f"/api/v1/due-items/{item.pk}/unwaive", {}, format="json").status_code == 400

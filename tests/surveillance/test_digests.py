@@ -49,7 +49,8 @@ def test_an_overdue_item_is_repeated_every_day_until_it_is_booked(overdue_follow
     send_digests(at(2026, 4, 10, 7), monkeypatch)
     send_digests(at(2026, 4, 11, 7), monkeypatch)
     assert len(mail.outbox) == 2
-    book_item(overdue_followup, booked_for=dt.date(2026, 4, 15), user=alice, now=at(2026, 4, 11, 9))
+    book_item(overdue_followup, booked_for=dt.date(2026, 4, 15), booking_reason="First free slot", user=alice,
+              now=at(2026, 4, 11, 9))
     overdue_followup.refresh_from_db()
     assert overdue_followup.status_label == "booked"
     send_digests(at(2026, 4, 12, 7), monkeypatch)

@@ -186,7 +186,7 @@ def test_booking_an_overdue_item_stops_its_escalation_email(patient, alice, bob)
                               now=at(2026, 1, 9, 11))
     sweep(at(2026, 4, 24, 1))
     item = DueItem.objects.get(patient=patient, kind="followup_mri")
-    book_item(item, booked_for=today() + dt.timedelta(days=2), user=alice)
+    book_item(item, booked_for=today() + dt.timedelta(days=2), booking_reason="First free slot", user=alice)
     counts = outbox.send_pending(now=at(2026, 4, 24, 2))
     assert counts.get("skipped") == 1 and not mail.outbox
 

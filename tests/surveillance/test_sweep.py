@@ -139,7 +139,8 @@ def test_a_booked_item_does_not_escalate_until_its_booked_date_has_passed(patien
                               now=at(2026, 1, 9, 11))
     item = DueItem.objects.get(patient=patient, kind="followup_mri")
     sweep(at(2026, 4, 20))
-    book_item(item, booked_for=dt.date(2026, 4, 28), user=alice, now=at(2026, 4, 20, 9))
+    book_item(item, booked_for=dt.date(2026, 4, 28), booking_reason="First free slot", user=alice,
+              now=at(2026, 4, 20, 9))
     sweep(at(2026, 4, 24, 1))
     sweep(at(2026, 4, 28, 20))
     assert not ledger("escalation")

@@ -27,9 +27,14 @@ def in_days(now, days):
     return today(now) + dt.timedelta(days=days)
 
 
+def booking(now, days, **extra):
+    """A booking of the overdue item: any day from today is after its window, so it needs a reason."""
+    return {"booked_for": in_days(now, days), "booked_time": "10:00", "booking_reason": "First free slot", **extra}
+
+
 def test_booking_updates_the_row_in_place(client_for, alice, overdue, now):
     patient, item = overdue
-    response = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 5)}, **HTMX)
+    response = client_for(alice).post(url(patient, item, "book"), booking(now, 5), **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
     assert html.lstrip().startswith('<li class="row row-overdue') and f'id="item-{item.pk}"' in html
@@ -49,7 +54,7 @@ def test_booking_without_a_date_shows_the_error_in_the_open_panel(client_for, al
 
 def test_a_booking_date_in_the_past_is_refused_by_the_service(client_for, alice, overdue, now):
     patient, item = overdue
-    html = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, -2)}, **HTMX)
+    html = client_for(alice).post(url(patient, item, "book"), booking(now, -2), **HTMX)
     assert "This date has passed." in html.content.decode()
     item.refresh_from_db()
     assert item.booked_for is None
@@ -79,7 +84,7 @@ def test_a_contact_without_answer_is_recorded_and_the_item_stays(client_for, ali
 
 def test_a_contact_that_booked_books_the_item(client_for, alice, overdue, now):
     patient, item = overdue
-    client_for(alice).post(url(patient, item, "contact"), {"outcome": "booked", "booked_for": in_days(now, 2)},
+    client_for(alice).post(url(patient, item, "contact"), {"outcome": "booked", **booking(now, 2)},
                            **HTMX)
     item.refresh_from_db()
     assert item.booked_for == in_days(now, 2)
@@ -109,7 +114,7 @@ def test_not_needed_waives_with_its_reason(client_for, alice, overdue):
 
 def test_without_htmx_an_action_redirects_back_with_a_message(client_for, alice, overdue, now):
     patient, item = overdue
-    response = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 1), "next": "/"},
+    response = client_for(alice).post(url(patient, item, "book"), {**booking(now, 1), "next": "/"},
                                       follow=True)
     assert response.redirect_chain[-1][0] == "/"
     assert b"booked for" in response.content
@@ -117,7 +122,7 @@ def test_without_htmx_an_action_redirects_back_with_a_message(client_for, alice,
 
 def test_on_the_patient_page_the_row_comes_back_without_the_patient_column(client_for, alice, overdue, now):
     patient, item = overdue
-    html = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 1), "context": "patient"},
+    html = client_for(alice).post(url(patient, item, "book"), {**booking(now, 1), "context": "patient"},
                                   **HTMX).content.decode()
     assert "row-grid-nopatient" in html and "patient-link" not in html
 
@@ -125,7 +130,7 @@ def test_on_the_patient_page_the_row_comes_back_without_the_patient_column(clien
 @pytest.mark.parametrize("action", ["book", "waive", "contact"])
 def test_a_nurse_of_another_team_gets_404(client_for, charlie, overdue, now, action):
     patient, item = overdue
-    data = {"booked_for": in_days(now, 1), "reason": "x", "outcome": "no_answer"}
+    data = {**booking(now, 1), "reason": "x", "outcome": "no_answer"}
     assert client_for(charlie).post(url(patient, item, action), data, **HTMX).status_code == 404
     item.refresh_from_db()
     assert item.booked_for is None and item.state == "overdue" and not item.contacts.exists()
@@ -187,7 +192,7 @@ def test_without_javascript_the_panel_link_opens_a_page_whose_form_comes_back(cl
     assert f'action="/patients/{patient.public_id}/items/{item.pk}/book/"' in html
     every = client.get(actions_url(patient, item)).content.decode()
     assert "Mark the scan booked" in every and "Record a contact attempt" in every and "Waive this item" in every
-    response = client.post(url(patient, item, "book"), {"booked_for": in_days(now, 3), "next": "/"}, follow=True)
+    response = client.post(url(patient, item, "book"), {**booking(now, 3), "next": "/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/" and b"booked for" in response.content
 
 
@@ -214,3 +219,25 @@ def test_after_an_action_the_row_comes_back_with_its_panels_closed_and_lazy(clie
     html = client_for(alice).post(url(patient, item, "contact"), {"outcome": "no_answer"}, **HTMX).content.decode()
     assert "<details class=\"action\" open>" not in html and 'name="outcome"' not in html
     assert f"/items/{item.pk}/actions/?panel=book" in html
+
+
+def test_a_booking_outside_the_window_is_refused_naming_the_limit_then_kept_flagged(client_for, alice, overdue, now):
+    patient, item = overdue
+    client = client_for(alice)
+    html = client.post(url(patient, item, "book"), booking(now, 3, booking_reason=""), **HTMX).content.decode()
+    assert f"after the window closes on {item.due_by.day} {item.due_by:%b %Y}" in html
+    assert "A booking outside the limit needs a reason." in html
+    item.refresh_from_db()
+    assert item.booked_for is None
+    html = client.post(url(patient, item, "book"), booking(now, 3), **HTMX).content.decode()
+    assert "Outside the limit: after the window closes" in html and "Reason: First free slot" in html
+    item.refresh_from_db()
+    assert item.booking_flagged and item.booked_at.astimezone(patient_zone()).strftime("%H:%M") == "10:00"
+    page = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert "Outside the limit: after the window closes" in page
+
+
+def patient_zone():
+    from bmtrack.core.clock import site_zone
+
+    return site_zone()

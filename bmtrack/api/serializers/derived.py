@@ -65,12 +65,20 @@ class DueItemSerializer(ModelSerializer):
                                              help_text="How late the fulfilling scan came, in hours")
     late_text = serializers.CharField(read_only=True, help_text='e.g. "done late (20 h after the limit)"')
     need = serializers.SerializerMethodField()
+    booking_flagged = serializers.BooleanField(read_only=True, help_text=(
+        "The open booking is outside the scan's limits (window, 72 h after surgery, planned treatment) "
+        "and was kept with a reason"))
+    booking_breach = serializers.CharField(read_only=True, help_text=(
+        'The limit the booking breaks, in words, e.g. "after the radiosurgery planned for 12 Dec 2026"; '
+        "empty when in time"))
+    booking_reason = serializers.CharField(read_only=True, help_text="Why it was booked outside the limit")
 
     class Meta:
         model = DueItem
         fields = ["id", "patient", "kind", "trigger", "trigger_treatment", "trigger_scan", "due_from", "due_by",
                   "due_from_at", "due_by_at", "state", "phase", "overdue_since", "fulfilled_by", "late",
-                  "late_by_hours", "late_text", "urgent", "notes", "need", "booked_for", "snoozed_until",
+                  "late_by_hours", "late_text", "urgent", "notes", "need", "booked_for", "booked_at",
+                  "booking_flagged", "booking_breach", "booking_reason", "snoozed_until",
                   "waived_reason", "reason", "acted_by", "acted_at", "created_at", "updated_at"]
         read_only_fields = fields
 
@@ -90,7 +98,16 @@ class DueItemSerializer(ModelSerializer):
 
 
 class BookSerializer(serializers.Serializer):
-    booked_for = BoundedDateField(help_text="The day the scan is booked for.")
+    booked_at = serializers.DateTimeField(required=False, help_text=(
+        "The date and time the scan is booked for (the post-operative MRI, due within hours, needs it)."))
+    booked_for = BoundedDateField(required=False, help_text="The day the scan is booked for, when no time is known.")
+    booking_reason = serializers.CharField(required=False, allow_blank=True, max_length=300, help_text=(
+        "Required for a booking outside the scan's limits; the booking is then kept flagged."))
+
+    def validate(self, attrs):
+        if attrs.get("booked_at") is None and attrs.get("booked_for") is None:
+            raise serializers.ValidationError({"booked_at": "Give the date and time the scan is booked for."})
+        return attrs
 
 
 class WaiveSerializer(serializers.Serializer):

@@ -53,15 +53,26 @@ class DueItemViewSet(PatientScopedViewSet):
 class DueItemContactViewSet(DueItemViewSet):
     """Due items with the contact actions of ``bmtrack.surveillance.actions`` (used once that module exists)."""
 
-    action_perms = {"book": ["surveillance.change_dueitem"], "waive": ["surveillance.change_dueitem"]}
+    action_perms = {"book": ["surveillance.change_dueitem"], "waive": ["surveillance.change_dueitem"],
+                    "unwaive": ["surveillance.change_dueitem"]}
 
-    @extend_schema(request=BookSerializer, responses=DueItemSerializer, summary="Book the scan for a day")
+    @extend_schema(request=BookSerializer, responses=DueItemSerializer, summary=(
+        "Book the scan for a date and time; outside its limits only with a reason (then flagged)"))
     @action(detail=True, methods=["post"])
     def book(self, request, pk=None):
         item = self.get_object()
         serializer = BookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contact_actions().book_item(item, booked_for=serializer.validated_data["booked_for"], user=request.user)
+        data = serializer.validated_data
+        contact_actions().book_item(item, booked_at=data.get("booked_at"), booked_for=data.get("booked_for"),
+                                    booking_reason=data.get("booking_reason", ""), user=request.user)
+        return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
+
+    @extend_schema(request=None, responses=DueItemSerializer, summary="Undo a waiver: the item opens again")
+    @action(detail=True, methods=["post"])
+    def unwaive(self, request, pk=None):
+        item = self.get_object()
+        contact_actions().unwaive_item(item, user=request.user)
         return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
     @extend_schema(request=WaiveSerializer, responses=DueItemSerializer, summary="Waive the item, saying why")

@@ -19,6 +19,13 @@ class DateTimeInput(forms.DateTimeInput):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
+class TimeInput(forms.TimeInput):
+    input_type = "time"
+
+    def __init__(self, attrs=None):
+        super().__init__(attrs, format="%H:%M")
+
+
 class DecimalInput(forms.NumberInput):
     def __init__(self, attrs=None, step="0.1"):
         super().__init__({"step": step, "inputmode": "decimal", **(attrs or {})})

@@ -2,9 +2,12 @@
 
 from __future__ import annotations
 
+import datetime as dt
+
 from django import forms
 
-from bmtrack.web.forms.base import AccessibleForm, DateInput
+from bmtrack.core.clock import site_zone
+from bmtrack.web.forms.base import AccessibleForm, DateInput, TimeInput
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS
 
 OUTCOMES = [
@@ -15,8 +18,22 @@ OUTCOMES = [
 ]
 
 
+BOOKING_REASON_HELP = "Only for a booking outside the scan's window or limit: why it cannot be in time."
+
+
+def booked_moment(data: dict) -> dt.datetime | None:
+    """The booked day and time as one aware instant in the site's zone (None if either is missing)."""
+    if not data.get("booked_for") or not data.get("booked_time"):
+        return None
+    return dt.datetime.combine(data["booked_for"], data["booked_time"], tzinfo=site_zone())
+
+
 class BookForm(AccessibleForm):
     booked_for = forms.DateField(label="Booked for", widget=DateInput())
+    booked_time = forms.TimeField(label="Time", widget=TimeInput())
+    booking_reason = forms.CharField(label="Reason to book outside the limit", max_length=300, required=False,
+                                     widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                                     help_text=BOOKING_REASON_HELP)
 
 
 class WaiveForm(AccessibleForm):
@@ -28,6 +45,10 @@ class WaiveForm(AccessibleForm):
 class ContactForm(AccessibleForm):
     outcome = forms.ChoiceField(label="Outcome", choices=OUTCOMES, widget=forms.RadioSelect)
     booked_for = forms.DateField(label="Booked for", required=False, widget=DateInput())
+    booked_time = forms.TimeField(label="Time", required=False, widget=TimeInput())
+    booking_reason = forms.CharField(label="Reason to book outside the limit", max_length=300, required=False,
+                                     widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                                     help_text=BOOKING_REASON_HELP)
     remind_on = forms.DateField(label="Remind me on", required=False, widget=DateInput())
     reason = forms.CharField(label="Reason it is not needed", max_length=300, required=False,
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
@@ -43,6 +64,8 @@ class ContactForm(AccessibleForm):
         outcome = data.get("outcome")
         if outcome == "booked" and not data.get("booked_for"):
             self.add_error("booked_for", "Give the date the scan is booked for.")
+        if outcome == "booked" and not data.get("booked_time"):
+            self.add_error("booked_time", "Give the time the scan is booked for.")
         if outcome == "remind":
             if not data.get("remind_on"):
                 self.add_error("remind_on", "Give the date to be reminded on.")

@@ -22,8 +22,8 @@ from bmtrack.core.clock import utcnow
 from bmtrack.surveillance import actions
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.errors import apply_service_error
-from bmtrack.web.formatting import fmt_date
-from bmtrack.web.forms.items import BookForm, ContactForm, WaiveForm
+from bmtrack.web.formatting import fmt_date, fmt_datetime
+from bmtrack.web.forms.items import BookForm, ContactForm, WaiveForm, booked_moment
 from bmtrack.web.queries.worklist import ITEM_RELATED, item_row
 from bmtrack.web.views.common import is_htmx, patient_or_404, require_perm, safe_next
 
@@ -128,7 +128,7 @@ def _act(request, public_id, item_id, name, perform):
         try:
             message = perform(item, form.cleaned_data, now)
         except ValidationError as exc:
-            apply_service_error(exc, form)
+            apply_service_error(exc, form, aliases={"booked_at": "booked_for"})
     if form.errors:
         return _respond(request, item.pk, panel=name, bound={name: form})
     return _respond(request, item.pk, message=message)
@@ -165,8 +165,13 @@ def item_actions(request, public_id, item_id):
 @require_POST
 def book(request, public_id, item_id):
     def perform(item, data, now):
-        actions.book_item(item, booked_for=data["booked_for"], user=request.user, now=now)
-        return f"{item.get_kind_display()} booked for {fmt_date(data['booked_for'])}."
+        booked_at = booked_moment(data)
+        item = actions.book_item(item, booked_at=booked_at, booking_reason=data.get("booking_reason") or "",
+                                 user=request.user, now=now)
+        text = f"{item.get_kind_display()} booked for {fmt_datetime(booked_at)}."
+        if item.booking_breach:
+            text += f" Flagged: {item.booking_breach} ({item.booking_reason})."
+        return text
     return _act(request, public_id, item_id, "book", perform)
 
 
@@ -184,11 +189,13 @@ def waive(request, public_id, item_id):
 def contact(request, public_id, item_id):
     def perform(item, data, now):
         outcome = data["outcome"]
-        actions.record_contact(item, outcome=outcome, user=request.user, booked_for=data.get("booked_for"),
+        booked_at = booked_moment(data) if outcome == "booked" else None
+        actions.record_contact(item, outcome=outcome, user=request.user, booked_at=booked_at,
+                               booking_reason=data.get("booking_reason") or "",
                                remind_on=data.get("remind_on"), reason=data.get("reason") or "",
                                note=data.get("note") or "", now=now)
         return {
-            "booked": f"Reached: booked for {fmt_date(data.get('booked_for'))}.",
+            "booked": f"Reached: booked for {fmt_datetime(booked_at)}.",
             "no_answer": "No answer recorded.",
             "remind": f"Snoozed: back on the worklist on {fmt_date(data.get('remind_on'))}.",
             "not_needed": f"Not needed: {data.get('reason')}",
