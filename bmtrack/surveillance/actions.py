@@ -77,6 +77,17 @@ def _need_items(item: DueItem, now: dt.datetime) -> list[DueItem]:
     return [item, *(other for other in need.items if other.pk != item.pk)]
 
 
+def need_preview(item: DueItem, now: dt.datetime | None = None) -> list[DueItem]:
+    """The items an action on ``item`` would act on together (its need), read without locking:
+    what a confirmation step lists before a waiver."""
+    now = now or utcnow()
+    if not item.is_open:
+        return [item]
+    siblings = list(DueItem.objects.filter(patient_id=item.patient_id).open().exclude(pk=item.pk).order_by("pk"))
+    need = need_of(item, [item, *siblings], now)
+    return [item, *(other for other in need.items if other.pk != item.pk)]
+
+
 def _require_open(item: DueItem, field: str = "__all__") -> None:
     if not item.is_open:
         raise ValidationError({field: f"This item is {item.get_state_display().lower()}: nothing left to do."})

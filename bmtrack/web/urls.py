@@ -32,5 +32,6 @@ urlpatterns = [
     path("patients/<uuid:public_id>/items/<int:item_id>/actions/", items.item_actions, name="item_actions"),
     path("patients/<uuid:public_id>/items/<int:item_id>/book/", items.book, name="item_book"),
     path("patients/<uuid:public_id>/items/<int:item_id>/waive/", items.waive, name="item_waive"),
+    path("patients/<uuid:public_id>/items/<int:item_id>/unwaive/", items.unwaive, name="item_unwaive"),
     path("patients/<uuid:public_id>/items/<int:item_id>/contact/", items.contact, name="item_contact"),
 ]

@@ -60,16 +60,38 @@ def test_a_booking_date_in_the_past_is_refused_by_the_service(client_for, alice,
     assert item.booked_for is None
 
 
-def test_waiving_needs_a_reason_and_then_clears_the_row(client_for, alice, overdue):
+def test_waiving_needs_a_reason_a_confirmation_and_then_clears_the_row_with_an_undo(client_for, alice, overdue):
     patient, item = overdue
     client = client_for(alice)
     refused = client.post(url(patient, item, "waive"), {"reason": ""}, **HTMX).content.decode()
     assert "This field is required." in refused
-    done = client.post(url(patient, item, "waive"), {"reason": "decided at the tumour board"}, **HTMX).content.decode()
-    assert "waived: decided at the tumour board" in done and "row-cleared" in done
+    asked = client.post(url(patient, item, "waive"), {"reason": "decided at the tumour board"}, **HTMX).content.decode()
+    assert "Waive this item?" in asked and "Yes, waive" in asked and item.get_kind_display() in asked
+    item.refresh_from_db()
+    assert item.state == "overdue"  # nothing changes before the confirmation
+    done = client.post(url(patient, item, "waive"), {"reason": "decided at the tumour board", "confirm": "1"},
+                       **HTMX).content.decode()
+    assert "waived: decided at the tumour board" in done and "row-cleared" in done and ">Undo</button>" in done
     item.refresh_from_db()
     assert item.state == "waived" and item.waived_reason == "decided at the tumour board"
     assert patient.family_name not in client.get("/").content.decode().split('id="overdue"')[1].split("</section>")[0]
+
+    undone = client.post(url(patient, item, "unwaive"), {}, **HTMX).content.decode()
+    assert "Waiver undone" in undone
+    item.refresh_from_db()
+    assert item.state == "overdue" and item.waived_reason == ""
+
+
+def test_a_waiver_is_undone_later_from_the_patient_page(client_for, alice, overdue):
+    patient, item = overdue
+    client = client_for(alice)
+    client.post(url(patient, item, "waive"), {"reason": "scanned elsewhere", "confirm": "1"}, **HTMX)
+    page = client.get(f"/patients/{patient.public_id}/").content.decode()
+    assert url(patient, item, "unwaive") in page and "Undo waiver" in page
+    response = client.post(url(patient, item, "unwaive"), {"next": f"/patients/{patient.public_id}/"}, follow=True)
+    assert b"Waiver undone" in response.content
+    item.refresh_from_db()
+    assert item.state == "overdue"
 
 
 def test_a_contact_without_answer_is_recorded_and_the_item_stays(client_for, alice, overdue):

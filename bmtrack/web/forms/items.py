@@ -40,6 +40,8 @@ class WaiveForm(AccessibleForm):
     reason = forms.CharField(label="Reason", max_length=300,
                              widget=forms.TextInput(attrs={"autocomplete": "off"}),
                              help_text="Why this scan will not be done, e.g. decided at the tumour board.")
+    # Set by the confirmation step, which lists what the waiver closes before it does.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
 
 class ContactForm(AccessibleForm):

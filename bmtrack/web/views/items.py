@@ -94,14 +94,24 @@ def _load(request, public_id, item_id):
     return patient, item
 
 
-def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dict | None = None):
+def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dict | None = None,
+             confirm: list | None = None, undo: str = ""):
+    """The row again: with ``panel`` open (after an error, or ``confirm``: the items a confirmation step
+    lists), or closed with ``message`` (and an ``undo`` button right after a waiver)."""
     now = utcnow()
     item = DueItem.objects.select_related(*ITEM_RELATED).get(pk=item_id)
     row = item_row(item, now)
     # Only the panel left open (a re-render after an error) carries its form; the others load on open.
     row.forms = item_forms(item, site_today(now), bound, only=panel) if panel else {}
     row.open_panel = panel
+    row.confirm = confirm
+    row.undo = undo
     RowPaths().attach([row])
+    if confirm is not None and not is_htmx(request):
+        return render(request, "web/item_actions.html", {
+            "row": row, "panel": panel, "show_patient": request.POST.get("context") != "patient",
+            "today": site_today(now), "patient": item.patient,
+            "next": safe_next(request, reverse("web:worklist"))})
     if is_htmx(request):
         return render(request, "web/partials/item_row.html", {
             "row": row, "message": message, "show_patient": request.POST.get("context") != "patient",
@@ -113,10 +123,13 @@ def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dic
                 messages.error(request, " ".join(errors))
     elif message:
         messages.success(request, message)
+    if undo:
+        # Without JavaScript, "Undo" is on the page the nurse comes back to: the patient page's closed items.
+        return redirect(reverse("web:patient", args=[item.patient.public_id]) + "#closed-items")
     return redirect(safe_next(request, reverse("web:worklist")))
 
 
-def _act(request, public_id, item_id, name, perform):
+def _act(request, public_id, item_id, name, perform, confirm=None):
     patient, item = _load(request, public_id, item_id)
     now = utcnow()
     kwargs = {"auto_id": f"it{item.pk}-{name}-%s"}
@@ -124,6 +137,8 @@ def _act(request, public_id, item_id, name, perform):
         kwargs["today"] = site_today(now)
     form = FORMS[name](request.POST, **kwargs)
     message = ""
+    if form.is_valid() and confirm is not None and not form.cleaned_data.get("confirm"):
+        return _respond(request, item.pk, panel=name, bound={name: form}, confirm=confirm(item, now))
     if form.is_valid():
         try:
             message = perform(item, form.cleaned_data, now)
@@ -131,7 +146,7 @@ def _act(request, public_id, item_id, name, perform):
             apply_service_error(exc, form, aliases={"booked_at": "booked_for"})
     if form.errors:
         return _respond(request, item.pk, panel=name, bound={name: form})
-    return _respond(request, item.pk, message=message)
+    return _respond(request, item.pk, message=message, undo="waive" if name == "waive" else "")
 
 
 @login_required
@@ -181,7 +196,24 @@ def waive(request, public_id, item_id):
     def perform(item, data, now):
         actions.waive_item(item, reason=data["reason"], user=request.user, now=now)
         return f"{item.get_kind_display()} waived: {data['reason']}"
-    return _act(request, public_id, item_id, "waive", perform)
+    return _act(request, public_id, item_id, "waive", perform, confirm=actions.need_preview)
+
+
+@login_required
+@require_POST
+def unwaive(request, public_id, item_id):
+    """Undo a waiver (right after it, from the row; later, from the patient page's closed items)."""
+    patient, item = _load(request, public_id, item_id)
+    try:
+        item = actions.unwaive_item(item, user=request.user)
+    except ValidationError as exc:
+        message = " ".join(exc.messages)
+    else:
+        message = f"Waiver undone: the {item.get_kind_display().lower()} is {item.get_state_display().lower()} again."
+    if is_htmx(request):
+        return _respond(request, item.pk, message=message)
+    messages.success(request, message)
+    return redirect(safe_next(request, reverse("web:patient", args=[patient.public_id])))
 
 
 @login_required
