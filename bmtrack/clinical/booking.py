@@ -25,6 +25,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass
 
+from bmtrack.clinical.dates import day_text
 from bmtrack.clinical.schedule import POSTOP_LIMIT
 
 # How a treatment is named in a breach ("after the radiosurgery planned for ...").
@@ -53,11 +54,6 @@ class BookingLimits:
     @property
     def timed(self) -> bool:
         return self.due_by_at is not None
-
-
-def day_text(day: dt.date) -> str:
-    """4 Dec 2026 (the site's one date format)."""
-    return f"{day.day} {day:%b %Y}"
 
 
 def moment_text(instant: dt.datetime, tz: dt.tzinfo) -> str:

@@ -56,3 +56,8 @@ def month_starts(first: dt.date, last: dt.date, most: int) -> tuple[list[dt.date
             days.append(day)
         index += step
     return days, step
+
+
+def day_text(day: dt.date) -> str:
+    """4 Dec 2026: the one way a day is written in a message."""
+    return f"{day.day} {day:%b %Y}"

@@ -10,6 +10,7 @@ from simple_history.utils import bulk_create_with_history
 
 from bmtrack.clinical import rano as rano_rules
 from bmtrack.clinical import record as record_rules
+from bmtrack.clinical.dates import day_text
 from bmtrack.core.clock import local_date, utcnow
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan
 from bmtrack.patients.models.choices import MeasurementRole, MeasurementStatus, Modality, NewLesions, Sequence
@@ -50,6 +51,10 @@ def _check_scan(scan: Scan, now: dt.datetime) -> None:
         raise ValidationError({"at": "A scan cannot be in the future."})
     if local_date(scan.at) < scan.patient.birth_date:
         raise ValidationError({"at": "A scan cannot be before the patient's birth."})
+    # Read from the row: the caller's patient object may predate a status change.
+    died = Patient.objects.filter(pk=scan.patient_id).values_list("deceased_on", flat=True).first()
+    if died is not None and local_date(scan.at) > died:
+        raise ValidationError({"at": f"A scan cannot be after the patient's death ({day_text(died)})."})
     if not isinstance(scan.sequences, list) or any(s not in Sequence.values for s in scan.sequences):
         raise ValidationError({"sequences": f"Use sequence ids from: {', '.join(Sequence.values)}."})
     if scan.modality != Modality.MRI and scan.sequences:

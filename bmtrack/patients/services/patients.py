@@ -5,9 +5,10 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bmtrack.core.clock import today, utcnow
-from bmtrack.patients.models import Patient
-from bmtrack.patients.models.choices import PatientStatus
+from bmtrack.clinical.dates import day_text
+from bmtrack.core.clock import local_date, today, utcnow
+from bmtrack.patients.models import Patient, Scan, Treatment
+from bmtrack.patients.models.choices import PatientStatus, TreatmentStatus
 from bmtrack.patients.services.common import apply_changes, check_day, refresh_derived, validated_save
 
 EDITABLE = {"mrn", "given_name", "family_name", "birth_date", "sex", "care_team", "responsible_nurse",
@@ -18,6 +19,25 @@ def _check_dates(patient: Patient, now: dt.datetime) -> None:
     check_day(patient.birth_date, "birth_date", "Birth date", latest=today(now))
     for name, words in (("deceased_on", "Date of death"), ("last_contact_on", "Last contact")):
         check_day(getattr(patient, name), name, words, birth_date=patient.birth_date, latest=today(now))
+    _check_death_against_record(patient)
+
+
+def _check_death_against_record(patient: Patient) -> None:
+    """No death before a scan or a treatment on record (web, API, admin and FHIR all come here)."""
+    if patient.pk is None or patient.deceased_on is None:
+        return
+    died = patient.deceased_on
+    scan = Scan.objects.filter(patient=patient).order_by("-at").first()
+    if scan is not None and local_date(scan.at) > died:
+        raise ValidationError({"deceased_on": (
+            f"The date of death cannot be before the {scan.get_modality_display()} of "
+            f"{day_text(local_date(scan.at))} on record.")})
+    treatment = (Treatment.objects.filter(patient=patient, status__in=(TreatmentStatus.GIVEN, TreatmentStatus.STOPPED))
+                 .order_by("-start").first())
+    if treatment is not None and local_date(treatment.start) > died:
+        raise ValidationError({"deceased_on": (
+            f"The date of death cannot be before the {treatment.get_kind_display()} given on "
+            f"{day_text(local_date(treatment.start))}.")})
 
 
 def create_patient(*, user=None, now: dt.datetime | None = None, **fields) -> Patient:

@@ -5,6 +5,7 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
+from bmtrack.clinical.dates import day_text
 from bmtrack.core.clock import local_date, today, utcnow
 from bmtrack.patients.models import Lesion, Patient, Treatment
 from bmtrack.patients.models.choices import RADIOTHERAPY, SYSTEMIC_TREATMENTS, TreatmentStatus
@@ -36,6 +37,10 @@ def _check(treatment: Treatment, now: dt.datetime) -> None:
     started = treatment.status in (TreatmentStatus.GIVEN, TreatmentStatus.STOPPED)
     if started and treatment.start > now + FUTURE_TOLERANCE:
         raise ValidationError({"status": "A treatment that starts in the future can only be planned."})
+    # Read from the row: the caller's patient object may predate a status change.
+    died = Patient.objects.filter(pk=treatment.patient_id).values_list("deceased_on", flat=True).first()
+    if started and died is not None and local_date(treatment.start) > died:
+        raise ValidationError({"start": f"A treatment cannot be given after the patient's death ({day_text(died)})."})
     if treatment.kind not in SYSTEMIC_TREATMENTS and treatment.line:
         raise ValidationError({"line": "A line of therapy applies to systemic treatment only."})
     if treatment.kind not in RADIOTHERAPY and (treatment.dose_gy or treatment.fractions):
