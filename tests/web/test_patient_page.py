@@ -164,11 +164,37 @@ def test_setting_a_care_status_takes_the_patient_off_the_lists(client_for, alice
     client = client_for(alice)
     refused = client.post(f"/patients/{patient.public_id}/care-status/", {"status": "deceased"}, follow=True)
     assert "A deceased patient needs a date of death." in refused.content.decode()
-    client.post(f"/patients/{patient.public_id}/care-status/", {"status": "supportive_care"})
+    asked = client.post(f"/patients/{patient.public_id}/care-status/", {"status": "supportive_care"})
+    assert "Yes, set to supportive care only" in asked.content.decode()
+    patient.refresh_from_db()
+    assert patient.status == "active"  # nothing changes before the confirmation
+    client.post(f"/patients/{patient.public_id}/care-status/", {"status": "supportive_care", "confirm": "1"})
     patient.refresh_from_db()
     assert patient.status == "supportive_care"
     assert patient.family_name not in client.get("/").content.decode()
     assert "Supportive care only" in page(client, patient)
+
+
+def test_deceased_is_confirmed_listing_the_urgent_items_it_cancels_and_can_be_undone(client_for, alice, ward_patient):
+    from bmtrack.core.clock import today
+
+    patient = ward_patient("postop")
+    client = client_for(alice)
+    url = f"/patients/{patient.public_id}/care-status/"
+    died = today().isoformat()
+    asked = client.post(url, {"status": "deceased", "deceased_on": died}).content.decode()
+    assert "cancelled" in asked and "Urgent" in asked and "Post-operative MRI" in asked
+    patient.refresh_from_db()
+    assert patient.status == "active" and patient.due_items.open().exists()
+    client.post(url, {"status": "deceased", "deceased_on": died, "confirm": "1"})
+    patient.refresh_from_db()
+    assert patient.status == "deceased" and not patient.due_items.open().exists()
+    assert "Undo: return to active care" in page(client, patient)
+    done = client.post(url, {"status": "active", "confirm": "1"}, follow=True).content.decode()
+    assert "Surveillance is planned again" in done
+    patient.refresh_from_db()
+    assert patient.status == "active" and patient.deceased_on is None
+    assert patient.due_items.open().filter(kind="postop_mri").exists()
 
 
 def test_finding_a_patient_includes_inactive_ones_only_when_asked(client_for, alice, ward_patient):

@@ -51,3 +51,5 @@ class CareStatusForm(AccessibleForm):
                                          "their open items are cancelled.")
     deceased_on = forms.DateField(label="Date of death", required=False, widget=DateInput(),
                                   help_text="Only for a deceased patient.")
+    # Set by the confirmation step, which lists the open items the change cancels before it does.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)

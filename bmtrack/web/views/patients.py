@@ -98,22 +98,36 @@ def new_patient(request):
 @login_required
 @require_http_methods(["POST"])
 def care_status(request, public_id):
+    """Change the care status. Leaving active care cancels the open items: a confirmation step lists them
+    (urgent ones first) before anything changes; returning to active ("Undo") re-plans the patient."""
     require_perm(request, "patients.change_patient")
     record = patient_or_404(request, public_id, action="edit")
     form = CareStatusForm(request.POST)
-    if form.is_valid():
+    status = form.cleaned_data["status"] if form.is_valid() else None
+    leaving = status is not None and status != PatientStatus.ACTIVE and record.status == PatientStatus.ACTIVE
+    if leaving and not form.cleaned_data.get("confirm"):
+        if status == PatientStatus.DECEASED and form.cleaned_data.get("deceased_on") is None:
+            form.add_error("deceased_on", "A deceased patient needs a date of death.")
+        else:
+            items = sorted(record.due_items.open(), key=lambda item: (not item.urgent, item.due_by))
+            return render(request, "web/care_status_confirm.html", {
+                "patient": record, "form": form, "items": items,
+                "status_label": dict(PatientStatus.choices)[status]})
+    if form.is_valid() and not form.errors:
         try:
-            services.set_patient_status(record, form.cleaned_data["status"],
-                                        deceased_on=form.cleaned_data.get("deceased_on"), user=request.user)
+            services.set_patient_status(record, status, deceased_on=form.cleaned_data.get("deceased_on"),
+                                        user=request.user)
         except ValidationError as exc:
             apply_service_error(exc, form)
     if form.errors:
         for errors in form.errors.values():
             messages.error(request, " ".join(errors))
     else:
-        status = dict(PatientStatus.choices)[form.cleaned_data["status"]]
-        text = f"Care status set to {status.lower()}."
-        if form.cleaned_data["status"] != PatientStatus.ACTIVE:
-            text += " Open items were cancelled and the patient left the work lists."
+        label = dict(PatientStatus.choices)[status]
+        text = f"Care status set to {label.lower()}."
+        if status != PatientStatus.ACTIVE:
+            text += " Open items were cancelled and the patient left the work lists. Undo it under Care status."
+        else:
+            text += " Surveillance is planned again from the record."
         messages.success(request, text)
     return redirect(patient_url(record))
