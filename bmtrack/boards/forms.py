@@ -82,6 +82,12 @@ class AcceptSuggestionForm(forms.Form):
 
 class DismissSuggestionForm(forms.Form):
     patient = forms.UUIDField(widget=forms.HiddenInput)
+    # Set by the confirmation step, which shows what will no longer be suggested.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+
+
+class UndismissSuggestionForm(forms.Form):
+    patient = forms.UUIDField(widget=forms.HiddenInput)
 
 
 class CaseForm(forms.Form):

@@ -147,6 +147,8 @@ class CaseSuggestion(models.Model):
     answered_by = models.ForeignKey(settings.AUTH_USER_MODEL, null=True, blank=True, on_delete=models.SET_NULL,
                                     related_name="+")
     answered_at = models.DateTimeField()
+    # A dismissal can be undone (``services.undismiss_suggestion``): the row goes, its history stays.
+    history = HistoricalRecords()
 
     class Meta:
         ordering = ["-answered_at"]

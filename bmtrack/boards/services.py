@@ -151,6 +151,33 @@ def dismiss_suggestion(meeting: Meeting, suggested: PatientSuggestions, *, user=
         return _answer(meeting, suggested, SuggestionStatus.DISMISSED, case=None, user=user, now=now)
 
 
+def undismiss_suggestion(meeting: Meeting, patient: Patient, *, user=None) -> int:
+    """Undo the dismissal of ``patient``'s suggestions at ``meeting``: they are offered again (while the
+    record still gives them). The rows go; their history keeps who dismissed and who undid it. Returns
+    how many were undone; none is an error (``ValidationError``)."""
+    with transaction.atomic():
+        rows = list(CaseSuggestion.objects.select_for_update().filter(
+            board=meeting.board, meeting=meeting, patient=patient, status=SuggestionStatus.DISMISSED))
+        if not rows:
+            raise ValidationError({"patient": "Nothing dismissed for this patient at this meeting: nothing to undo."})
+        for row in rows:
+            if getattr(user, "pk", None):
+                row._history_user = user
+            row._change_reason = "dismissal undone"
+            row.delete()
+    return len(rows)
+
+
+def dismissed_at(meeting: Meeting, patients) -> dict:
+    """The suggestions dismissed at ``meeting``, by patient (only ``patients``: those the reader may see)."""
+    found: dict = {}
+    rows = (CaseSuggestion.objects.filter(meeting=meeting, status=SuggestionStatus.DISMISSED, patient__in=patients)
+            .select_related("patient", "answered_by").order_by("patient__family_name", "patient_id", "reason"))
+    for row in rows:
+        found.setdefault(row.patient, []).append(row)
+    return found
+
+
 def _answer(meeting, suggested, status, *, case, user, now) -> list[CaseSuggestion]:
     rows = []
     for item in suggested.items:

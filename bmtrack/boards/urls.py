@@ -10,6 +10,7 @@ urlpatterns = [
     path("meetings/<int:pk>/attendees/", views.meeting_attendees, name="meeting_attendees"),
     path("meetings/<int:pk>/suggestions/accept/", views.suggestion_accept, name="suggestion_accept"),
     path("meetings/<int:pk>/suggestions/dismiss/", views.suggestion_dismiss, name="suggestion_dismiss"),
+    path("meetings/<int:pk>/suggestions/undismiss/", views.suggestion_undismiss, name="suggestion_undismiss"),
     path("meetings/<int:pk>/cases/add/", views.case_add, name="case_add"),
     path("meetings/<int:pk>/packet/", views.packet, name="packet"),
     path("meetings/<int:pk>/packet.pdf", views.packet_pdf, name="packet_pdf"),

@@ -22,6 +22,7 @@ from bmtrack.accounts.access import (
     access_meeting_packet,
     access_patient,
     note_patients,
+    patients_for,
 )
 from bmtrack.boards import decisions, services
 from bmtrack.boards.forms import (
@@ -33,6 +34,7 @@ from bmtrack.boards.forms import (
     DismissSuggestionForm,
     MeetingForm,
     MoveForm,
+    UndismissSuggestionForm,
 )
 from bmtrack.boards.models import BoardCase, Meeting
 from bmtrack.boards.pdf import packet_context, render_packet_pdf
@@ -115,6 +117,7 @@ def meeting_detail(request, pk: int):
             add_form=AddCaseForm(patients=candidate_patients(meeting, user).select_related("care_team")),
             accept_form=AcceptSuggestionForm(),
             attendees_form=AttendeesForm(initial={"attendees": context["attendees"]}),
+            dismissed=services.dismissed_at(meeting, patients_for(user)),
         )
     return render(request, "boards/meeting_detail.html", context)
 
@@ -166,10 +169,35 @@ def suggestion_accept(request, pk: int):
 @login_required
 @require_POST
 def suggestion_dismiss(request, pk: int):
-    meeting, _, suggested = _answering(request, pk, DismissSuggestionForm)
-    if suggested is not None:
-        services.dismiss_suggestion(meeting, suggested, user=request.user)
-        messages.success(request, "Suggestion dismissed: it will not be offered again.")
+    """Dismiss a suggestion, after a confirmation step that shows what will no longer be suggested."""
+    meeting, form, suggested = _answering(request, pk, DismissSuggestionForm)
+    if suggested is None:
+        messages.info(request, "That suggestion has already been answered.")
+        return redirect(f"{meeting_url(meeting)}#suggestions")
+    if not form.cleaned_data["confirm"]:
+        return render(request, "boards/dismiss_confirm.html", {"meeting": meeting, "ps": suggested})
+    services.dismiss_suggestion(meeting, suggested, user=request.user)
+    messages.success(request, "Suggestion dismissed: it will not be offered again. "
+                              "Undo it under “Dismissed at this meeting”.")
+    return redirect(f"{meeting_url(meeting)}#dismissed")
+
+
+@login_required
+@require_POST
+def suggestion_undismiss(request, pk: int):
+    """Undo a dismissal: the suggestion is offered again."""
+    _require_manage(request.user)
+    meeting = access_meeting(request.user, pk)
+    form = UndismissSuggestionForm(request.POST)
+    if not form.is_valid():
+        raise Http404("No such suggestion")
+    patient = access_patient(request.user, form.cleaned_data["patient"])
+    try:
+        services.undismiss_suggestion(meeting, patient, user=request.user)
+    except ValidationError as exc:
+        _flash_errors(request, exc)
+    else:
+        messages.success(request, "Dismissal undone: the suggestion is offered again.")
     return redirect(f"{meeting_url(meeting)}#suggestions")
 
 

@@ -8,7 +8,7 @@ import pytest
 from django.urls import reverse
 
 from bmtrack.boards import services
-from bmtrack.boards.models import BoardCase
+from bmtrack.boards.models import BoardCase, CaseSuggestion
 from bmtrack.patients.models import Treatment
 from tests.boards.conftest import History
 
@@ -47,14 +47,28 @@ def test_the_coordinator_accepts_a_suggestion_and_it_becomes_the_first_case(clie
     assert "Nothing new to suggest." in page.text
 
 
-def test_the_coordinator_dismisses_a_suggestion(client, dora, meeting, new_bm_patient):
+def test_the_coordinator_dismisses_a_suggestion_after_confirming_and_can_undo_it(client, dora, meeting,
+                                                                                  new_bm_patient):
     client.force_login(dora)
-    client.post(reverse("boards:suggestion_dismiss", args=[meeting.pk]), {"patient": str(new_bm_patient.public_id)})
+    url = reverse("boards:suggestion_dismiss", args=[meeting.pk])
+    asked = client.post(url, {"patient": str(new_bm_patient.public_id)})
+    assert asked.status_code == 200 and "Yes, dismiss" in asked.text and "New brain metastasis diagnosis" in asked.text
+    assert not CaseSuggestion.objects.exists()  # nothing changes before the confirmation
+    client.post(url, {"patient": str(new_bm_patient.public_id), "confirm": "1"})
 
     page = client.get(reverse("boards:meeting", args=[meeting.pk])).text
-    suggestions = page.split('id="suggestions"', 1)[1].split('id="add-title"', 1)[0]
+    suggestions = page.split('id="suggestions"', 1)[1].split('id="dismissed"', 1)[0]
     assert "Kok, Sanne" not in suggestions and "Nothing new to suggest." in suggestions
+    dismissed = page.split('id="dismissed"', 1)[1].split('id="add-title"', 1)[0]
+    assert "Kok, Sanne" in dismissed and "Undo" in dismissed
     assert not BoardCase.objects.exists()
+
+    client.post(reverse("boards:suggestion_undismiss", args=[meeting.pk]), {"patient": str(new_bm_patient.public_id)})
+    page = client.get(reverse("boards:meeting", args=[meeting.pk])).text
+    assert 'id="dismissed"' not in page
+    assert "Kok, Sanne" in page.split('id="suggestions"', 1)[1].split('id="add-title"', 1)[0]
+    history = CaseSuggestion.history.order_by("history_date")
+    assert [h.history_type for h in history] == ["+", "-"] and history.last().history_user == dora
 
 
 def test_cases_are_added_by_hand_and_reordered(client, dora, meeting, make_patient):
