@@ -123,6 +123,11 @@ class DecisionForm(forms.Form):
     )
     agent = forms.CharField(required=False, max_length=120, help_text="e.g. osimertinib")
     line = forms.IntegerField(required=False, min_value=1, max_value=20, label="Line of therapy")
+    # Amending a recorded decision: why (kept in the case's history).
+    amend_reason = forms.CharField(required=False, max_length=300, label="Why amend",
+                                   help_text="Kept in the case's history, e.g. “recorded on the wrong case”.")
+    # Set by the confirmation step of a decision that ends surveillance (it lists the items it cancels).
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
 
     def __init__(self, *args, patient=None, meeting=None, **kwargs):
         super().__init__(*args, **kwargs)

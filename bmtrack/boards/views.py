@@ -36,7 +36,7 @@ from bmtrack.boards.forms import (
     MoveForm,
     UndismissSuggestionForm,
 )
-from bmtrack.boards.models import BoardCase, Meeting
+from bmtrack.boards.models import BoardCase, Decision, Meeting
 from bmtrack.boards.pdf import packet_context, render_packet_pdf
 from bmtrack.boards.suggestions import candidate_patients, find_suggestion, lookback, suggestions_for_meeting
 from bmtrack.boards.summary import build_case_summary, build_packet
@@ -250,18 +250,23 @@ def case_remove(request, pk: int):
 
 @login_required
 def case_detail(request, pk: int):
-    """The case summary, the question/presenter form and the decision form."""
+    """The case summary, the question/presenter form, the decision form (record, or amend a recorded one,
+    after a confirmation step when it ends surveillance) and the decision's history."""
     user = request.user
     case = access_board_case(user, pk)
     manage = _can_manage(user)
     case_form = CaseForm(initial={"question": case.question, "presenter": case.presenter})
     decision_form = DecisionForm(patient=case.patient, meeting=case.meeting)
+    to_cancel = None
     if request.method == "POST":
         _require_manage(user)
         if "decision" in request.POST:
             decision_form = DecisionForm(request.POST, patient=case.patient, meeting=case.meeting)
-            if decision_form.is_valid() and _decide(request, case, decision_form):
-                return redirect("boards:case", case.pk)
+            if decision_form.is_valid():
+                outcome = _decide(request, case, decision_form)
+                if outcome is True:
+                    return redirect("boards:case", case.pk)
+                to_cancel = outcome
         else:
             case_form = CaseForm(request.POST)
             if case_form.is_valid():
@@ -275,20 +280,44 @@ def case_detail(request, pk: int):
     summary = build_case_summary(case, number=case.order, total=case.meeting.cases.count())
     return render(request, "boards/case_detail.html", {
         "case": case, "s": summary, "manage": manage, "case_form": case_form, "decision_form": decision_form,
+        "to_cancel": to_cancel,
+        "to_cancel_label": Decision(decision_form.cleaned_data["decision"]).label if to_cancel else "",
+        "amending": case.is_decided and request.method == "POST" and "decision" in request.POST,
+        "meeting_ahead": today() < case.meeting.date, "decision_history": _decision_history(case),
     })
 
 
-def _decide(request, case: BoardCase, form: DecisionForm) -> bool:
+def _decision_history(case: BoardCase) -> list:
+    """The decisions recorded on the case, oldest first (each amendment with its reason)."""
+    rows, last = [], None
+    for row in case.history.order_by("history_date", "history_id").select_related("history_user"):
+        if row.decision and row.decision != last:
+            rows.append(row)
+        last = row.decision
+    return rows
+
+
+def _decide(request, case: BoardCase, form: DecisionForm):
+    """Record or amend the decision: True when done; the items it would cancel when it needs the
+    confirmation step; False on an error (put on the form)."""
     data = form.cleaned_data
+    fields = {"note": data["note"], "planned_on": data["planned_on"], "lesions": data["lesions"],
+              "systemic_kind": data["systemic_kind"], "agent": data["agent"], "line": data["line"],
+              "confirmed": data["confirm"], "user": request.user}
     try:
-        decisions.record_decision(
-            case, data["decision"], note=data["note"], planned_on=data["planned_on"], lesions=data["lesions"],
-            systemic_kind=data["systemic_kind"], agent=data["agent"], line=data["line"], user=request.user,
-        )
+        if case.is_decided:
+            decisions.amend_decision(case, data["decision"], reason=data["amend_reason"], **fields)
+        else:
+            decisions.record_decision(case, data["decision"], **fields)
     except ValidationError as exc:
+        if set(exc.message_dict) == {"confirm"}:
+            return decisions.cancelled_by(case, data["decision"])
         _form_errors(form, exc)
         return False
-    messages.success(request, "Decision recorded; surveillance will follow it up.")
+    if case.is_decided:
+        messages.success(request, "Decision amended; the history keeps the first one.")
+    else:
+        messages.success(request, "Decision recorded; surveillance will follow it up.")
     return True
 
 

@@ -167,3 +167,52 @@ def test_the_coordinator_plans_a_meeting_with_the_boards_members_invited(client,
     assert response.status_code == 302
     meeting = board.meetings.get(date=D(2026, 12, 2))
     assert set(meeting.attendees.all()) == {dora, bob}
+
+
+@pytest.fixture
+def operated_today(make_patient):
+    """Operated yesterday: the urgent post-operative MRI is open."""
+    from bmtrack.core.clock import today
+
+    patient = make_patient(given_name="Mira", family_name="Smit")
+    h = History(patient)
+    h.primary(D(2025, 1, 5), bm_on=today() - dt.timedelta(days=20))
+    h.mri(today() - dt.timedelta(days=20), {"L1": 31}, purpose="diagnosis")
+    h.treat("surgery", today() - dt.timedelta(days=1))
+    return patient
+
+
+def test_a_decision_before_the_meeting_is_refused_on_the_page(client, dora, board, operated_today):
+    from bmtrack.core.clock import today
+
+    ahead = services.create_meeting(board, date=today() + dt.timedelta(days=7), user=dora)
+    case = services.add_case(ahead, operated_today, question="Next step?", user=dora)
+    client.force_login(dora)
+    page = client.get(reverse("boards:case", args=[case.pk])).text
+    assert "its decision can be recorded from that day" in page
+    response = client.post(reverse("boards:case", args=[case.pk]), {"decision": "continue_surveillance"})
+    assert response.status_code == 200 and "recorded on or after that day, not before" in response.text
+    case.refresh_from_db()
+    assert case.decision == ""
+
+
+def test_ending_surveillance_on_the_page_lists_the_urgent_items_before_cancelling(client, dora, meeting,
+                                                                                 operated_today):
+    case = services.add_case(meeting, operated_today, question="Next step?", user=dora)
+    client.force_login(dora)
+    url = reverse("boards:case", args=[case.pk])
+    asked = client.post(url, {"decision": "best_supportive_care", "note": "patient's wish"})
+    assert asked.status_code == 200
+    box = asked.text.split('id="confirm-cancel"', 1)[1]
+    assert "Urgent" in box and "Post-operative MRI" in box and "Yes, end surveillance and cancel" in box
+    assert operated_today.due_items.open().exists()
+    done = client.post(url, {"decision": "best_supportive_care", "note": "patient's wish", "confirm": "1"})
+    assert done.status_code == 302
+    operated_today.refresh_from_db()
+    assert operated_today.status == "supportive_care" and not operated_today.due_items.open().exists()
+
+    amended = client.post(url, {"decision": "continue_surveillance", "amend_reason": "Wrong case"}, follow=True)
+    assert "Decision amended" in amended.text and "History of the decision" in amended.text
+    assert "Wrong case" in amended.text
+    operated_today.refresh_from_db()
+    assert operated_today.status == "active" and operated_today.due_items.open().filter(kind="postop_mri").exists()
