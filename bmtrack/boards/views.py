@@ -304,6 +304,7 @@ def _decide(request, case: BoardCase, form: DecisionForm):
     fields = {"note": data["note"], "planned_on": data["planned_on"], "lesions": data["lesions"],
               "systemic_kind": data["systemic_kind"], "agent": data["agent"], "line": data["line"],
               "confirmed": data["confirm"], "user": request.user}
+    ending = len(decisions.cancelled_by(case, data["decision"]))
     try:
         if case.is_decided:
             decisions.amend_decision(case, data["decision"], reason=data["amend_reason"], **fields)
@@ -314,7 +315,12 @@ def _decide(request, case: BoardCase, form: DecisionForm):
             return decisions.cancelled_by(case, data["decision"])
         _form_errors(form, exc)
         return False
-    if case.is_decided:
+    if data["decision"] in decisions.ENDS_SURVEILLANCE:
+        done = "Decision amended" if case.is_decided else "Decision recorded"
+        items = f"{ending} open item{'s were' if ending != 1 else ' was'}"
+        messages.success(request, f"{done}: surveillance has ended and {items} cancelled. "
+                                  "Amend the decision to undo it.")
+    elif case.is_decided:
         messages.success(request, "Decision amended; the history keeps the first one.")
     else:
         messages.success(request, "Decision recorded; surveillance will follow it up.")

@@ -45,6 +45,15 @@ def signed_in(page, client, live_server, user):
     return page
 
 
+def shot(page, locator, path, below: int = 0) -> None:
+    """A screenshot of ``locator`` and ``below`` pixels under it (an action panel opens below its row)."""
+    box = locator.bounding_box()
+    top = box["y"] + page.evaluate("window.scrollY")
+    page.screenshot(path=path, full_page=True,
+                    clip={"x": 0, "y": max(0, top - 8), "width": page.viewport_size["width"],
+                          "height": box["height"] + below + 16})
+
+
 def watch_errors(page) -> list:
     errors = []
     page.on("pageerror", lambda error: errors.append(str(error)))
@@ -73,7 +82,7 @@ def test_a_booking_outside_the_window_is_refused_then_kept_flagged_with_a_reason
     limit = f"after the window closes on {item.due_by.day} {item.due_by:%b %Y}"
     expect(row).to_contain_text(limit)
     expect(row).to_contain_text("A booking outside the limit needs a reason.")
-    row.screenshot(path=shots / "booking-refused.png")
+    shot(page, row, shots / "booking-refused.png", below=420)
     item.refresh_from_db()
     assert item.booked_for is None
 
@@ -84,7 +93,7 @@ def test_a_booking_outside_the_window_is_refused_then_kept_flagged_with_a_reason
     expect(row.locator(".booking-flag")).to_contain_text("First slot the patient can make")
     expect(row.locator(".state-booked")).to_contain_text(f"Booked {day.day} {day:%b %Y}")
     expect(row.locator(".state-booked")).to_contain_text("10:30")
-    page.screenshot(path=shots / "booking-flagged.png", full_page=True)
+    shot(page, page.locator("#due"), shots / "booking-flagged.png")
     item.refresh_from_db()
     assert item.booking_flagged
     assert errors == []
@@ -105,7 +114,7 @@ def test_a_waiver_is_confirmed_and_undone(page, client, live_server, alice, ward
     row = page.locator(f"#item-{item.pk}")
     expect(row.locator(".confirm-box")).to_contain_text("Waive this item?")
     expect(row.locator(".confirm-box")).to_contain_text("Urgent")
-    row.screenshot(path=shots / "waive-confirm.png")
+    shot(page, row, shots / "waive-confirm.png", below=330)
     item.refresh_from_db()
     assert item.state == "overdue"
 
@@ -180,6 +189,19 @@ def test_an_ends_surveillance_decision_lists_the_items_it_cancels_before_it_does
     box.get_by_role("button", name="Yes, end surveillance and cancel").click()
     expect(page.locator(".bp-decided")).to_contain_text("Best supportive care: Patient's wish")
     page.screenshot(path=shots / "ends-surveillance-recorded.png", full_page=True)
+    expect(page.locator(".messages")).to_contain_text("surveillance has ended and 2 open items were cancelled")
     patient.refresh_from_db()
     assert patient.status == "supportive_care" and not patient.due_items.open().exists()
+
+    # A slip is amended: the history keeps both, and the cancelled urgent MRI opens again.
+    page.get_by_text("Amend the decision", exact=True).click()
+    page.locator("#decision #id_decision").select_option("continue_surveillance")
+    page.get_by_label("Why amend").fill("Recorded on the wrong case")
+    page.get_by_role("button", name="Amend decision").click()
+    section = page.locator("#decision")
+    expect(section).to_contain_text("History of the decision")
+    expect(section).to_contain_text("Recorded on the wrong case")
+    section.screenshot(path=shots / "decision-amended.png")
+    patient.refresh_from_db()
+    assert patient.status == "active" and patient.due_items.open().filter(kind="postop_mri").exists()
     assert errors == []

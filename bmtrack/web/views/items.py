@@ -209,7 +209,7 @@ def unwaive(request, public_id, item_id):
     except ValidationError as exc:
         message = " ".join(exc.messages)
     else:
-        message = f"Waiver undone: the {item.get_kind_display().lower()} is {item.get_state_display().lower()} again."
+        message = f"Waiver undone: {item.get_kind_display()} is {item.get_state_display().lower()} again."
     if is_htmx(request):
         return _respond(request, item.pk, message=message)
     messages.success(request, message)
