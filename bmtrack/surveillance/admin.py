@@ -39,8 +39,9 @@ class DueItemAdmin(ReadOnly, ScopedHistoryAdmin):
     inlines = [ContactAttemptInline]
     readonly_fields = ("patient", "kind", "trigger", "due_from", "due_by", "due_from_at", "due_by_at", "state",
                        "next_transition_at", "overdue_since", "overdue_at", "alert_at", "alerted_at", "escalate_at",
-                       "escalated_at", "fulfilled_by", "late", "notes", "urgent", "booked_for", "snoozed_until",
-                       "waived_reason", "acted_by", "acted_at", "reason", "created_by")
+                       "escalated_at", "fulfilled_by", "late", "notes", "urgent", "booked_for", "booked_at",
+                       "booking_breach", "booking_reason", "snoozed_until", "waived_reason", "acted_by", "acted_at",
+                       "reason", "created_by")
 
 
 @admin.register(WatchWindow)

@@ -87,7 +87,7 @@ def build_feed(items, *, now: dt.datetime | None = None) -> bytes:
         event.add("last-modified", max(i.updated_at for i in need.items))
         if item.is_booked:
             start, end = item.booked_for, item.booked_for
-            summary = f"{need.label} (booked)"
+            summary = f"{need.label} (booked{', outside the limit' if item.booking_breach else ''})"
         else:
             start, end = need.due_from, need.due_by
             summary = f"{need.label} ({DueState(need.phase).label.lower()})"
