@@ -21,7 +21,9 @@ Public API (**contract**)::
     book_item(item, *, booked_at: datetime = None, booked_for: date = None, booking_reason="", user,
               now=None) -> DueItem
     waive_item(item, *, reason: str, user, now=None) -> DueItem
-    unwaive_item(item, *, user, now=None) -> DueItem
+    unwaive_item(item, *, user, now=None) -> DueItem                # undo a waiver (re-planned)
+    need_preview(item, now=None) -> list[DueItem]                    # what a waiver would close
+    booking_limits(item) -> clinical.booking.BookingLimits
     record_contact(item, *, outcome: str, user, booked_for=None, booked_at=None, booking_reason="",
                    remind_on=None, reason="", note="", now=None) -> ContactAttempt
     add_manual_item(patient, *, kind="board_followup", due_from: date, due_by: date, reason: str,
