@@ -93,6 +93,18 @@ def test_a_patient_dies_through_set_patient_status_and_needs_the_date(alice_api,
     assert response.json()["deceased_on"] is None
 
 
+def test_a_death_date_before_a_recorded_scan_is_refused_through_the_api(alice_api, record):
+    patient = record["patient"]
+    scan_day = record["followup"].at.date()
+    url = f"/api/v1/patients/{patient.public_id}"
+    before = (scan_day - dt.timedelta(days=3)).isoformat()
+    response = alice_api.patch(url, {"status": "deceased", "deceased_on": before}, format="json")
+    assert response.status_code == 400
+    assert "before the MRI of" in response.json()["deceased_on"][0]
+    patient.refresh_from_db()
+    assert patient.status == "active"
+
+
 def test_put_is_not_offered(alice_api, patient):
     assert alice_api.put(f"/api/v1/patients/{patient.public_id}", NEW_PATIENT, format="json").status_code == 405
 
