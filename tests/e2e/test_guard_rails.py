@@ -205,3 +205,32 @@ def test_an_ends_surveillance_decision_lists_the_items_it_cancels_before_it_does
     patient.refresh_from_db()
     assert patient.status == "active" and patient.due_items.open().filter(kind="postop_mri").exists()
     assert errors == []
+
+
+def test_deceased_is_confirmed_listing_the_urgent_item_and_undone_from_the_patient_page(page, client, live_server,
+                                                                                        alice, ward, shots):
+    from bmtrack.core.clock import today
+
+    errors = watch_errors(page)
+    patient = ward["postop"]
+    signed_in(page, client, live_server, alice).goto(f"{live_server.url}/patients/{patient.public_id}/")
+    page.locator("#id_status").select_option("deceased")
+    page.get_by_label("Date of death").fill(today().isoformat())
+    page.get_by_role("button", name="Update care status").click()
+
+    box = page.locator(".confirm-box")
+    expect(box).to_contain_text("Set Anna de Vries to “deceased”?")
+    expect(box.locator("li.confirm-urgent")).to_contain_text("Post-operative MRI")
+    box.screenshot(path=shots / "deceased-confirm.png")
+    patient.refresh_from_db()
+    assert patient.status == "active"
+
+    box.get_by_role("button", name="Yes, set to deceased").click()
+    expect(page.locator(".messages")).to_contain_text("Care status set to deceased")
+    undo = page.get_by_role("button", name="Undo: return to active care")
+    shot(page, page.locator(".undo-status"), shots / "deceased-undo.png")
+    undo.click()
+    expect(page.locator(".messages")).to_contain_text("Surveillance is planned again")
+    patient.refresh_from_db()
+    assert patient.status == "active" and patient.due_items.open().filter(kind="postop_mri").exists()
+    assert errors == []
