@@ -17,8 +17,9 @@ Guard rails (issue 16):
 
 6. A decision is recorded on or after the meeting day, never before (``ValidationError`` naming the day).
 7. A decision that ends surveillance (``ENDS_SURVEILLANCE``: best supportive care) cancels the
-   patient's open items; with any open, it needs ``confirmed=True``, which the page asks for after
-   listing them (``cancelled_by``, urgent first): an urgent item is never cancelled silently.
+   patient's open items, and an amendment cancels what the first decision set in motion; when
+   either cancels an open item it needs ``confirmed=True``, which the page asks for after listing
+   them (``cancelled_by``, urgent first): an urgent item is never cancelled silently.
 8. A case is decided once (``record_decision`` refuses a second decision); a slip is corrected with
    ``amend_decision``, which keeps the history (django-simple-history on ``BoardCase``, with the
    reason), withdraws what the first decision set in motion (a still-planned treatment is cancelled,
@@ -62,11 +63,20 @@ AMEND_REASON_MAX = 300
 
 
 def cancelled_by(case: BoardCase, decision: str) -> list[DueItem]:
-    """The open items ``decision`` on ``case`` would cancel, urgent first, then by deadline ([] for most)."""
-    if decision not in ENDS_SURVEILLANCE:
-        return []
-    items = DueItem.objects.filter(patient_id=case.patient_id).open()
-    return sorted(items, key=lambda item: (not item.urgent, item.due_by, item.pk))
+    """The open items recording (or, on a decided case, amending to) ``decision`` would cancel, urgent
+    first, then by deadline: every open item when it ends surveillance; on amendment, also what the
+    current decision set in motion and is withdrawn (the items of a still-planned treatment, an open
+    board follow-up). [] for most decisions."""
+    found: dict[int, DueItem] = {}
+    if case.is_decided:
+        treatment = case.planned_treatment
+        if treatment is not None and treatment.status == TreatmentStatus.PLANNED:
+            found.update((i.pk, i) for i in DueItem.objects.filter(trigger_treatment=treatment).open())
+        if case.followup_item_id:
+            found.update((i.pk, i) for i in DueItem.objects.filter(pk=case.followup_item_id).open())
+    if decision in ENDS_SURVEILLANCE:
+        found.update((i.pk, i) for i in DueItem.objects.filter(patient_id=case.patient_id).open())
+    return sorted(found.values(), key=lambda item: (not item.urgent, item.due_by, item.pk))
 
 
 def _validate(decision: str, note: str, planned_on, systemic_kind: str) -> str:
@@ -95,10 +105,11 @@ def _check_confirmed(case: BoardCase, decision: str, confirmed: bool) -> None:
     items = cancelled_by(case, decision)
     if items:
         urgent = sum(1 for item in items if item.urgent)
+        what = (f"“{Decision(decision).label}” ends surveillance and cancels" if decision in ENDS_SURVEILLANCE
+                else "Amending the decision cancels")
         raise ValidationError({"confirm": (
-            f"“{Decision(decision).label}” ends surveillance and cancels {len(items)} open "
-            f"item{'s' if len(items) != 1 else ''}{f', {urgent} of them urgent' if urgent else ''}: "
-            f"review them and confirm.")})
+            f"{what} {len(items)} open item{'s' if len(items) != 1 else ''}"
+            f"{f', {urgent} of them urgent' if urgent else ''}: review them and confirm.")})
 
 
 def _set_in_motion(case: BoardCase, decision: str, note: str, *, planned_on, lesions, systemic_kind: str,

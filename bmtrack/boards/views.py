@@ -282,6 +282,7 @@ def case_detail(request, pk: int):
         "case": case, "s": summary, "manage": manage, "case_form": case_form, "decision_form": decision_form,
         "to_cancel": to_cancel,
         "to_cancel_label": Decision(decision_form.cleaned_data["decision"]).label if to_cancel else "",
+        "to_cancel_ends": bool(to_cancel) and decision_form.cleaned_data["decision"] in decisions.ENDS_SURVEILLANCE,
         "amending": case.is_decided and request.method == "POST" and "decision" in request.POST,
         "meeting_ahead": today() < case.meeting.date, "decision_history": _decision_history(case),
     })

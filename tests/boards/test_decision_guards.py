@@ -96,7 +96,14 @@ def test_amending_a_treatment_decision_cancels_the_planned_treatment_and_sets_th
     planned = case.planned_treatment
     assert open_items(patient).filter(kind="srs_planning_mri").exists()
 
-    case = amend_decision(case, "repeat_mri_3_months", reason="SRS was not agreed", user=dora,
+    listed = cancelled_by(case, "repeat_mri_3_months")
+    assert {item.kind for item in listed} == {"srs_planning_mri", "srs_planning_ct"}
+    errors = refused(lambda: amend_decision(case, "repeat_mri_3_months", reason="SRS was not agreed", user=dora,
+                                            now=at(2026, 6, 11, 9)))
+    assert errors["confirm"][0].startswith("Amending the decision cancels 2 open items")
+    assert Treatment.objects.get(pk=planned.pk).status == "planned"  # nothing changed
+
+    case = amend_decision(case, "repeat_mri_3_months", reason="SRS was not agreed", confirmed=True, user=dora,
                           now=at(2026, 6, 11, 9))
 
     assert Treatment.objects.get(pk=planned.pk).status == "cancelled"
