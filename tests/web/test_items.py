@@ -129,9 +129,11 @@ def test_not_needed_waives_with_its_reason(client_for, alice, overdue):
     client = client_for(alice)
     missing = client.post(url(patient, item, "contact"), {"outcome": "not_needed"}, **HTMX).content.decode()
     assert "Say why the scan is not needed." in missing
-    client.post(url(patient, item, "contact"), {"outcome": "not_needed", "reason": "moved abroad"}, **HTMX)
+    done = client.post(url(patient, item, "contact"), {"outcome": "not_needed", "reason": "moved abroad"},
+                       **HTMX).content.decode()
     item.refresh_from_db()
     assert item.state == "waived" and item.waived_reason == "moved abroad"
+    assert url(patient, item, "unwaive") in done  # undone right after, as a waiver is
 
 
 def test_without_htmx_an_action_redirects_back_with_a_message(client_for, alice, overdue, now):

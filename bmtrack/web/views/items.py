@@ -146,7 +146,9 @@ def _act(request, public_id, item_id, name, perform, confirm=None):
             apply_service_error(exc, form, aliases={"booked_at": "booked_for"})
     if form.errors:
         return _respond(request, item.pk, panel=name, bound={name: form})
-    return _respond(request, item.pk, message=message, undo="waive" if name == "waive" else "")
+    # A waiver (from the waive panel, or a contact's "not needed") can be undone right after.
+    waived = name == "waive" or (name == "contact" and form.cleaned_data.get("outcome") == "not_needed")
+    return _respond(request, item.pk, message=message, undo="waive" if waived else "")
 
 
 @login_required
