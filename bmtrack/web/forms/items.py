@@ -5,7 +5,7 @@ from __future__ import annotations
 from django import forms
 
 from bmtrack.web.forms.base import AccessibleForm, DateInput
-from bmtrack.web.queries.scope import SEARCH_MAX_CHARS
+from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
 
 OUTCOMES = [
     ("booked", "Reached: booked"),
@@ -61,8 +61,6 @@ class WorklistFilterForm(AccessibleForm):
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
     def __init__(self, *args, user, kinds, **kwargs):
-        from bmtrack.web.queries.scope import nurses_for, teams_for
-
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_for(user)
         self.fields["nurse"].queryset = nurses_for(user)
