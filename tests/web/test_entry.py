@@ -48,7 +48,7 @@ def test_a_duplicate_mrn_is_refused_next_to_the_field(client_for, alice, teams, 
     response = client_for(alice).post("/patients/new/", new_patient_data(teams, alice, mrn=patient.mrn))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_mrn_error"' in html and "already exists" in html
+    assert 'id="id_mrn_error"' in html and "This MRN is already registered in bmtrack, perhaps in another" in html
     assert 'aria-describedby="id_mrn_help id_mrn_error"' in html and 'aria-invalid="true"' in html
 
 

@@ -7,10 +7,19 @@ from simple_history.models import HistoricalRecords
 from bmtrack.patients.models.choices import PatientStatus, Sex
 
 
+# The MRN is the hospital's identifier: one record per person across every care team, so a second
+# registration is refused, and the nurse must learn why. The refusal says that the number is taken and
+# nothing more (no team, no name): the least a hospital-wide unique key can reveal. Forms, the API,
+# FHIR import and the admin all read this message from the field.
+MRN_TAKEN = ("This MRN is already registered in bmtrack, perhaps in another care team: ask a data manager to "
+             "move that record to your team rather than registering the patient twice.")
+
+
 class Patient(models.Model):
     # URLs and the API carry this opaque id only, never the MRN, a name or a birth date.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Hospital medical record number.")
+    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Hospital medical record number.",
+                           error_messages={"unique": MRN_TAKEN})
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     birth_date = models.DateField()
