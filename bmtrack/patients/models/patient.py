@@ -6,7 +6,6 @@ from simple_history.models import HistoricalRecords
 
 from bmtrack.patients.models.choices import PatientStatus, Sex
 
-
 # The MRN is the hospital's identifier: one record per person across every care team, so a second
 # registration is refused, and the nurse must learn why. The refusal says that the number is taken and
 # nothing more (no team, no name): the least a hospital-wide unique key can reveal. Forms, the API,
