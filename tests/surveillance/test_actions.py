@@ -115,7 +115,9 @@ def test_the_new_outcomes_are_checked_field_by_field(followup, alice):
     now = at(2026, 3, 10)
     assert field_of(lambda: record_contact(followup, outcome="agreed", user=alice, now=now)) == {"booked_for"}
     for outcome in ("declined", "elsewhere", "moved"):
-        assert field_of(lambda: record_contact(followup, outcome=outcome, user=alice, now=now)) == {"reason"}
+        with pytest.raises(ValidationError) as excinfo:
+            record_contact(followup, outcome=outcome, user=alice, now=now)
+        assert set(excinfo.value.message_dict) == {"reason"}
     assert field_of(lambda: record_contact(followup, outcome="died", user=alice, now=now)) == {"deceased_on"}
     assert field_of(lambda: record_contact(followup, outcome="died", deceased_on=dt.date(2026, 3, 12), user=alice,
                                            now=now)) == {"deceased_on"}
