@@ -111,7 +111,7 @@ def test_a_nurse_signs_in_and_clears_an_overdue_post_operative_mri(page, live_se
     # On a tablet, with the keyboard: open an action panel, land in its field, Escape closes it.
     page.set_viewport_size({"width": 820, "height": 1180})
     page.goto(f"{live_server.url}/")
-    row = page.locator("#overdue li.row").first
+    row = page.locator("#today tr.wl-row").first
     book = row.locator("summary", has_text="Book")
     book.focus()
     page.keyboard.press("Enter")

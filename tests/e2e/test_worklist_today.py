@@ -103,6 +103,13 @@ def test_the_8_am_worklist(page, live_server, morning):
     expect(updated).to_contain_text("number not in service")
     assert page.url.rstrip("/") == live_server.url
 
+    # The other actions are behind "More".
+    more = updated.locator("details.row-menu")
+    more.locator("summary").click()
+    expect(more.get_by_role("link", name="Record the scan")).to_be_visible()
+    page.screenshot(path=SHOTS / "worklist-more-1400.png", full_page=False, caret="initial")
+    more.locator("summary").click()
+
     page.set_viewport_size({"width": 800, "height": 1000})
     page.reload()
     expect(page.locator("#today tbody tr.wl-row")).to_have_count(2)
