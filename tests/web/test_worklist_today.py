@@ -140,3 +140,22 @@ def test_died_from_the_worklist_sets_the_patient_deceased_and_clears_the_row(cli
     patient.refresh_from_db()
     assert patient.status == "deceased" and patient.deceased_on == in_days(now, -3)
     assert patient.family_name not in client.get("/").content.decode()
+
+
+def test_a_long_waiting_band_shows_the_soonest_dates_and_loads_the_rest_on_request(client_for, alice, ward_patient,
+                                                                                   monkeypatch, now):
+    from bmtrack.surveillance import actions
+    from bmtrack.web.views import worklist
+    from tests.web.conftest import HTMX
+
+    for days, key in ((3, "booked"), (2, "snoozed")):
+        actions.record_contact(ward_patient(key).due_items.get(state="overdue"), outcome="remind",
+                               remind_on=in_days(now, days), user=alice, now=now)
+    monkeypatch.setattr(worklist, "PREVIEW_ROWS", 1)
+    client = client_for(alice)
+    html = client.get("/").content.decode()
+    waiting = html[html.index('id="waiting"'):html.index('id="due-later"')]
+    assert ward_patient("snoozed").family_name in waiting and ward_patient("booked").family_name not in waiting
+    assert "<strong>2</strong> waiting" in html and "Show all 2 waiting" in waiting
+    part = client.get("/worklist/waiting/", **HTMX).content.decode()
+    assert ward_patient("booked").family_name in part and "Show all" not in part

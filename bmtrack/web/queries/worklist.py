@@ -231,6 +231,7 @@ class Worklist:
     snoozed: int
     truncated: bool
     waiting: list[ItemRow] = field(default_factory=list)  # booked or snoozed, by their date
+    waiting_total: int | None = None  # all the waiting rows; ``waiting`` may hold the first ones only
     shown: frozenset = frozenset({"items", "measurements", "unconfirmed_pd", "watch"})
     watching_total: int | None = None  # when ``watching`` holds only the first patients (watch_limit)
     upcoming_total: int | None = None  # all the upcoming rows; ``upcoming`` may hold the first ones only
@@ -246,6 +247,10 @@ class Worklist:
     @property
     def today_count(self) -> int:
         return len(self.overdue) + self.this_week_count
+
+    @property
+    def waiting_count(self) -> int:
+        return len(self.waiting) if self.waiting_total is None else self.waiting_total
 
     @property
     def due_count(self) -> int:
@@ -266,10 +271,14 @@ class Worklist:
     @property
     def empty(self) -> bool:
         return not (self.overdue or self.this_week_count or self.due_count or self.upcoming_count or self.pending_scans
-                    or self.unconfirmed or self.watching_count or self.waiting)
+                    or self.unconfirmed or self.watching_count or self.waiting_count)
 
 
 _LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _waiting_order(row: ItemRow) -> tuple:
+    return (row.waiting_until, not row.urgent, row.item.pk)
 
 
 def today_order(row: ItemRow) -> tuple:
@@ -366,7 +375,7 @@ def attach_contacts(rows) -> None:
 
 def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None,
                    upcoming_limit: int | None = None, due_limit: int | None = None,
-                   open_limit: int | None = None) -> Worklist:
+                   open_limit: int | None = None, waiting_limit: int | None = None) -> Worklist:
     """``due_limit`` / ``open_limit`` / ``upcoming_limit``: build the first rows due this week / due
     later / upcoming only (all of them are still counted). ``watch_limit``: load the watch windows
     of the first patients only (their number is still counted). Overdue rows are always built."""
@@ -377,7 +386,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     truncated = False
 
     overdue, this_week, due, upcoming, waiting, snoozed = [], [], [], [], [], 0
-    upcoming_total = this_week_total = due_total = 0
+    upcoming_total = this_week_total = due_total = waiting_total = 0
     if show_items:
         items = (DueItem.objects.filter(patient__in=patients, due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
                  .open().order_by("due_by", "due_by_at", "kind", "pk"))
@@ -391,7 +400,10 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         rows.sort(key=lambda r: (r.due_by, r.item.due_by_at or dt.datetime.max.replace(tzinfo=dt.UTC),
                                  r.item.kind, r.item.pk))
         snoozed = sum(1 for row in rows if row.snoozed)
-        waiting = [row for row in rows if row.waiting]
+        waiting = sorted((row for row in rows if row.waiting), key=_waiting_order)
+        waiting_total = len(waiting)
+        if waiting_limit is not None:  # the soonest dates; the others are counted, not built
+            waiting = waiting[:waiting_limit]
         rows = [row for row in rows if not row.waiting]
         upcoming_total = sum(1 for row in rows if row.section == "upcoming")
         this_week_total = sum(1 for row in rows if row.section == "this_week")
@@ -414,7 +426,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
             row.others = [full[i.pk] for i in row.others if i.pk in full]
         rows = [row for row in rows if row.item is not None]
         attach_contacts(rows)
-        waiting = sorted((r for r in rows if r.waiting), key=lambda r: (r.waiting_until, not r.urgent, r.item.pk))
+        waiting = sorted((r for r in rows if r.waiting), key=_waiting_order)
         rows = [r for r in rows if not r.waiting]
         overdue = sorted((r for r in rows if r.section == "overdue"), key=today_order)
         this_week = [r for r in rows if r.section == "this_week"]
@@ -461,6 +473,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     shown = frozenset({"items", "measurements", "unconfirmed_pd", "watch"} if not kind
                       else {"items"} if show_items else {kind})
     return Worklist(overdue=overdue, this_week=this_week, due=due, upcoming=upcoming, waiting=waiting,
+                    waiting_total=waiting_total,
                     pending_scans=pending_scans,
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
                     watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total,

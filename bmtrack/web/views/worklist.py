@@ -25,10 +25,11 @@ SESSION_KEY = "worklist_filters"
 # shows everything it found.
 PREVIEW_ROWS = 10
 DUE_PREVIEW_ROWS = 25
-SECTIONS = ("today", "due-later", "upcoming", "watching")
-LIMIT_FOR = {"today": "due_limit", "due-later": "open_limit", "upcoming": "upcoming_limit",
+SECTIONS = ("today", "waiting", "due-later", "upcoming", "watching")
+LIMIT_FOR = {"today": "due_limit", "waiting": "waiting_limit", "due-later": "open_limit", "upcoming": "upcoming_limit",
              "watching": "watch_limit"}  # build_worklist's
 SECTION_TEMPLATES = {"today": "web/partials/worklist_today.html",
+                     "waiting": "web/partials/worklist_waiting.html",
                      "due-later": "web/partials/worklist_due.html",
                      "upcoming": "web/partials/worklist_upcoming.html",
                      "watching": "web/partials/worklist_watching.html"}
@@ -47,7 +48,8 @@ def _filters(form) -> Filters:
 
 def _section_rows(work, expanded: set[str]) -> dict:
     """The rows shown of the collapsible sections: all of an expanded one, else the first few."""
-    lists = {"today": work.this_week, "due-later": work.due, "upcoming": work.upcoming, "watching": work.watching}
+    lists = {"today": work.this_week, "waiting": work.waiting, "due-later": work.due, "upcoming": work.upcoming,
+             "watching": work.watching}
     shown = {section: rows if section in expanded else rows[:_preview(section)] for section, rows in lists.items()}
     # "Today" holds every overdue row and the rows due this week shown, in one order.
     this_week = {id(row) for row in shown.pop("today")}
@@ -112,7 +114,7 @@ def worklist_section(request, section):
     # Only this section's rows are built: the other sections' limits are 0.
     limits = {LIMIT_FOR[other]: None if other == section else 0 for other in SECTIONS}
     work = build_worklist(request.user, _filters(_stored_form(request)), now, **limits)
-    attach_forms(work.overdue + work.this_week + work.due + work.upcoming, today)
+    attach_forms(work.overdue + work.this_week + work.waiting + work.due + work.upcoming, today)
     context = {"work": work, "today": today, "show_patient": True, "expanded": True,
                **_section_rows(work, {section})}
     return render(request, SECTION_TEMPLATES[section], context)
