@@ -55,6 +55,7 @@ def test_booked_and_snoozed_needs_wait_with_their_date_not_in_today(alice, ward_
     assert booked.patient_id not in patients_of(work.today) and snoozed.patient_id not in patients_of(work.today)
     call_back, booking = work.waiting
     assert call_back.waiting_until == in_days(now, 2) and call_back.deadline_text[0] == "state-booked"
+    assert call_back.deadline_text[1].startswith("Agreed to come · check")
     assert booking.booked_on == in_days(now, 6) and booking.deadline_text[1].startswith("Booked for")
     assert call_back.last_contact.outcome == "agreed" and call_back.attempts == 1
     assert len(work.overdue) == 2  # the counts follow: waiting rows are not overdue work

@@ -152,6 +152,8 @@ class ItemRow:
         if self.booked_on is not None:
             return "state-booked", f"Booked for {fmt_date(self.booked_on)}"
         if self.snoozed:
+            if self.last_contact is not None and self.last_contact.outcome == "agreed":
+                return "state-booked", f"Agreed to come · check {fmt_date(self.waiting_until)}"
             return "state-booked", f"Call back {fmt_date(self.waiting_until)}"
         return self.status
 
