@@ -141,3 +141,14 @@ def test_session_authentication_works_and_enforces_csrf(alice, patient):
     assert client.get(f"/api/v1/patients/{patient.public_id}").status_code == 200
     response = client.patch(f"/api/v1/patients/{patient.public_id}", {"given_name": "X"}, format="json")
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+
+
+def test_the_api_reads_and_writes_phone_numbers_and_refuses_a_bad_one(alice_api, patient):
+    url = f"/api/v1/patients/{patient.public_id}"
+    response = alice_api.patch(url, {"phones": "07700 900123;+31 20 555 1234"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["phones"] == "07700 900123; +31 20 555 1234"
+    response = alice_api.patch(url, {"phones": "her daughter"}, format="json")
+    assert response.status_code == 400 and "phones" in response.json()
+    patient.refresh_from_db()
+    assert patient.phones == "07700 900123; +31 20 555 1234"

@@ -257,7 +257,7 @@ def test_recording_the_scan_with_measurements_clears_the_item(client_for, alice,
     assert {m.lesion.label: (m.disappeared, m.longest_diameter_mm) for m in scan.measurements.all()} == {
         "L1": (True, None), "L2": (False, 8)}
     assert scan.measurement_status == "complete"
-    overdue = html.split('id="overdue"')[1].split("</section>")[0]
+    overdue = html.split('id="today"')[1].split("</section>")[0]
     assert patient.family_name not in overdue
 
 
