@@ -6,7 +6,7 @@ from django.db import migrations, models
 class Migration(migrations.Migration):
 
     dependencies = [
-        ('patients', '0007_merge_20261204_1845'),
+        ('patients', '0008_patient_phones'),
     ]
 
     operations = [
