@@ -25,7 +25,7 @@ Public API (**contract**)::
     need_preview(item, now=None) -> list[DueItem]                    # what a waiver would close
     booking_limits(item) -> clinical.booking.BookingLimits
     record_contact(item, *, outcome: str, user, booked_for=None, booked_at=None, booking_reason="",
-                   remind_on=None, reason="", note="", now=None) -> ContactAttempt
+                   remind_on=None, reason="", note="", deceased_on=None, now=None) -> ContactAttempt
     add_manual_item(patient, *, kind="board_followup", due_from: date, due_by: date, reason: str,
                     user=None, now=None) -> DueItem
 """
@@ -41,10 +41,13 @@ from django.db import transaction
 from bmtrack.clinical import booking as booking_rules
 from bmtrack.core.clock import local_date, site_zone, today, utcnow
 from bmtrack.patients.models import Patient
+from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.patients.scoping import can_see_patient
+from bmtrack.patients.services import set_patient_status
 from bmtrack.patients.services.common import with_history
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import (
+    CONTACT_CLOSING,
     MANUAL_KINDS,
     ContactAttempt,
     ContactOutcome,
@@ -255,13 +258,19 @@ def unwaive_item(item: DueItem, *, user, now: dt.datetime | None = None) -> DueI
 def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | None = None,
                    booked_at: dt.datetime | None = None, booking_reason: str = "",
                    remind_on: dt.date | None = None, reason: str = "", note: str = "",
-                   now: dt.datetime | None = None) -> ContactAttempt:
-    """One contact about the item and what came of it.
+                   deceased_on: dt.date | None = None, now: dt.datetime | None = None) -> ContactAttempt:
+    """One contact about the item and what came of it (``ContactOutcome``).
 
-    ``booked`` needs ``booked_at`` or ``booked_for`` (books the item, as ``book_item`` does, with
-    ``booking_reason`` when outside the limits); ``remind`` needs ``remind_on`` (a later day:
-    the item leaves the worklist and the digests until then); ``not_needed`` needs ``reason``
-    (waives the item); ``no_answer`` only records the attempt.
+    1. ``no_answer``, ``voicemail``, ``unreachable``: only the attempt is recorded (it counts).
+    2. ``booked`` needs ``booked_at`` or ``booked_for`` (books the item's need as ``book_item`` does:
+       checked against the scan's limits, with ``booking_reason`` when outside them); ``remind``
+       needs ``remind_on`` (a later day: the need leaves the worklist and the digests until then);
+       ``agreed`` (agreed to come) needs one of them and does the same.
+    3. ``not_needed``, ``declined``, ``elsewhere``, ``moved`` need ``reason`` and waive the need
+       (the reason says what came of the call).
+    4. ``died`` needs ``deceased_on``: the attempt is recorded, then the patient's status is set
+       through ``patients.services.set_patient_status`` (which checks the date against the record
+       and cancels every open item), all in one transaction.
     """
     now = now or utcnow()
     if outcome not in ContactOutcome.values:
@@ -270,37 +279,50 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
     if len(note) > 500:
         raise ValidationError({"note": "Keep the note under 500 characters."})
     day = today(now)
-    if outcome == ContactOutcome.BOOKED:
-        if booked_for is None and booked_at is None:
+    booked = booked_for is not None or booked_at is not None
+    if outcome == ContactOutcome.AGREED and not booked and remind_on is None:
+        raise ValidationError({"booked_for": "Give the booking date, or the day to check back."})
+    books = outcome == ContactOutcome.BOOKED or (outcome == ContactOutcome.AGREED and booked)
+    reminds = outcome == ContactOutcome.REMIND or (outcome == ContactOutcome.AGREED and not books)
+    if books:
+        if not booked:
             raise ValidationError({"booked_for": "Give the date the scan is booked for."})
         booked_for, booked_at, booking_field = _booking_moment(booked_at, booked_for, now)
-    if outcome == ContactOutcome.REMIND:
+    if reminds:
         if remind_on is None:
             raise ValidationError({"remind_on": "Give the day to call back."})
         _check_date(remind_on, "remind_on", not_before=day + dt.timedelta(days=1))
-    if outcome == ContactOutcome.NOT_NEEDED:
+    if outcome == ContactOutcome.DIED:
+        if not isinstance(deceased_on, dt.date) or isinstance(deceased_on, dt.datetime):
+            raise ValidationError({"deceased_on": "Give the date of death."})
+        if deceased_on > day:
+            raise ValidationError({"deceased_on": "The date of death cannot be in the future."})
+        reason = (reason or "").strip() or f"Died on {deceased_on.isoformat()}"
+    if outcome in CONTACT_CLOSING:
         reason = _clean_reason(reason)
     with transaction.atomic():
         item = _locked(item)
         _check_user(user, item.patient)
         _require_open(item, "outcome")
         items = _need_items(item, now)
-        if outcome == ContactOutcome.BOOKED:
+        if books:
             found = _breaches(items, booked_for, booked_at, booking_field)
             booking_reason = _check_breaches(found, booking_reason, booking_field)
         attempt = ContactAttempt.objects.create(
             item=item, at=now, user=user if getattr(user, "pk", None) else None, outcome=outcome,
-            booked_for=booked_for if outcome == ContactOutcome.BOOKED else None,
-            remind_on=remind_on if outcome == ContactOutcome.REMIND else None,
-            reason=reason if outcome == ContactOutcome.NOT_NEEDED else "", note=note)
+            booked_for=booked_for if books else None, remind_on=remind_on if reminds else None,
+            reason=reason if outcome in CONTACT_CLOSING else "", note=note)
+        if outcome == ContactOutcome.DIED:
+            set_patient_status(item.patient, PatientStatus.DECEASED, deceased_on=deceased_on, user=user, now=now)
+            return attempt
         for one in items:
-            if outcome == ContactOutcome.BOOKED:
+            if books:
                 _book(one, booked_for, booked_at, found[one.pk], booking_reason, user, now)
-            elif outcome == ContactOutcome.REMIND:
+            elif reminds:
                 one.snoozed_until = remind_on
                 one.acted_by, one.acted_at = (user if getattr(user, "pk", None) else None), now
-                _save(one, user, "call back later")
-            elif outcome == ContactOutcome.NOT_NEEDED:
+                _save(one, user, "call back later" if outcome == ContactOutcome.REMIND else "agreed to come")
+            elif outcome in CONTACT_CLOSING:
                 _waive(one, reason, user, now)
     return attempt
 

@@ -8,7 +8,7 @@ class Migration(migrations.Migration):
 
     dependencies = [
         ('patients', '0007_merge_20261204_1845'),
-        ('surveillance', '0003_ledger_renderers_only'),
+        ('surveillance', '0004_contact_outcomes_after_simple'),
         migrations.swappable_dependency(settings.AUTH_USER_MODEL),
     ]
 
