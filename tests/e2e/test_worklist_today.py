@@ -42,8 +42,13 @@ def morning(alice, teams, charlie):
     actions.record_contact(item, outcome="no_answer", user=alice, now=now - dt.timedelta(days=1))
     actions.record_contact(item, outcome="voicemail", note="left a message with the ward number", user=alice,
                            now=now - dt.timedelta(hours=2))
-    actions.book_item(booked.due_items.get(state="overdue"), booked_for=today(now) + dt.timedelta(days=6),
-                      user=alice, now=now)
+    from bmtrack.core.clock import site_zone
+
+    # Booked after its window (it is overdue): kept with a reason, and flagged.
+    actions.book_item(booked.due_items.get(state="overdue"),
+                      booked_at=dt.datetime.combine(today(now) + dt.timedelta(days=6), dt.time(10, 30),
+                                                    tzinfo=site_zone()),
+                      booking_reason="First slot the patient can make", user=alice, now=now)
     actions.record_contact(snoozed.due_items.get(state="overdue"), outcome="remind",
                            remind_on=today(now) + dt.timedelta(days=2), user=alice, now=now)
     return {"postop": postop, "called": called, "booked": booked, "snoozed": snoozed}

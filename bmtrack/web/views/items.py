@@ -110,7 +110,7 @@ def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dic
     if confirm is not None and not is_htmx(request):
         return render(request, "web/item_actions.html", {
             "row": row, "panel": panel, "show_patient": request.POST.get("context") != "patient",
-            "today": site_today(now), "patient": item.patient,
+            "today": site_today(now), "patient": item.patient, "full_page": True,
             "next": safe_next(request, reverse("web:worklist"))})
     if is_htmx(request):
         # The worklist's rows are table rows; the patient page's are cards.
@@ -178,7 +178,8 @@ def item_actions(request, public_id, item_id):
                                  else reverse("web:patient", args=[patient.public_id]))}
     if is_htmx(request) and panel:
         return render(request, "web/partials/item_panel.html", context)
-    return render(request, "web/item_actions.html", context)
+    # A page of its own: its forms post normally (there is no row here for htmx to swap).
+    return render(request, "web/item_actions.html", {**context, "full_page": True})
 
 
 @login_required
