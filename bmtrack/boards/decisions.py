@@ -28,6 +28,7 @@ from django.db import transaction
 from bmtrack.boards.models import BoardCase, Decision
 from bmtrack.clinical import board_followup
 from bmtrack.core.clock import site_zone, today, utcnow
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients import services as patient_services
 from bmtrack.patients.models import Lesion
 from bmtrack.patients.models.choices import PatientStatus, TreatmentKind, TreatmentStatus
@@ -63,7 +64,7 @@ def record_decision(case: BoardCase, decision: str, *, note: str = "", planned_o
         if case.is_decided:
             raise ValidationError({"decision": "This case is already decided."})
         meeting, patient = case.meeting, case.patient
-        origin = f"Tumour board {meeting.board.name}, {meeting.date:%d %b %Y}"
+        origin = f"Tumour board {meeting.board.name}, {fmt_date(meeting.date)}"
         if decision in NEEDS_PLANNED_DATE:
             kind = systemic_kind if decision == Decision.SWITCH_SYSTEMIC else TREATMENT_KINDS[decision]
             fields = {"agent": agent.strip(), "line": line} if decision == Decision.SWITCH_SYSTEMIC else {}

@@ -142,4 +142,24 @@
       if (summary) { summary.focus(); }
     }
   });
+
+  // A form came back with errors: its summary is focused (read first by a screen reader), and each
+  // link goes to its input and puts the cursor there (an anchor alone only scrolls).
+  function focusErrorSummary(root) {
+    var summary = (root && root.querySelector ? root : document).querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { focusErrorSummary(event.detail.target); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[data-focus]");
+    if (!link) { return; }
+    var input = document.getElementById(link.getAttribute("data-focus"));
+    if (!input) { return; }
+    event.preventDefault();
+    var closed = input.closest("details:not([open])");
+    if (closed) { closed.open = true; }
+    input.scrollIntoView({block: "center"});
+    input.focus();
+  });
 })();
