@@ -299,7 +299,7 @@ def _axis(svg: Svg, x, first: dt.date, last: dt.date, y: float, x_min: float, x_
 
 
 def _legend(svg: Svg, x0: float, y: float) -> None:
-    for kind, label in (("pseudoprogression", "pseudoprogression window (ICI/TT)"),
+    for kind, label in (("pseudoprogression", "pseudoprogression window (immunotherapy or targeted therapy)"),
                         ("radiation_necrosis", "radiation-necrosis window (SRS)")):
         svg.add("rect", x=x0, y=y - 6, width=10, height=6, fill=WINDOW_FILLS[kind], stroke=WINDOW_COLOURS[kind],
                 stroke_width=0.8, rx=1.5)

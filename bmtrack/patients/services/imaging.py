@@ -11,6 +11,7 @@ from simple_history.utils import bulk_create_with_history
 from bmtrack.clinical import rano as rano_rules
 from bmtrack.clinical import record as record_rules
 from bmtrack.core.clock import local_date, utcnow
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan
 from bmtrack.patients.models.choices import MeasurementRole, MeasurementStatus, Modality, NewLesions, Sequence
 from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
@@ -223,7 +224,7 @@ def _check_carried(scan: Scan, measured: set[int]) -> None:
         raise ValidationError({"measurements": (
             f"Measure {', '.join(missing)} again, or mark {'it' if len(missing) == 1 else 'them'} gone: "
             f"{'it was' if len(missing) == 1 else 'they were'} measured on the previous MRI "
-            f"({local_date(previous.at):%d %b %Y}).")})
+            f"({fmt_date(local_date(previous.at))}).")})
 
 
 def _check_reader_inputs(scan: Scan, saved: list[Measurement], *, call_required: bool = True) -> None:

@@ -7,6 +7,7 @@ from decimal import Decimal
 from django import template
 
 from bmtrack.clinical.citations import cite_text
+from bmtrack.clinical.vocabulary import plain_words
 from bmtrack.core.formatting import readable_dates
 from bmtrack.patients.models.choices import Marker, Sequence
 from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
@@ -19,7 +20,7 @@ register = template.Library()
 SEQUENCE_LABELS = dict(Sequence.choices)
 MARKER_LABELS = dict(Marker.choices)
 KIND_LABELS = dict(DueKind.choices)
-WATCH_LABELS = dict(WatchKind.choices)
+WATCH_LABELS = {kind: plain_words(label) for kind, label in WatchKind.choices}
 
 
 @register.filter
