@@ -43,7 +43,7 @@ def test_an_overdue_post_operative_mri_shows_its_rule_trigger_window_and_days_ov
     assert "Post-operative MRI" in row and "Urgent" in row
     assert "within 48 h (at most 72 h) after surgery" in row  # the rule
     assert "Surgery ended" in row  # the trigger
-    assert "seed review, ref 57" in row  # the source
+    assert "Derks et al., Br J Radiol 2022, reference 57" in row  # the source, as a human citation
     assert "<dt>From</dt>" in row and "<dt>By</dt>" in row  # the window
     assert "h past the limit" in row
     assert f'href="/patients/{patient.public_id}/"' in row
@@ -83,7 +83,7 @@ def test_a_follow_up_and_response_mri_one_scan_answers_are_one_row_with_both_rea
     row = week[week.rfind("<li", 0, at):week.index("</li>", at)]
     assert "MRI: follow-up and response evaluation" in row
     assert "Follow-up MRI" in row and "Response evaluation MRI" in row  # each keeps its own rule
-    assert "seed review, refs 7, 61" in row and "seed review, ref 43" in row
+    assert "references 7, 61" in row and "reference 43" in row
 
 
 def test_scans_waiting_for_measurements_are_listed_with_a_link_to_measure(client_for, alice, ward_patient):

@@ -62,10 +62,10 @@ def cite(source, label="Source"):
     if not citation.text:
         return ""
     detail = "" if citation.text == citation.summary else format_html("<p>{}</p>", citation.text)
-    references = format_html_join("", "<li>{}</li>", ((reference,) for reference in citation.references))
+    references = format_html_join("", '<p class="cite-ref">{}</p>', ((reference,) for reference in citation.references))
     return format_html(
         '<details class="cite"><summary><span class="cite-label">{}:</span> {}</summary>{}{}</details>',
-        label, citation.summary, detail, format_html('<ul class="cite-refs">{}</ul>', references) if references else "",
+        label, citation.summary, detail, references,
     )
 
 
