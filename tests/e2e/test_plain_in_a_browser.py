@@ -120,6 +120,11 @@ def test_pages_are_usable_at_both_widths(page, live_server, ward, width):
         text = page.locator("main").inner_text()
         assert "seed review" not in text and ".md" not in text and "p.m." not in text
         page.screenshot(path=SHOTS / f"patient-{key}-{width}.png", full_page=True, caret="initial")
+        page.locator("main > *").first.screenshot(path=SHOTS / f"patient-{key}-top-{width}.png")
+        for figure in ("timeline", "response"):
+            chart = page.locator(f"figure.{figure}-figure")
+            if chart.count():
+                chart.first.screenshot(path=SHOTS / f"patient-{key}-{figure}-{width}.png")
 
     page.goto(f"{live_server.url}/patients/{ward['serial'].public_id}/scans/new/")
     expect(page.locator("#m-rows")).to_be_visible()
@@ -136,3 +141,4 @@ def test_pages_are_usable_at_both_widths(page, live_server, ward, width):
     assert page_overflow(page) <= 0, f"packet overflows at {width} px: {too_wide(page)}"
     assert smallest_chart_text(page) >= 10.95
     page.screenshot(path=SHOTS / f"packet-{width}.png", full_page=True, caret="initial")
+    page.locator(".bp-case").first.screenshot(path=SHOTS / f"packet-case-{width}.png")
