@@ -12,6 +12,7 @@ from bmtrack.clinical import rano as rano_rules
 from bmtrack.clinical import record as record_rules
 from bmtrack.core.clock import local_date, utcnow
 from bmtrack.core.formatting import fmt_date
+from bmtrack.core.validation import FieldErrors
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan
 from bmtrack.patients.models.choices import MeasurementRole, MeasurementStatus, Modality, NewLesions, Sequence
 from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
@@ -47,16 +48,18 @@ def _check_scan(scan: Scan, now: dt.datetime) -> None:
     require_aware(scan.at, "at")
     if scan.at is None:
         raise ValidationError({"at": "This field cannot be blank."})
+    errors = FieldErrors()  # every field's refusal at once, not only the first
     if scan.at > now + FUTURE_TOLERANCE:
-        raise ValidationError({"at": "A scan cannot be in the future."})
-    if local_date(scan.at) < scan.patient.birth_date:
-        raise ValidationError({"at": "A scan cannot be before the patient's birth."})
+        errors.add("at", "A scan cannot be in the future.")
+    elif local_date(scan.at) < scan.patient.birth_date:
+        errors.add("at", "A scan cannot be before the patient's birth.")
     if not isinstance(scan.sequences, list) or any(s not in Sequence.values for s in scan.sequences):
-        raise ValidationError({"sequences": f"Use sequence ids from: {', '.join(Sequence.values)}."})
-    if scan.modality != Modality.MRI and scan.sequences:
-        raise ValidationError({"sequences": "Sequences apply to MRI only."})
+        errors.add("sequences", f"Use sequence ids from: {', '.join(Sequence.values)}.")
+    elif scan.modality != Modality.MRI and scan.sequences:
+        errors.add("sequences", "Sequences apply to MRI only.")
     if len(scan.report or "") > MAX_REPORT_CHARS:
-        raise ValidationError({"report": f"Keep the report under {MAX_REPORT_CHARS} characters."})
+        errors.add("report", f"Keep the report under {MAX_REPORT_CHARS} characters.")
+    errors.raise_all()
     scan.sequences = sorted(set(scan.sequences), key=Sequence.values.index)
 
 

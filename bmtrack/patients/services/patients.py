@@ -6,6 +6,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 
 from bmtrack.core.clock import today, utcnow
+from bmtrack.core.validation import FieldErrors
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.patients.services.common import apply_changes, check_day, refresh_derived, validated_save
@@ -15,9 +16,13 @@ EDITABLE = {"mrn", "given_name", "family_name", "birth_date", "sex", "care_team"
 
 
 def _check_dates(patient: Patient, now: dt.datetime) -> None:
-    check_day(patient.birth_date, "birth_date", "Birth date", latest=today(now))
+    errors = FieldErrors()  # every date's refusal at once
+    with errors.check():
+        check_day(patient.birth_date, "birth_date", "Birth date", latest=today(now))
     for name, words in (("deceased_on", "Date of death"), ("last_contact_on", "Last contact")):
-        check_day(getattr(patient, name), name, words, birth_date=patient.birth_date, latest=today(now))
+        with errors.check():
+            check_day(getattr(patient, name), name, words, birth_date=patient.birth_date, latest=today(now))
+    errors.raise_all()
 
 
 def create_patient(*, user=None, now: dt.datetime | None = None, **fields) -> Patient:
