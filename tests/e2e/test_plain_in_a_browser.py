@@ -126,6 +126,14 @@ def test_pages_are_usable_at_both_widths(page, live_server, ward, width):
             if chart.count():
                 chart.first.screenshot(path=SHOTS / f"patient-{key}-{figure}-{width}.png")
 
+    for name, path in (("worklist", "/"), ("dashboard", "/dashboard/"), ("find", "/patients/"),
+                       ("notifications", "/notifications/"), ("account", "/account/"),
+                       ("treatment-form", f"/patients/{ward['serial'].public_id}/treatments/new/")):
+        page.goto(f"{live_server.url}{path}")
+        page.screenshot(path=SHOTS / f"{name}-{width}.png", full_page=True, caret="initial")
+        assert page_overflow(page) <= 0, f"{name} overflows at {width} px: {too_wide(page)}"
+        assert smallest_chart_text(page) >= 10.95, name
+
     page.goto(f"{live_server.url}/patients/{ward['serial'].public_id}/scans/new/")
     expect(page.locator("#m-rows")).to_be_visible()
     page.screenshot(path=SHOTS / f"scan-entry-{width}.png", full_page=True, caret="initial")
@@ -137,6 +145,12 @@ def test_pages_are_usable_at_both_widths(page, live_server, ward, width):
     page.goto(f"{live_server.url}/boards/meetings/{meeting.pk}/")
     page.screenshot(path=SHOTS / f"meeting-{width}.png", full_page=True, caret="initial")
     assert page_overflow(page) <= 0, f"meeting page overflows at {width} px: {too_wide(page)}"
+    case = meeting.cases.order_by("order").first()
+    page.goto(f"{live_server.url}/boards/cases/{case.pk}/")
+    page.screenshot(path=SHOTS / f"case-{width}.png", full_page=True, caret="initial")
+    assert page_overflow(page) <= 0, f"case page overflows at {width} px: {too_wide(page)}"
+    page.goto(f"{live_server.url}/boards/")
+    assert page_overflow(page) <= 0, f"meeting list overflows at {width} px: {too_wide(page)}"
     page.goto(f"{live_server.url}/boards/meetings/{meeting.pk}/packet/")
     assert page_overflow(page) <= 0, f"packet overflows at {width} px: {too_wide(page)}"
     assert smallest_chart_text(page) >= 10.95
