@@ -83,9 +83,13 @@ def too_wide(page) -> list[str]:
 def test_a_form_shows_every_error_at_once_with_links_to_the_fields(page, live_server, ward):
     sign_in(page, live_server, "alice")
     page.goto(f"{live_server.url}/patients/{ward['postop'].public_id}/status/new/")
-    page.locator("#id_observed_on").fill("")
     page.locator("#id_dexamethasone_mg").fill("-5")
     page.locator("#id_haemoglobin_g_dl").fill("99")
+    # The native picker shows the browser's format; beside it, bmtrack's.
+    page.locator("#id_observed_on").fill("2026-12-04")
+    expect(page.locator('[data-echo-for="id_observed_on"]')).to_have_text("4 Dec 2026")
+    page.locator("#id_observed_on").fill("")
+    expect(page.locator('[data-echo-for="id_observed_on"]')).to_have_text("")
     page.get_by_role("button", name=re.compile("Save")).click()
 
     summary = page.locator("[data-error-summary]")
