@@ -114,6 +114,11 @@ def test_emails_show_no_internal_name(walked):
                    "escalation_days": 3}
         rendered += emails.render("urgent_alert", context)
         rendered += emails.render("escalation", context)
+    items = [emails.describe_item(item, now) for item in DueItem.objects.select_related("patient")[:12]]
+    rendered += emails.render("digest", {
+        "recipient": nurse, "day": timezone.localdate().isoformat(), "overdue_count": 1, "due_count": 2,
+        "this_week_count": 1, "urgent_count": 1, "worklist_url": "https://bmtrack.example/",
+        "patients": [{"url": "https://bmtrack.example/p/", "items": items}]})
     row = SimpleNamespace(context={"meeting": walked.pk}, recipient=User.objects.get(username="carla"))
     agenda = render_agenda(row, now)
     assert agenda is not None

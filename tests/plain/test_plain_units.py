@@ -218,3 +218,14 @@ def test_response_point_labels_far_apart_stay_just_above_their_point():
     points = [Point(100, 150, "rc-cat-pr", "PR", 0, "", 0, ""), Point(400, 120, "rc-cat-pd", "PD", 0, "", 0, "")]
     place_point_labels(points)
     assert [p.label_y for p in points] == [138, 108]
+
+
+def test_the_packet_timeline_keeps_its_top_labels_apart_when_the_diagnosis_is_close_to_the_board():
+    today = dt.date(2026, 12, 9)
+    svg = str(board_charts.timeline([], [board_charts.TimelineScan(dt.date(2026, 12, 1), "mri", "baseline")],
+                                    [], today, bm_diagnosed_on=dt.date(2026, 12, 8)))
+    labels = {m["text"]: (float(m["x"]), m["anchor"]) for m in re.finditer(
+        r'<text x="(?P<x>[\d.]+)" y="8"[^>]*text-anchor="(?P<anchor>\w+)"[^>]*>(?P<text>[^<]+)</text>', svg)}
+    board_x, _ = labels["board"]
+    diagnosis_x, anchor = labels["BM diagnosis"]
+    assert anchor == "end" and diagnosis_x < board_x - text_width("board", 7) / 2  # ends left of "board"
