@@ -125,3 +125,15 @@ def test_emails_show_no_internal_name(walked):
     rendered += agenda
     problems = [found for text in rendered if (found := leaks(visible_text(text)))]
     assert rendered and not problems
+
+
+def test_the_packet_pdf_shows_no_internal_name(client, walked, tmp_path):
+    from tests.boards.test_packet_pdf import pdf_pages
+
+    client.force_login(User.objects.get(username="carla"))
+    response = client.get(reverse("boards:packet_pdf", args=[walked.pk]))
+    assert response.status_code == 200
+    pages = pdf_pages(response.content, tmp_path)
+    text = re.sub(r"\s+", " ", " ".join(pages))
+    assert not leaks(text)
+    assert "Derks et al., Br J Radiol 2022" in text or "Lin et al., Lancet Oncol 2015" in text
