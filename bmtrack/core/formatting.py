@@ -70,6 +70,13 @@ def fmt_datetime(value: dt.datetime | None) -> str:
         return ""
     if not isinstance(value, dt.datetime):
         return fmt_date(value)
+    # A page shows each scan and treatment time several times (cards, timeline titles): a moment is
+    # formatted once per zone (the zone is part of the key only; the active one is read inside).
+    return _moment(value, timezone.get_current_timezone())
+
+
+@lru_cache(maxsize=8192)
+def _moment(value: dt.datetime, zone: dt.tzinfo) -> str:
     local = _local(value)
     return f"{_day(local.date())}, {fmt_time(local)}"
 
