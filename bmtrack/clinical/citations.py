@@ -156,15 +156,16 @@ def cite(source: str | None) -> Citation:
     if not raw:
         return Citation("", "", ())
     keys = _mentioned(_PAGE.sub("", raw))
+    named = bool(keys)  # the text names its publication: a page reference adds nothing a reader can use
 
     def page(match: re.Match) -> str:
-        if keys:  # the text already names its publication: the page adds nothing a reader can use
+        if named:
             return ""
-        return "; ".join(PUBLICATIONS[key].short for key in PAGES.get(match["page"], ()))
+        behind = PAGES.get(match["page"], ())
+        keys.extend(behind)
+        return "; ".join(PUBLICATIONS[key].short for key in behind)
 
     text = _PAGE.sub(page, raw)
-    for key in PAGES.get(_PAGE.search(raw)["page"], ()) if _PAGE.search(raw) and not keys else ():
-        keys.append(key)
     seed = PUBLICATIONS["seed"].short
     text = _SEED.sub(lambda m: f"{seed}'s" if m[0].endswith("'s") else seed, text)
     text = _REFS.sub(lambda m: "references " if m[0].startswith("refs") else "reference ", text)
