@@ -63,6 +63,19 @@ class ErrorItem:
     target: str = ""  # the id of the input to go to; empty for an error of the whole form
 
 
+def save_through(form, write, **extra):
+    """The form → service step of an entry view: when the bound form is valid, ``write(**fields,
+    **extra)`` with its service fields; a service error lands on the form. Returns what ``write``
+    returned, or None when nothing was saved."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return write(**form.service_fields(), **extra)
+    except ValidationError as exc:
+        apply_service_error(exc, form)
+        return None
+
+
 def _field_items(form, prefix: str = "") -> list[ErrorItem]:
     items = []
     for name in form.errors:
