@@ -116,6 +116,8 @@ TEMPLATES = [
                 "django.contrib.messages.context_processors.messages",
                 "bmtrack.core.context_processors.site",
             ],
+            # Dates, citations and form error summaries, the same on every page, packet and email.
+            "builtins": ["bmtrack.core.templatetags.plain"],
         },
     },
 ]
@@ -188,6 +190,14 @@ SERVER_EMAIL = DEFAULT_FROM_EMAIL
 
 # --- Time -----------------------------------------------------------------------------------
 USE_TZ = True
+# One date format everywhere ("4 Dec 2026", "16:01", "4 Dec 2026, 16:01"): bmtrack.core.formatting; the
+# format modules make Django's own rendering (admin, {{ value }}, |date) agree.
+FORMAT_MODULE_PATH = ["bmtrack.core.formats"]
+DATE_FORMAT = "j M Y"
+TIME_FORMAT = "H:i"
+DATETIME_FORMAT = "j M Y, H:i"
+SHORT_DATE_FORMAT = "j M Y"
+SHORT_DATETIME_FORMAT = "j M Y, H:i"
 TIME_ZONE = env_zone("TIME_ZONE", "Europe/Amsterdam")
 LANGUAGE_CODE = "en-gb"
 USE_I18N = True

@@ -16,6 +16,7 @@ from django.utils.html import escape
 from django.utils.safestring import SafeString, mark_safe
 
 from bmtrack.clinical.dates import month_starts, shift_clamped
+from bmtrack.core import palette
 
 FONT = "DejaVu Sans, Liberation Sans, Arial, sans-serif"
 INK = "#1b1f24"
@@ -42,8 +43,9 @@ TREATMENT_COLOURS = {
     "chemo": "#7a5c00",
     "other": "#5b6573",
 }
-WINDOW_FILLS = {"pseudoprogression": "#fbe3c8", "radiation_necrosis": "#e4dcf2"}
-WINDOW_COLOURS = {"pseudoprogression": "#c26a00", "radiation_necrosis": "#6a3d9a"}
+# The watch windows' colours are the page's (one palette: bmtrack.core.palette).
+WINDOW_FILLS = palette.WINDOW_FILLS
+WINDOW_COLOURS = palette.WINDOW_COLOURS
 SHORT_CATEGORY = {"baseline": "BL", "non-CR/non-PD": "nCR/nPD", "unconfirmed PD": "uPD"}
 
 
@@ -161,7 +163,7 @@ def response_chart(points: Sequence[ResponsePoint], width: int = 300, height: in
         svg.text(x(point.on), y(point.sum_mm) - 7, SHORT_CATEGORY.get(point.category, point.category), size=7.5,
                  anchor="middle", fill=colour, weight="bold")
     for day in _spread([p.on for p in measured], max_labels=6):
-        svg.text(x(day), height - bottom + 11, f"{day:%d %b}", size=7.5, anchor="middle", fill=MUTED)
+        svg.text(x(day), height - bottom + 11, f"{day.day} {day:%b}", size=7.5, anchor="middle", fill=MUTED)
         svg.text(x(day), height - bottom + 20, f"{day:%Y}", size=7, anchor="middle", fill=MUTED)
     return svg.render()
 
@@ -238,9 +240,16 @@ def timeline(treatments: Sequence[TimelineTreatment], scans: Sequence[TimelineSc
     if bm_diagnosed_on:
         svg.add("line", x1=x(bm_diagnosed_on), x2=x(bm_diagnosed_on), y1=top, y2=axis_y, stroke="#0b5cad",
                 stroke_width=1, stroke_dasharray="2 2")
-        svg.text(x(bm_diagnosed_on), 8, "BM diagnosis", size=7, anchor="middle", fill="#0b5cad")
     svg.add("line", x1=x(today), x2=x(today), y1=top, y2=axis_y, stroke=INK, stroke_width=1.2)
-    svg.text(x(today), 8, "board", size=7, anchor="middle", fill=INK, weight="bold")
+    board_x = x(today)
+    svg.text(board_x, 8, "board", size=7, anchor="middle", fill=INK, weight="bold")
+    if bm_diagnosed_on:
+        # Beside the board's label when the two would print over each other.
+        bm_x, half = x(bm_diagnosed_on), len("BM diagnosis") * 7 * 0.56 / 2
+        anchor = "middle"
+        if abs(bm_x - board_x) < half + len("board") * 7 * 0.56 / 2 + 4:
+            bm_x, anchor = board_x - len("board") * 7 * 0.56 / 2 - 4, "end"
+        svg.text(bm_x, 8, "BM diagnosis", size=7, anchor=anchor, fill="#0b5cad")
     # Watch windows: one bar each, stacked when they overlap, labelled with what opened them.
     for index, window in enumerate(shown):
         cy = rows["watch"] + (index % 2) * 7 - 3
@@ -299,7 +308,7 @@ def _axis(svg: Svg, x, first: dt.date, last: dt.date, y: float, x_min: float, x_
 
 
 def _legend(svg: Svg, x0: float, y: float) -> None:
-    for kind, label in (("pseudoprogression", "pseudoprogression window (ICI/TT)"),
+    for kind, label in (("pseudoprogression", "pseudoprogression window (immunotherapy or targeted therapy)"),
                         ("radiation_necrosis", "radiation-necrosis window (SRS)")):
         svg.add("rect", x=x0, y=y - 6, width=10, height=6, fill=WINDOW_FILLS[kind], stroke=WINDOW_COLOURS[kind],
                 stroke_width=0.8, rx=1.5)

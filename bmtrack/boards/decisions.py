@@ -38,8 +38,8 @@ from django.db import transaction
 
 from bmtrack.boards.models import BoardCase, Decision
 from bmtrack.clinical import board_followup
-from bmtrack.clinical.dates import day_text
 from bmtrack.core.clock import site_zone, today, utcnow
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients import services as patient_services
 from bmtrack.patients.models import Lesion
 from bmtrack.patients.models.choices import PatientStatus, TreatmentKind, TreatmentStatus
@@ -95,7 +95,7 @@ def _validate(decision: str, note: str, planned_on, systemic_kind: str) -> str:
 def _check_meeting_day(case: BoardCase, now: dt.datetime) -> None:
     if today(now) < case.meeting.date:
         raise ValidationError({"decision": (
-            f"The board meets on {day_text(case.meeting.date)}: its decision can be recorded on or after "
+            f"The board meets on {fmt_date(case.meeting.date)}: its decision can be recorded on or after "
             f"that day, not before.")})
 
 
@@ -116,7 +116,7 @@ def _set_in_motion(case: BoardCase, decision: str, note: str, *, planned_on, les
                    agent: str, line, user, now: dt.datetime) -> None:
     """Create what ``decision`` sets in motion (module docstring, 1-5), through the owning services."""
     meeting, patient = case.meeting, case.patient
-    origin = f"Tumour board {meeting.board.name}, {meeting.date:%d %b %Y}"
+    origin = f"Tumour board {meeting.board.name}, {fmt_date(meeting.date)}"
     if decision in NEEDS_PLANNED_DATE:
         kind = systemic_kind if decision == Decision.SWITCH_SYSTEMIC else TREATMENT_KINDS[decision]
         fields = {"agent": agent.strip(), "line": line} if decision == Decision.SWITCH_SYSTEMIC else {}

@@ -12,6 +12,8 @@ from django.conf import settings
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bmtrack.core.formatting import fmt_date
+
 
 class SuggestionReason(models.TextChoices):
     # Order is the order suggestions are listed in (most pressing first).
@@ -74,7 +76,7 @@ class Meeting(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.board} {self.date:%Y-%m-%d}"
+        return f"{self.board} {fmt_date(self.date)}"
 
 
 class BoardCase(models.Model):

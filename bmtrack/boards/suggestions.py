@@ -39,6 +39,7 @@ from bmtrack.clinical import watch
 from bmtrack.clinical.dates import shift_clamped
 from bmtrack.clinical.schedule import WatchWindowOut
 from bmtrack.core.clock import local_date, start_of_local_day
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models import (
     GPAAssessment,
     Measurement,
@@ -205,7 +206,7 @@ def new_bm(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
                        .order_by("pk").first())
             found[patient_id] = Suggestion(
                 patient_id, SuggestionReason.NEW_BM, f"BM{day:%Y%m%d}", day,
-                f"Brain metastases diagnosed on {day:%d %b %Y} ({primary.get_type_display()} primary).",
+                f"Brain metastases diagnosed on {fmt_date(day)} ({primary.get_type_display()} primary).",
                 question=_question(SuggestionReason.NEW_BM),
             )
     first_lesions = (Measurement.objects.filter(lesion__patient__in=scope, disappeared=False)
@@ -217,7 +218,7 @@ def new_bm(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
             day = local_date(row["first"])
             found[row["lesion__patient"]] = Suggestion(
                 row["lesion__patient"], SuggestionReason.NEW_BM, f"BM{day:%Y%m%d}", day,
-                f"First brain lesions seen on the MRI of {day:%d %b %Y} (no diagnosis date recorded yet).",
+                f"First brain lesions seen on the MRI of {fmt_date(day)} (no diagnosis date recorded yet).",
                 question=_question(SuggestionReason.NEW_BM),
             )
     return list(found.values())
@@ -235,11 +236,11 @@ def progression(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
         figures = (f"sum {_num(row.sum_mm)} mm, {_signed(row.change_from_nadir_pct)} % from nadir "
                    f"{_num(row.nadir_sum_mm)} mm")
         if row.category == "unconfirmed PD":
-            due = f"; confirmation MRI due {row.confirmation_due:%d %b %Y}" if row.confirmation_due else ""
-            text = f"Unconfirmed PD (iRANO) on the MRI of {day:%d %b %Y}: {figures}{due}."
+            due = f"; confirmation MRI due {fmt_date(row.confirmation_due)}" if row.confirmation_due else ""
+            text = f"Unconfirmed PD (iRANO) on the MRI of {fmt_date(day)}: {figures}{due}."
             question = DEFAULT_QUESTIONS["unconfirmed PD"]
         else:
-            text = f"PD (RANO-BM) on the MRI of {day:%d %b %Y}: {figures}."
+            text = f"PD (RANO-BM) on the MRI of {fmt_date(day)}: {figures}."
             question = _question(SuggestionReason.PROGRESSION)
         found.append(Suggestion(row.patient_id, SuggestionReason.PROGRESSION, f"S{row.scan_id}", day, text,
                                 question=question))
@@ -288,8 +289,8 @@ def enlarging_in_window(scope, since: dt.date, until: dt.date) -> list[Suggestio
             treatment = treatments[window.trigger_treatment_id]
             what = WINDOW_WORDS[window.kind]
             text = (f"{labels[lesion_id]} grew from {latest.nadir_mm:g} to {latest.mm:g} mm (MRI of "
-                    f"{latest.date:%d %b %Y}) inside the {what} window after {_treatment_words(treatment)} "
-                    f"of {enlarged.window.from_date:%d %b %Y}: not progression on size alone.")
+                    f"{fmt_date(latest.date)}) inside the {what} window after {_treatment_words(treatment)} "
+                    f"of {fmt_date(enlarged.window.from_date)}: not progression on size alone.")
             found[(lesion_id, latest.date)] = Suggestion(
                 window.patient_id, SuggestionReason.ENLARGING_IN_WINDOW,
                 f"L{lesion_id}:{window.trigger}:{latest.date:%Y%m%d}", latest.date, text, window_kind=window.kind,
@@ -328,8 +329,8 @@ def postop_residual(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
         sizes = ", ".join(f"{m.lesion.label} {_num(m.longest_diameter_mm)} mm" for m in residual)
         found.append(Suggestion(
             scan.patient_id, SuggestionReason.POSTOP_RESIDUAL, f"S{scan.pk}", day,
-            f"Residual tumour on the post-operative MRI of {day:%d %b %Y}: {sizes} "
-            f"(resected {local_date(surgery.start):%d %b %Y}).",
+            f"Residual tumour on the post-operative MRI of {fmt_date(day)}: {sizes} "
+            f"(resected {fmt_date(local_date(surgery.start))}).",
             question=_question(SuggestionReason.POSTOP_RESIDUAL),
         ))
     return found
@@ -364,7 +365,7 @@ def gpa_fallen(scope, since: dt.date, until: dt.date) -> list[Suggestion]:
                         f"{_num(latest.median_survival_months)} months")
         found.append(Suggestion(
             patient_id, SuggestionReason.GPA_FALLEN, f"G{fell_at.pk}", fell_at.assessed_on,
-            f"GPA fell from {previous.score} to {latest.score} on {fell_at.assessed_on:%d %b %Y} "
+            f"GPA fell from {previous.score} to {latest.score} on {fmt_date(fell_at.assessed_on)} "
             f"({latest.variant}){survival}.",
             question=_question(SuggestionReason.GPA_FALLEN),
         ))

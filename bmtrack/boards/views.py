@@ -41,6 +41,7 @@ from bmtrack.boards.pdf import packet_context, render_packet_pdf
 from bmtrack.boards.suggestions import candidate_patients, find_suggestion, lookback, suggestions_for_meeting
 from bmtrack.boards.summary import build_case_summary, build_packet
 from bmtrack.core.clock import today, utcnow
+from bmtrack.core.forms import apply_service_error
 
 MANAGE = "boards.change_meeting"
 RECENT_PAST = 8
@@ -58,8 +59,7 @@ def _require_manage(user) -> None:
 
 
 def _form_errors(form, exc: ValidationError) -> None:
-    for field, errors in exc.message_dict.items():
-        form.add_error(field if field in form.fields else None, errors)
+    apply_service_error(exc, form)  # every field's errors at once, the same mapper as the web forms
 
 
 def _flash_errors(request, exc: ValidationError) -> None:

@@ -6,6 +6,7 @@ import datetime as dt
 from dataclasses import dataclass
 
 from bmtrack.clinical import gpa as gpa_rules
+from bmtrack.clinical import vocabulary
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.patients.models import GPAAssessment, MarkerResult, Patient, StatusObservation
 from bmtrack.patients.models.choices import GpaMoment, GpaStatus
@@ -136,21 +137,9 @@ def gpa_value_words(value, factor: str = "") -> str:
     return str(value)
 
 
-# The response flags of bmtrack.clinical.rano and bmtrack.clinical.record, in words (page, packet).
-RESPONSE_FLAG_WORDS = {
-    "steroid_increase": "steroid dose above baseline",
-    "equivocal_new_lesion": "equivocal new lesion",
-    "new_lesion": "definite new lesion",
-    "missing_target": "a target lesion not measured",
-    "pseudoprogression": "pseudoprogression (the earlier suspected progression was not confirmed)",
-    "no_baseline_disease": "no disease at baseline",
-    "possible_radiation_necrosis": "possible radiation necrosis: a treated lesion grew inside its window",
-    "treatment_effect": "treatment effect (radiation necrosis), not tumour",
-    "baseline_outside_window": "baseline MRI not within 4 weeks before a treatment",
-    "new_lesion_call_needed": "new lesion awaiting the reader's call",
-    "role_ignored": "a reader's target choice could not be used",
-}
+# The response flags in words (page, packet, emails): one mapping, in bmtrack.clinical.vocabulary.
+RESPONSE_FLAG_WORDS = vocabulary.FLAG_WORDS
 
 
 def response_flag_words(flags) -> list[str]:
-    return [RESPONSE_FLAG_WORDS.get(flag, flag.replace("_", " ")) for flag in flags or ()]
+    return vocabulary.flag_words(flags)

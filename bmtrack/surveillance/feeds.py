@@ -25,6 +25,7 @@ from django.db import transaction
 from icalendar import Calendar, Event
 
 from bmtrack.core.clock import utcnow
+from bmtrack.core.formatting import fmt_range
 from bmtrack.surveillance import emails
 from bmtrack.surveillance.digests import digest_patients
 from bmtrack.surveillance.models import DueItem, DueState
@@ -99,6 +100,6 @@ def build_feed(items, *, now: dt.datetime | None = None) -> bytes:
         event.add("transp", "TRANSPARENT")
         url = emails.patient_url(item.patient)
         event.add("url", url)
-        event.add("description", f"Window {need.due_from:%d %b %Y} – {need.due_by:%d %b %Y}. Open: {url}")
+        event.add("description", f"Window {fmt_range(need.due_from, need.due_by)}. Open: {url}")
         calendar.add_component(event)
     return calendar.to_ical()

@@ -22,6 +22,7 @@ import datetime as dt
 from django.db.models import Q
 
 from bmtrack.core.clock import site_zone, utcnow
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance import digests, timing
 from bmtrack.surveillance.models import DeliveryStatus, DueItem, NotificationLedger, NotificationLine
@@ -129,9 +130,9 @@ class _Planner:
             else:
                 detail = "listed every day until it is booked, done or waived"
             if item.snoozed_until is not None:
-                detail = f"call back on {item.snoozed_until:%d %b %Y}; listed again from then"
+                detail = f"call back on {fmt_date(item.snoozed_until)}; listed again from then"
             elif item.is_booked:
-                detail = f"booked for {item.booked_for:%d %b %Y}; listed again only if the date passes without a scan"
+                detail = f"booked for {fmt_date(item.booked_for)}; listed again only if the date passes without a scan"
             planned.append(_planned(when, digests.DIGEST, nurse, item, detail))
         return planned
 

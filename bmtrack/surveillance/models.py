@@ -16,6 +16,7 @@ from simple_history.models import HistoricalRecords
 
 from bmtrack.clinical import schedule as schedule_rules
 from bmtrack.core.clock import site_zone
+from bmtrack.core.formatting import fmt_datetime, fmt_range
 
 # OPEN_STATES: the one definition of "open" (clinical.schedule), re-exported for the apps above.
 from bmtrack.surveillance.phase import OPEN_STATES, DueItemQuerySet  # noqa: F401
@@ -124,7 +125,7 @@ class DueItem(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.due_from:%Y-%m-%d}–{self.due_by:%Y-%m-%d} ({self.state})"
+        return f"{self.get_kind_display()} {fmt_range(self.due_from, self.due_by)} ({self.state})"
 
     @property
     def is_open(self) -> bool:
@@ -252,7 +253,7 @@ class ContactAttempt(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_outcome_display()} {self.at:%Y-%m-%d %H:%M}"
+        return f"{self.get_outcome_display()} {fmt_datetime(self.at)}"
 
 
 class DeliveryStatus(models.TextChoices):
@@ -360,4 +361,4 @@ class WatchWindow(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.starts_on:%Y-%m-%d}–{self.ends_on:%Y-%m-%d}"
+        return f"{self.get_kind_display()} {fmt_range(self.starts_on, self.ends_on)}"

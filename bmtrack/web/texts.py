@@ -19,7 +19,8 @@ RULES = {
 }
 
 WATCH_RULES = {
-    "pseudoprogression": "Up to 6 months after starting ICI/TT an enlarging lesion may be pseudoprogression",
+    "pseudoprogression": ("Up to 6 months after starting immunotherapy or targeted therapy an enlarging lesion may be "
+                          "pseudoprogression"),
     "radiation_necrosis": "Up to 36 months after SRS an enlarging lesion may be radiation necrosis",
 }
 

@@ -142,4 +142,51 @@
       if (summary) { summary.focus(); }
     }
   });
+
+  // A form came back with errors: its summary is focused (read first by a screen reader), and each
+  // link goes to its input and puts the cursor there (an anchor alone only scrolls).
+  function focusErrorSummary(root) {
+    var summary = (root && root.querySelector ? root : document).querySelector("[data-error-summary]");
+    if (summary) { summary.focus(); }
+  }
+  document.addEventListener("DOMContentLoaded", function () { focusErrorSummary(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { focusErrorSummary(event.detail.target); });
+  document.addEventListener("click", function (event) {
+    var link = event.target.closest && event.target.closest("[data-error-summary] a[data-focus]");
+    if (!link) { return; }
+    var input = document.getElementById(link.getAttribute("data-focus"));
+    if (!input) { return; }
+    event.preventDefault();
+    var closed = input.closest("details:not([open])");
+    if (closed) { closed.open = true; }
+    input.scrollIntoView({block: "center"});
+    input.focus();
+  });
+
+  // A native date or time picker shows the browser's own format (12/04/2026, 04:01 PM): beside it, the
+  // value in bmtrack's one format ("4 Dec 2026", "4 Dec 2026, 16:01"), as bmtrack.core.formatting writes it.
+  var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
+  function plainDate(value) {
+    var match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value || "");
+    if (!match) { return ""; }
+    var text = parseInt(match[3], 10) + " " + MONTHS[parseInt(match[2], 10) - 1] + " " + match[1];
+    return match[4] ? text + ", " + match[4] + ":" + match[5] : text;
+  }
+  function echoDates(root) {
+    var scope = root && root.querySelectorAll ? root : document;
+    scope.querySelectorAll('input[type="date"], input[type="datetime-local"]').forEach(function (input) {
+      var echo = input.nextElementSibling;
+      if (!echo || !echo.classList.contains("date-echo")) {
+        echo = document.createElement("span");
+        echo.className = "date-echo";
+        echo.setAttribute("data-echo-for", input.id || "");
+        input.insertAdjacentElement("afterend", echo);
+        input.addEventListener("input", function () { echo.textContent = plainDate(input.value); });
+        input.addEventListener("change", function () { echo.textContent = plainDate(input.value); });
+      }
+      echo.textContent = plainDate(input.value);
+    });
+  }
+  document.addEventListener("DOMContentLoaded", function () { echoDates(document); });
+  document.addEventListener("htmx:afterSwap", function (event) { echoDates(event.detail.target); });
 })();

@@ -66,7 +66,7 @@ def test_it_suggests_progression_and_not_a_continued_response(meeting, dora, mak
 
     assert SuggestionReason.PROGRESSION in {i.reason for i in by_patient[progressing.pk].items}
     text = next(i.text for i in by_patient[progressing.pk].items if i.reason == SuggestionReason.PROGRESSION)
-    assert text.startswith("PD (RANO-BM) on the MRI of 01 Jun 2026: sum 26 mm")
+    assert text.startswith("PD (RANO-BM) on the MRI of 1 Jun 2026: sum 26 mm")
     assert responding.pk not in by_patient
 
 

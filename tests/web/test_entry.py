@@ -97,7 +97,7 @@ def test_screening_advice_follows_the_form_as_it_is_filled(client_for, alice, pa
     client = client_for(alice)
     url = f"/patients/{patient.public_id}/primaries/advice/"
     sclc = client.post(url, {"type": "sclc", "stage": "I"}, **HTMX).content.decode()
-    assert "Screen: MRI of the brain" in sclc and "ref 35" in sclc
+    assert "Screen: MRI of the brain" in sclc and "reference 35" in sclc
     stage_i = client.post(url, {"type": "nsclc_adeno", "stage": "IA"}, **HTMX).content.decode()
     assert "Guidelines differ" in stage_i and "ESMO" in stage_i and "NCCN" in stage_i
     symptoms = client.post(url, {"type": "breast", "neuro_symptoms": "on"}, **HTMX).content.decode()

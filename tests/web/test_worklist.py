@@ -49,7 +49,8 @@ def test_an_overdue_post_operative_mri_shows_its_rule_trigger_window_and_days_ov
     assert "Surgery ended" in row  # the trigger, shown
     # The rule and its source behind an info toggle.
     why = row[row.index('<details class="why">'):row.index("</details>", row.index('<details class="why">'))]
-    assert "within 48 h (at most 72 h) after surgery" in why and "seed review, ref 57" in why
+    assert "within 48 h (at most 72 h) after surgery" in why
+    assert "Derks et al., Br J Radiol 2022, reference 57" in why  # a human citation
     assert "h past the limit" in row  # time over
     assert "Not contacted" in row and "Log call" in row
     assert f'href="/patients/{patient.public_id}/"' in row
@@ -91,7 +92,7 @@ def test_a_follow_up_and_response_mri_one_scan_answers_are_one_row_with_both_rea
     row = row_of(week, patient)
     assert "MRI: follow-up and response evaluation" in row
     assert "Follow-up MRI" in row and "Response evaluation MRI" in row  # each keeps its own rule
-    assert "seed review, refs 7, 61" in row and "seed review, ref 43" in row
+    assert "references 7, 61" in row and "reference 43" in row
 
 
 def test_scans_waiting_for_measurements_are_listed_with_a_link_to_measure(client_for, alice, ward_patient):

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models.choices import NeuroStatus
 
 KPS_VALUES = tuple(range(0, 101, 10))
@@ -67,4 +68,4 @@ class StatusObservation(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"status on {self.observed_on:%Y-%m-%d}"
+        return f"status on {fmt_date(self.observed_on)}"

@@ -5,6 +5,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bmtrack.core.formatting import fmt_date, fmt_datetime
 from bmtrack.patients.models.choices import (
     FIELD_STRENGTHS,
     MeasurementRole,
@@ -91,7 +92,7 @@ class Scan(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_modality_display()} {self.at:%Y-%m-%d}"
+        return f"{self.get_modality_display()} {fmt_datetime(self.at)}"
 
 
 class WorkupResult(models.Model):
@@ -113,7 +114,7 @@ class WorkupResult(models.Model):
         indexes = [models.Index(fields=["patient", "performed_on"], name="workup_patient_day_idx")]
 
     def __str__(self) -> str:
-        return f"{self.get_method_display()} {self.performed_on:%Y-%m-%d}: {self.get_result_display()}"
+        return f"{self.get_method_display()} {fmt_date(self.performed_on)}: {self.get_result_display()}"
 
 
 class Lesion(models.Model):

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models.choices import RADIOTHERAPY, SYSTEMIC_TREATMENTS, TreatmentKind, TreatmentStatus
 
 
@@ -54,7 +55,7 @@ class Treatment(models.Model):
         ]
 
     def __str__(self) -> str:
-        return f"{self.get_kind_display()} {self.start:%Y-%m-%d} ({self.status})"
+        return f"{self.get_kind_display()} {fmt_date(self.start)} ({self.status})"
 
     @property
     def is_systemic(self) -> bool:

@@ -4,6 +4,7 @@ from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
 from simple_history.models import HistoricalRecords
 
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models.choices import Marker, MarkerOutcome, SeerStage, TumourType
 
 
@@ -26,7 +27,7 @@ class PrimaryTumour(models.Model):
         ordering = ["diagnosed_on", "pk"]
 
     def __str__(self) -> str:
-        return f"{self.get_type_display()} ({self.diagnosed_on:%Y-%m-%d})"
+        return f"{self.get_type_display()} ({fmt_date(self.diagnosed_on)})"
 
 
 class MarkerResult(models.Model):

@@ -10,8 +10,9 @@ from simple_history.utils import bulk_create_with_history
 
 from bmtrack.clinical import rano as rano_rules
 from bmtrack.clinical import record as record_rules
-from bmtrack.clinical.dates import day_text
 from bmtrack.core.clock import local_date, utcnow
+from bmtrack.core.formatting import fmt_date
+from bmtrack.core.validation import FieldErrors
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan
 from bmtrack.patients.models.choices import MeasurementRole, MeasurementStatus, Modality, NewLesions, Sequence
 from bmtrack.patients.models.imaging import MAX_DIAMETER_MM
@@ -47,20 +48,23 @@ def _check_scan(scan: Scan, now: dt.datetime) -> None:
     require_aware(scan.at, "at")
     if scan.at is None:
         raise ValidationError({"at": "This field cannot be blank."})
+    errors = FieldErrors()  # every field's refusal at once, not only the first
     if scan.at > now + FUTURE_TOLERANCE:
-        raise ValidationError({"at": "A scan cannot be in the future."})
-    if local_date(scan.at) < scan.patient.birth_date:
-        raise ValidationError({"at": "A scan cannot be before the patient's birth."})
-    # Read from the row: the caller's patient object may predate a status change.
-    died = Patient.objects.filter(pk=scan.patient_id).values_list("deceased_on", flat=True).first()
-    if died is not None and local_date(scan.at) > died:
-        raise ValidationError({"at": f"A scan cannot be after the patient's death ({day_text(died)})."})
+        errors.add("at", "A scan cannot be in the future.")
+    elif local_date(scan.at) < scan.patient.birth_date:
+        errors.add("at", "A scan cannot be before the patient's birth.")
+    else:
+        # Read from the row: the caller's patient object may predate a status change.
+        died = Patient.objects.filter(pk=scan.patient_id).values_list("deceased_on", flat=True).first()
+        if died is not None and local_date(scan.at) > died:
+            errors.add("at", f"A scan cannot be after the patient's death ({fmt_date(died)}).")
     if not isinstance(scan.sequences, list) or any(s not in Sequence.values for s in scan.sequences):
-        raise ValidationError({"sequences": f"Use sequence ids from: {', '.join(Sequence.values)}."})
-    if scan.modality != Modality.MRI and scan.sequences:
-        raise ValidationError({"sequences": "Sequences apply to MRI only."})
+        errors.add("sequences", f"Use sequence ids from: {', '.join(Sequence.values)}.")
+    elif scan.modality != Modality.MRI and scan.sequences:
+        errors.add("sequences", "Sequences apply to MRI only.")
     if len(scan.report or "") > MAX_REPORT_CHARS:
-        raise ValidationError({"report": f"Keep the report under {MAX_REPORT_CHARS} characters."})
+        errors.add("report", f"Keep the report under {MAX_REPORT_CHARS} characters.")
+    errors.raise_all()
     scan.sequences = sorted(set(scan.sequences), key=Sequence.values.index)
 
 
@@ -228,7 +232,7 @@ def _check_carried(scan: Scan, measured: set[int]) -> None:
         raise ValidationError({"measurements": (
             f"Measure {', '.join(missing)} again, or mark {'it' if len(missing) == 1 else 'them'} gone: "
             f"{'it was' if len(missing) == 1 else 'they were'} measured on the previous MRI "
-            f"({local_date(previous.at):%d %b %Y}).")})
+            f"({fmt_date(local_date(previous.at))}).")})
 
 
 def _check_reader_inputs(scan: Scan, saved: list[Measurement], *, call_required: bool = True) -> None:

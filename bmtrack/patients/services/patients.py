@@ -5,8 +5,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bmtrack.clinical.dates import day_text
 from bmtrack.core.clock import local_date, today, utcnow
+from bmtrack.core.formatting import fmt_date
+from bmtrack.core.validation import FieldErrors
 from bmtrack.patients.models import Patient, Scan, Treatment
 from bmtrack.patients.models.choices import PatientStatus, TreatmentStatus
 from bmtrack.patients.services.common import apply_changes, check_day, refresh_derived, validated_save
@@ -17,10 +18,16 @@ EDITABLE = {"mrn", "given_name", "family_name", "birth_date", "sex", "care_team"
 
 
 def _check_dates(patient: Patient, now: dt.datetime) -> None:
-    check_day(patient.birth_date, "birth_date", "Birth date", latest=today(now))
+    errors = FieldErrors()  # every date's refusal at once
+    with errors.check():
+        check_day(patient.birth_date, "birth_date", "Birth date", latest=today(now))
     for name, words in (("deceased_on", "Date of death"), ("last_contact_on", "Last contact")):
-        check_day(getattr(patient, name), name, words, birth_date=patient.birth_date, latest=today(now))
-    _check_death_against_record(patient)
+        with errors.check():
+            check_day(getattr(patient, name), name, words, birth_date=patient.birth_date, latest=today(now))
+    if not errors.has("deceased_on"):
+        with errors.check():
+            _check_death_against_record(patient)
+    errors.raise_all()
 
 
 def _check_death_against_record(patient: Patient) -> None:
@@ -32,13 +39,13 @@ def _check_death_against_record(patient: Patient) -> None:
     if scan is not None and local_date(scan.at) > died:
         raise ValidationError({"deceased_on": (
             f"The date of death cannot be before the {scan.get_modality_display()} of "
-            f"{day_text(local_date(scan.at))} on record.")})
+            f"{fmt_date(local_date(scan.at))} on record.")})
     treatment = (Treatment.objects.filter(patient=patient, status__in=(TreatmentStatus.GIVEN, TreatmentStatus.STOPPED))
                  .order_by("-start").first())
     if treatment is not None and local_date(treatment.start) > died:
         raise ValidationError({"deceased_on": (
             f"The date of death cannot be before the {treatment.get_kind_display()} given on "
-            f"{day_text(local_date(treatment.start))}.")})
+            f"{fmt_date(local_date(treatment.start))}.")})
 
 
 def create_patient(*, user=None, now: dt.datetime | None = None, **fields) -> Patient:

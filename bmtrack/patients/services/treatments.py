@@ -5,8 +5,9 @@ import datetime as dt
 from django.core.exceptions import ValidationError
 from django.db import transaction
 
-from bmtrack.clinical.dates import day_text
 from bmtrack.core.clock import local_date, today, utcnow
+from bmtrack.core.formatting import fmt_date
+from bmtrack.core.validation import FieldErrors
 from bmtrack.patients.models import Lesion, Patient, Treatment
 from bmtrack.patients.models.choices import RADIOTHERAPY, SYSTEMIC_TREATMENTS, TreatmentStatus
 from bmtrack.patients.services.common import (
@@ -23,28 +24,34 @@ EDITABLE = {"kind", "status", "start", "end", "agent", "line", "dose_gy", "fract
 
 
 def _check(treatment: Treatment, now: dt.datetime) -> None:
-    require_aware(treatment.start, "start")
-    require_aware(treatment.end, "end")
+    """Every check runs; one refusal names every field that is wrong (not only the first)."""
+    errors = FieldErrors()
+    for name in ("start", "end"):
+        with errors.check():
+            require_aware(getattr(treatment, name), name)
+    errors.raise_all()  # the checks below compare moments: only with their zones
     patient = treatment.patient
     for name, words in (("start", "The start"), ("end", "The end")):
         moment = getattr(treatment, name)
         # The moment's own calendar day: converting a year-9999 instant to the site zone would overflow.
-        check_day(moment.date() if moment else None, name, words, latest=today(now), planned=True)
-    if treatment.start and local_date(treatment.start) < patient.birth_date:
-        raise ValidationError({"start": "A treatment cannot start before the patient's birth."})
+        with errors.check():
+            check_day(moment.date() if moment else None, name, words, latest=today(now), planned=True)
+    if not errors.has("start") and treatment.start and local_date(treatment.start) < patient.birth_date:
+        errors.add("start", "A treatment cannot start before the patient's birth.")
     if treatment.start and treatment.end and treatment.end < treatment.start:
-        raise ValidationError({"end": "A treatment cannot end before it starts."})
+        errors.add("end", "A treatment cannot end before it starts.")
     started = treatment.status in (TreatmentStatus.GIVEN, TreatmentStatus.STOPPED)
-    if started and treatment.start > now + FUTURE_TOLERANCE:
-        raise ValidationError({"status": "A treatment that starts in the future can only be planned."})
+    if started and treatment.start and treatment.start > now + FUTURE_TOLERANCE:
+        errors.add("status", "A treatment that starts in the future can only be planned.")
     # Read from the row: the caller's patient object may predate a status change.
     died = Patient.objects.filter(pk=treatment.patient_id).values_list("deceased_on", flat=True).first()
-    if started and died is not None and local_date(treatment.start) > died:
-        raise ValidationError({"start": f"A treatment cannot be given after the patient's death ({day_text(died)})."})
+    if started and treatment.start and died is not None and local_date(treatment.start) > died:
+        errors.add("start", f"A treatment cannot be given after the patient's death ({fmt_date(died)}).")
     if treatment.kind not in SYSTEMIC_TREATMENTS and treatment.line:
-        raise ValidationError({"line": "A line of therapy applies to systemic treatment only."})
+        errors.add("line", "A line of therapy applies to systemic treatment only.")
     if treatment.kind not in RADIOTHERAPY and (treatment.dose_gy or treatment.fractions):
-        raise ValidationError({"dose_gy": "Dose and fractions apply to radiotherapy only."})
+        errors.add("dose_gy", "Dose and fractions apply to radiotherapy only.")
+    errors.raise_all()
 
 
 def _set_lesions(treatment: Treatment, lesions) -> None:

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bmtrack.core.formatting import fmt_date
 from bmtrack.web.charts.scale import text_width
 
 
@@ -71,7 +72,7 @@ def week_bars(weeks) -> WeekBars:
         x = chart.left + index * slot + slot * 0.15
         w = slot * 0.7
         label = f"{week.start.day} {week.start:%b}" if index % 2 == 0 else ""
-        title = f"Week of {week.start:%d %b}: "
+        title = f"Week of {fmt_date(week.start)}: "
         if week.total:
             h = plot_h * week.pct / 100
             css = "wk-good" if week.pct >= 80 else "wk-mid" if week.pct >= 50 else "wk-bad"

@@ -11,6 +11,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bmtrack.core.formatting import fmt_date
 from bmtrack.web.charts.scale import Tick, TimeScale, nice_max, text_width
 
 WIDTH = 1000
@@ -150,12 +151,39 @@ def build_response_chart(points: list[PointIn]) -> ResponseChart:
         coords.append(f"{x},{yy}")
         chart.points.append(Point(x, yy, CATEGORY_CSS.get(point.category, "rc-cat-ne"), point.category,
                                   yy - 12, _mm(point.sum_mm), yy + 20, point.title))
-        label = f"{point.day.day} {point.day:%b} {point.day:%y}"
+        label = fmt_date(point.day)
         if x - last_label_x >= text_width(label, 11) + 6:
             chart.x_labels.append(Label(x, chart.plot_bottom + 18, label, anchor="middle"))
             last_label_x = x
     chart.path = " ".join(coords)
+    place_point_labels(chart.points)
     return chart
+
+
+LABEL_SIZE = 11.5  # .rc-cat
+LABEL_LINE = 14
+
+
+def place_point_labels(points: list[Point]) -> None:
+    """Each category label above its point; a label that would print over an earlier one moves up a line
+    (or below the point), and is left out if no place is free: labels never collide (the point's tooltip
+    and the scan table still give it)."""
+    placed: list[tuple[float, float, float, float]] = []  # left, right, top, bottom
+
+    def free(left: float, right: float, top: float, bottom: float) -> bool:
+        return all(right + 2 <= x0 or left >= x1 + 2 or bottom <= y0 or top >= y1 for x0, x1, y0, y1 in placed)
+
+    for point in points:
+        half = text_width(point.label, LABEL_SIZE) / 2
+        left, right = point.x - half, point.x + half
+        for y in (point.y - 12, point.y - 12 - LABEL_LINE, point.y + 22, point.y - 12 - 2 * LABEL_LINE):
+            box = (left, right, y - LABEL_SIZE, y + 2)
+            if free(*box):
+                point.label_y = y
+                placed.append(box)
+                break
+        else:
+            point.label = ""
 
 
 def _spread(labels: list[Label], gap: float = 13) -> None:

@@ -2,12 +2,13 @@
 
 from __future__ import annotations
 
-import datetime as dt
-import re
 from decimal import Decimal
 
 from django import template
 
+from bmtrack.clinical.citations import cite_text
+from bmtrack.clinical.vocabulary import plain_words
+from bmtrack.core.formatting import readable_dates
 from bmtrack.patients.models.choices import Marker, Sequence
 from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 from bmtrack.surveillance.models import DueKind, WatchKind
@@ -19,7 +20,7 @@ register = template.Library()
 SEQUENCE_LABELS = dict(Sequence.choices)
 MARKER_LABELS = dict(Marker.choices)
 KIND_LABELS = dict(DueKind.choices)
-WATCH_LABELS = dict(WatchKind.choices)
+WATCH_LABELS = {kind: plain_words(label) for kind, label in WatchKind.choices}
 
 
 @register.filter
@@ -74,7 +75,8 @@ def watch_rule(value):
 
 @register.filter
 def watch_source(value):
-    return texts.source_for(value)
+    """The window's source as a human citation (plain text; ``|cite`` gives the info toggle)."""
+    return cite_text(texts.source_for(value))
 
 
 @register.filter
@@ -146,26 +148,7 @@ def yesno_fact(value):
     return "present" if value else "absent"
 
 
-_ISO_DATETIME = re.compile(r"\b\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?(?:[+-]\d{2}:\d{2}|Z)")
-_ISO_DATE = re.compile(r"\b\d{4}-\d{2}-\d{2}\b")
-
-
-@register.filter
-def readable_dates(text):
+@register.filter(name="readable_dates")
+def readable_dates_filter(text):
     """ISO dates and times inside a sentence of the clinical core, as the ward reads them."""
-    if not text:
-        return ""
-
-    def instant(match):
-        try:
-            return fmt_datetime(dt.datetime.fromisoformat(match[0].replace("Z", "+00:00")))
-        except ValueError:
-            return match[0]
-
-    def day(match):
-        try:
-            return fmt_date(dt.date.fromisoformat(match[0]))
-        except ValueError:
-            return match[0]
-
-    return _ISO_DATE.sub(day, _ISO_DATETIME.sub(instant, str(text)))
+    return readable_dates(text)

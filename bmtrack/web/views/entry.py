@@ -17,9 +17,9 @@ from django.views.decorators.http import require_http_methods, require_POST
 
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
+from bmtrack.core.forms import apply_service_error, save_through
 from bmtrack.patients import services
 from bmtrack.web.advice import screening_for
-from bmtrack.web.errors import apply_service_error, save_through
 from bmtrack.web.formatting import fmt_date
 from bmtrack.web.forms.observation import ObservationForm
 from bmtrack.web.forms.primary import MarkerFormSet, PrimaryCorrectionForm, PrimaryForm

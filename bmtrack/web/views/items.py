@@ -19,9 +19,9 @@ from django.views.decorators.http import require_GET, require_POST
 from bmtrack.accounts.access import access_due_item
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
+from bmtrack.core.forms import apply_service_error
 from bmtrack.surveillance import actions
 from bmtrack.surveillance.models import DueItem
-from bmtrack.web.errors import apply_service_error
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.forms.items import BookForm, ContactForm, WaiveForm, booked_moment
 from bmtrack.web.queries.worklist import ITEM_RELATED, item_row

@@ -13,9 +13,9 @@ from django.views.decorators.http import require_GET, require_http_methods
 from bmtrack.accounts.access import patients_for
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
+from bmtrack.core.forms import apply_service_error
 from bmtrack.patients import services
 from bmtrack.patients.models.choices import PatientStatus
-from bmtrack.web.errors import apply_service_error
 from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm, PhonesForm
 from bmtrack.web.queries.patient import load_patient_page
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, search

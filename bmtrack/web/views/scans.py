@@ -12,12 +12,12 @@ from django.views.decorators.http import require_http_methods, require_POST
 from bmtrack.accounts.access import access_scan
 from bmtrack.clinical.purposes import purpose_for_item
 from bmtrack.core.clock import utcnow
+from bmtrack.core.forms import apply_service_error
 from bmtrack.patients import services
 from bmtrack.patients.models import ResponseAssessment, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality, Sequence
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.advice import protocol_for
-from bmtrack.web.errors import apply_service_error
 from bmtrack.web.formatting import fmt_datetime
 from bmtrack.web.forms.scan import (
     NEW_ROWS,
