@@ -167,6 +167,8 @@
   // value in bmtrack's one format ("4 Dec 2026", "4 Dec 2026, 16:01"), as bmtrack.core.formatting writes it.
   var MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"];
   function plainDate(value) {
+    var time = /^(\d{2}):(\d{2})/.exec(value || "");  // a time picker's value: 24-hour, as written
+    if (time) { return time[1] + ":" + time[2]; }
     var match = /^(\d{4})-(\d{2})-(\d{2})(?:T(\d{2}):(\d{2}))?/.exec(value || "");
     if (!match) { return ""; }
     var text = parseInt(match[3], 10) + " " + MONTHS[parseInt(match[2], 10) - 1] + " " + match[1];
@@ -174,7 +176,7 @@
   }
   function echoDates(root) {
     var scope = root && root.querySelectorAll ? root : document;
-    scope.querySelectorAll('input[type="date"], input[type="datetime-local"]').forEach(function (input) {
+    scope.querySelectorAll('input[type="date"], input[type="datetime-local"], input[type="time"]').forEach(function (input) {
       var echo = input.nextElementSibling;
       if (!echo || !echo.classList.contains("date-echo")) {
         echo = document.createElement("span");
@@ -189,4 +191,6 @@
   }
   document.addEventListener("DOMContentLoaded", function () { echoDates(document); });
   document.addEventListener("htmx:afterSwap", function (event) { echoDates(event.detail.target); });
+  // An outerHTML swap (an action panel, a re-rendered row) replaces the target: echo in the new content.
+  document.addEventListener("htmx:load", function (event) { echoDates(event.detail.elt); });
 })();
