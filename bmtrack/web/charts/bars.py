@@ -96,7 +96,8 @@ def week_bars(weeks) -> WeekBars:
         label = f"{week.start.day} {week.start:%b}" if index % 2 == 0 else ""
         title = f"Week of {week.start.day} {week.start:%b %Y}: "
         late = getattr(week, "late", 0)
-        bar = VBar(round(x, 1), round(w, 1), "wk-none", label, title, week.total, str(week.total) if week.total else "–")
+        n_label = str(week.total) if week.total else "–"
+        bar = VBar(round(x, 1), round(w, 1), "wk-none", label, title, week.total, n_label)
         if week.total:
             counts = {"on_time": week.on_time, "late": late, "missed": week.total - week.on_time - late}
             bar.css = "wk-good" if week.pct >= 80 else "wk-mid" if week.pct >= 50 else "wk-bad"
