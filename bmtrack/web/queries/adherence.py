@@ -20,6 +20,7 @@ from collections import defaultdict
 from dataclasses import dataclass, field
 
 from django.db.models import Exists, OuterRef, QuerySet
+from django.db.models.functions import Lower
 
 from bmtrack.accounts.access import patients_for
 from bmtrack.clinical.schedule import DUE_KINDS
@@ -123,7 +124,7 @@ def grid_patients(user, *, team=None, status: str = "active") -> QuerySet[Patien
         patients = patients.filter(care_team=team)
     if status != "all":
         patients = patients.filter(status=PatientStatus.ACTIVE)
-    return patients.select_related("care_team").order_by("family_name", "given_name", "pk")
+    return patients.select_related("care_team").order_by(Lower("family_name"), Lower("given_name"), "pk")
 
 
 def build_grid(patients, now: dt.datetime) -> Grid:
