@@ -49,7 +49,7 @@ def enqueue_agendas(now: dt.datetime | None = None) -> dict:
     return counts
 
 
-@register_renderer(AGENDA_KIND)
+@register_renderer(AGENDA_KIND, fallback_subject="bmtrack: tumour board agenda")
 def render_agenda(row, now: dt.datetime):
     """(subject, text, html) of one attendee's agenda at ``now``, or None when it is no longer relevant."""
     meeting = Meeting.objects.select_related("board").filter(pk=row.context.get("meeting")).first()
