@@ -63,7 +63,7 @@ def identifiers(patient) -> list[str]:
 
 # An identifier matches whole identifiers only: a hyphen joins a word to the next (surname "Post" is not
 # in "post-operative", "Operative" neither), so it is part of the token on both sides.
-_TOKEN = r"[\w-]"
+_WORD_CHAR = r"[\w-]"
 
 
 def subject_is_safe(subject: str, patients) -> bool:
@@ -73,7 +73,7 @@ def subject_is_safe(subject: str, patients) -> bool:
     for patient in patients:
         for value in identifiers(patient):
             value = re.escape(" ".join(value.lower().split()))
-            if re.search(rf"(?<!{_TOKEN}){value}(?!{_TOKEN})", lowered):
+            if re.search(rf"(?<!{_WORD_CHAR}){value}(?!{_WORD_CHAR})", lowered):
                 return False
     return True
 

@@ -31,7 +31,8 @@ Public API (**contract**; the tumour-board app uses it for ``board_agenda``)::
   the due items the email reported (they appear in the patients' logs). Subjects must carry no
   patient identifier: a subject naming ``row.patient`` (or a listed item's patient) is replaced
   before sending by the kind's ``fallback_subject``, fixed words that keep what the email is and
-  how urgent ("bmtrack: urgent item overdue"), never a bare "notification" unless the kind gave none. A row whose kind has no renderer when it is sent fails (and is logged).
+  how urgent ("bmtrack: urgent item overdue"), never a bare "notification" unless the kind gave
+  none. A row whose kind has no renderer when it is sent fails (and is logged).
 - The sender (``send_pending``; the Celery task ``surveillance.send_outbox``) claims one row at a
   time (``SELECT ... FOR UPDATE SKIP LOCKED`` plus a conditional UPDATE, committed before the send),
   sends it, and records the outcome in a second short transaction. A temporary failure retries
