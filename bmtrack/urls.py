@@ -1,6 +1,7 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
+
 from bmtrack.accounts.admin_site import BmtrackAdminSite, BmtrackOTPAdminSite
 
 # Branded and sorted (``accounts.admin_site``); with 2FA required the admin also asks for a confirmed

@@ -63,6 +63,7 @@ def test_a_nurse_never_enters_the_admin(client, alice):
 
 def test_the_admin_lists_the_apps_in_working_order(dora):
     from django.contrib import admin
+
     from bmtrack.accounts.models import User
 
     root = User.objects.create_superuser("root", "root@example.org", "x" * 16)
