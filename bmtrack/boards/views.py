@@ -21,6 +21,7 @@ from bmtrack.accounts.access import (
     access_meeting,
     access_meeting_packet,
     access_patient,
+    meetings_for,
     note_patients,
 )
 from bmtrack.boards import decisions, services
@@ -72,9 +73,7 @@ def _flash_errors(request, exc: ValidationError) -> None:
 def meeting_list(request):
     user = request.user
     manage = _can_manage(user)
-    meetings = Meeting.objects.select_related("board").annotate(case_count=Count("cases"))
-    if not user.has_perm("boards.view_meeting"):
-        meetings = meetings.filter(attendees=user)
+    meetings = meetings_for(user).select_related("board").annotate(case_count=Count("cases"))
     form = MeetingForm(request.POST or None) if manage and user.has_perm("boards.add_meeting") else None
     if request.method == "POST":
         if form is None:
