@@ -25,6 +25,7 @@ from bmtrack.accounts.access import (
     note_patients,
 )
 from bmtrack.boards import decisions, services
+from bmtrack.boards.changes import changes_since_last_board
 from bmtrack.boards.forms import (
     AcceptSuggestionForm,
     AddCaseForm,
@@ -101,6 +102,9 @@ def meeting_detail(request, pk: int):
     packet = access_meeting_packet(user, pk)
     meeting = packet.meeting
     manage = _can_manage(user)
+    changes = changes_since_last_board(packet.cases)
+    for case in packet.cases:
+        case.changed = changes[case.pk].text
     context = {
         "meeting": meeting,
         "cases": packet.cases,
