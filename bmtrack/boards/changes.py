@@ -49,7 +49,8 @@ class Changes:
             parts.append(f"{count} scan{'s' if count > 1 else ''} ("
                          + ", ".join(f"{words} {_day(day)}" for day, words in sorted(self.scans)) + ")")
         if self.responses:
-            parts.append("response " + ", ".join(f"{category} ({_day(day)})" for day, category in sorted(self.responses)))
+            parts.append("response " + ", ".join(f"{category} ({_day(day)})"
+                                                 for day, category in sorted(self.responses)))
         if self.treatments:
             parts.append(", ".join(f"{kind}{' planned' if status == TreatmentStatus.PLANNED else ''} ({_day(day)})"
                                    for day, kind, status in sorted(self.treatments)))
