@@ -92,3 +92,15 @@ def test_nurse_pick_lists_hold_only_nurses(client, alice, bob, carla, dora, team
     worklist = client.get("/").content.decode()
     nurse_filter = re.search(r'<select[^>]*name="nurse".*?</select>', worklist, re.S).group(0)
     assert f'value="{alice.pk}"' in nurse_filter and f'value="{bob.pk}"' not in nurse_filter
+
+
+def test_the_admin_offers_only_nurses_as_a_patients_responsible_nurse(client, alice, bob, dora):
+    verified_client(client, dora)
+    form = client.get("/admin/patients/patient/add/")
+    assert form.status_code == 200
+    choices = form.context["adminform"].form.fields["responsible_nurse"].queryset
+    assert list(choices) == [alice]
+    html = form.content.decode()
+    select = re.search(r'<select[^>]*name="responsible_nurse".*?</select>', html, re.S).group(0)
+    assert f'value="{alice.pk}"' in select and f'value="{bob.pk}"' not in select
+    assert f'value="{dora.pk}"' not in select
