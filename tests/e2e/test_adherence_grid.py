@@ -96,4 +96,13 @@ def test_a_nurse_reads_the_adherence_grid_opens_a_patient_and_downloads_the_csv(
     page.reload()
     expect(page.locator("svg.weekbars rect.wk-bad").first).to_be_visible()
     page.screenshot(path=SHOTS / "dashboard-1400.png", full_page=True, caret="initial")
+
+    # The account menu leads to two-step sign-in (a nurse does not work in the admin).
+    page.locator("summary.who").click()
+    menu = page.locator(".account-menu ul")
+    expect(menu.get_by_role("link", name="Two-step sign-in")).to_be_visible()
+    expect(menu.get_by_role("link", name="Administration")).to_have_count(0)
+    page.screenshot(path=SHOTS / "account-menu-1400.png", clip={"x": 700, "y": 0, "width": 700, "height": 260})
+    menu.get_by_role("link", name="Two-step sign-in").click()
+    expect(page.get_by_role("heading", name="Two-step sign-in")).to_be_visible()
     assert errors == []
