@@ -135,3 +135,14 @@ def test_the_csv_cannot_carry_a_formula(client_for, alice, make_patient, now):
                               end=now - dt.timedelta(days=3), now=now)
     body = b"".join(client_for(alice).get("/adherence/export/").streaming_content).decode()
     assert "'=HYPERLINK(1)" in body and ",=HYPERLINK" not in body
+
+
+def test_the_export_streams_in_chunks_with_every_column(client_for, alice, history, monkeypatch):
+    from bmtrack.web.queries import adherence
+
+    monkeypatch.setattr(adherence, "EXPORT_CHUNK", 2)
+    body = b"".join(client_for(alice).get("/adherence/export/").streaming_content).decode()
+    rows = list(csv.reader(io.StringIO(body)))
+    assert len(rows) == 1 + 5 and all(len(row) == len(rows[0]) for row in rows)
+    assert [row[0] for row in rows[1:]] == [str(history[k].public_id)
+                                            for k in ("on_time", "late", "missed", "booked", "waived")]

@@ -3,7 +3,7 @@
 The query string carries ids only (``team``, ``status``, ``page``), never patient data. The CSV
 names patients by their pseudonymous public id and MRN (as the other exports), its cells are
 guarded against formula injection (``core.admin.csv_cell``), and every patient in it is logged
-as exported (the path ends in ``/export/``).
+as exported. It streams, a chunk of patients at a time (``queries.adherence.export_rows``).
 """
 
 from __future__ import annotations
@@ -18,9 +18,19 @@ from django.views.decorators.http import require_GET
 
 from bmtrack.accounts.access import note_rows, teams_for
 from bmtrack.core.admin import csv_cell
+from bmtrack.core.audit import note_access
 from bmtrack.core.clock import today, utcnow
 from bmtrack.core.models import AccessLog
-from bmtrack.web.queries.adherence import LEGEND, PAGE_SIZE, STATUSES, build_grid, grid_patients
+from bmtrack.patients.models import Patient
+from bmtrack.web.queries.adherence import (
+    LEGEND,
+    PAGE_SIZE,
+    STATUSES,
+    build_grid,
+    export_plan,
+    export_rows,
+    grid_patients,
+)
 
 
 def _filters(request) -> tuple[list, object, str]:
@@ -56,23 +66,26 @@ class _Echo:
 @login_required
 @require_GET
 def adherence_csv(request):
-    """The same grid, all its rows: per timepoint its state and its date (ISO 8601)."""
+    """The same grid, all its rows (streamed in chunks): per timepoint its state and its date (ISO 8601)."""
     _, team, status = _filters(request)
     now = utcnow()
-    grid = build_grid(grid_patients(request.user, team=team, status=status), now)
-    note_rows([row.patient for row in grid.rows], "pk", AccessLog.Action.EXPORT)
+    patients, columns = export_plan(grid_patients(request.user, team=team, status=status))
+    # Noted now: the access log is written when the view returns, before the rows stream out.
+    for pk, public_id in patients:
+        note_access(Patient(pk=pk, public_id=public_id), AccessLog.Action.EXPORT)
+    rows = export_rows([pk for pk, _ in patients], columns, now)
     writer = csv.writer(_Echo())
     header = ["patient_public_id", "mrn", "care_team", "status"]
-    for column in grid.columns:
+    for column in columns:
         header += [column.label, f"{column.label} date"]
 
     def lines():
         yield writer.writerow(header)
-        for row in grid.rows:
+        for row in rows:
             patient = row.patient
             values = [patient.public_id, patient.mrn, patient.care_team.name if patient.care_team else "",
                       patient.status]
-            for item in row.cells_for(grid.columns):
+            for item in row.line:
                 values += [item.words, item.date.isoformat() if item.date else ""] if item else ["", ""]
             yield writer.writerow([csv_cell(value) for value in values])
 
