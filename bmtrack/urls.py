@@ -14,6 +14,6 @@ urlpatterns = [
     path("api/v1/", include("bmtrack.api.urls")),
     path("boards/", include("bmtrack.boards.urls")),
     path("pacs/", include("bmtrack.pacs.urls")),
-    path("", include("bmtrack.surveillance.urls")),
+    path("", include("bmtrack.web.feed_urls")),
     path("", include("bmtrack.web.urls")),
 ]

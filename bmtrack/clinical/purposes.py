@@ -4,6 +4,8 @@ an MRI is checked as (docs/clinical/screening.md, "Which purpose a scan is check
 1. ``purpose_for_item``: a due item asks for a scan of one modality and purpose; the scan form opens
    with them. Post-operative, SRS planning, follow-up, response and confirmation scans are the
    purposes of screening.md's table; a tumour board's follow-up is a surveillance MRI.
+   ``purpose_for_fulfilled``: a scan that arrived without a purpose (from the PACS) takes the most
+   specific purpose of the items it fulfils.
 2. ``protocol_purpose``: the purpose an MRI's protocol is checked as. A scan scored against a
    RANO-BM baseline is a follow-up of that baseline whatever purpose it was booked with, so a
    detection-purpose scan (screening, diagnosis, post-operative, surveillance) that is scored is
@@ -41,6 +43,19 @@ def purpose_for_item(kind: str) -> tuple[str, str]:
         return SCAN_FOR_ITEM[kind]
     except KeyError:
         raise ClinicalInputError("kind", f"must be one of {', '.join(SCAN_FOR_ITEM)}") from None
+
+
+# When one scan answers several items, the purpose it is recorded with is the most specific one: its
+# protocol requirements include the others' (screening.md's table: post-operative and planning scans
+# have their own, a confirmation or response scan repeats the baseline's, a follow-up is surveillance).
+PURPOSE_PRECEDENCE = ("post_operative", "srs_planning", "confirmation", "response", "surveillance")
+
+
+def purpose_for_fulfilled(kinds) -> str | None:
+    """The purpose of a scan that the schedule found to fulfil items of ``kinds`` (a scan captured
+    from the PACS carries no purpose of its own), or None when it fulfils nothing."""
+    purposes = {purpose_for_item(kind)[1] for kind in kinds}
+    return next((purpose for purpose in PURPOSE_PRECEDENCE if purpose in purposes), None)
 
 
 def protocol_purpose(purpose: str, *, scored: bool) -> str:

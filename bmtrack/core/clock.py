@@ -12,6 +12,8 @@ from zoneinfo import ZoneInfo
 from django.conf import settings
 from django.utils import timezone
 
+from bmtrack.clinical.schedule import start_of_day
+
 
 def utcnow() -> dt.datetime:
     return timezone.now()
@@ -34,6 +36,4 @@ def today(now: dt.datetime | None = None) -> dt.date:
 
 def start_of_local_day(day: dt.date) -> dt.datetime:
     """The aware instant at which a site-local calendar day begins (the clinical core's rule)."""
-    from bmtrack.clinical.schedule import start_of_day
-
     return start_of_day(day, site_zone())

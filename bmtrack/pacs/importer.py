@@ -9,7 +9,8 @@
    and sequences (``dicom``, ``sequences``); an unusable or oversized study is recorded as failed.
 5. In one transaction the ledger row is created and locked (a second poller waits on it, then sees
    it imported), and the scan is recorded through ``patients.services.record_scan``, which
-   fulfils the due items and re-plans; its measurements are pending.
+   fulfils the due items and re-plans; its measurements are pending. It then takes the purpose of
+   the items it fulfilled (``clinical.purposes.purpose_for_fulfilled``), surveillance when none.
 6. After the studies, DICOM SR measurement reports of the recent imported scans still awaiting
    measurements (those just imported included) become drafts for a reader (``reports``).
 
@@ -29,6 +30,7 @@ from django.core.exceptions import ValidationError
 from django.db import transaction
 from django.db.models import F, Q
 
+from bmtrack.clinical.purposes import purpose_for_fulfilled
 from bmtrack.core.clock import local_date, site_zone, utcnow
 from bmtrack.pacs.client import Pacs, PacsUnavailable
 from bmtrack.pacs.dicom import (
@@ -48,6 +50,7 @@ from bmtrack.pacs.sequences import protocol_of
 from bmtrack.patients import services
 from bmtrack.patients.models import Patient, Scan
 from bmtrack.patients.models.choices import Modality, PatientStatus, ScanPurpose, Sequence
+from bmtrack.surveillance.models import DueItem
 
 log = logging.getLogger(__name__)
 
@@ -155,7 +158,8 @@ def import_study(pacs: Pacs, summary: StudySummary, *, now: dt.datetime, patient
             if not created and (study.state == StudyState.IMPORTED or (study.state in FINAL_STATES and not force)):
                 return study
             existing = Scan.objects.filter(patient=patient, study_uid=summary.study_uid).first()
-            scan = existing or services.record_scan(patient, user=user, now=now, **fields)
+            scan = existing or _with_fulfilled_purpose(services.record_scan(patient, user=user, now=now, **fields),
+                                                       user=user, now=now)
             _refresh(study, summary, StudyState.IMPORTED, "", now, user)
             study.scan = scan
             study.unrecognised_series = _protocol(series).unrecognised
@@ -163,6 +167,15 @@ def import_study(pacs: Pacs, summary: StudySummary, *, now: dt.datetime, patient
     except ValidationError as exc:
         return record_outcome(summary, StudyState.FAILED, _message(exc), now=now, user=user)
     return study
+
+
+def _with_fulfilled_purpose(scan: Scan, *, user, now: dt.datetime) -> Scan:
+    """A study carries no purpose: once the schedule has found which items the new scan fulfils, it
+    takes theirs (a post-operative MRI is checked as one), else it stays a surveillance scan."""
+    purpose = purpose_for_fulfilled(DueItem.objects.filter(fulfilled_by=scan).values_list("kind", flat=True))
+    if purpose and purpose != scan.purpose:
+        scan = services.update_scan(scan, purpose=purpose, user=user, now=now)
+    return scan
 
 
 def record_outcome(summary: StudySummary, state: str, reason: str, *, now: dt.datetime, user=None) -> PacsStudy:

@@ -75,6 +75,8 @@ class DemoBuilder:
             mrn=f"{7000000 + index * 137:07d}", given_name=GIVEN[index % len(GIVEN)],
             family_name=FAMILY[index % len(FAMILY)], birth_date=birth, sex=sex, care_team=team,
             responsible_nurse=nurse, now=self.now,
+            # Ofcom's drama numbers (07700 900xxx, 020 7946 0xxx): never a real line.
+            phones=f"07700 900{index % 1000:03d}" + (f"; 020 7946 0{index % 1000:03d}" if index % 3 == 0 else ""),
         )
 
     def primary(self, patient, type_, stage, seer, diagnosed_days_ago, bm_days_ago, markers=()):

@@ -16,7 +16,7 @@ Public API (**contract**)::
     book_item(item, *, booked_for: date, user, now=None) -> DueItem
     waive_item(item, *, reason: str, user, now=None) -> DueItem
     record_contact(item, *, outcome: str, user, booked_for=None, remind_on=None, reason="", note="",
-                   now=None) -> ContactAttempt
+                   deceased_on=None, now=None) -> ContactAttempt
     add_manual_item(patient, *, kind="board_followup", due_from: date, due_by: date, reason: str,
                     user=None, now=None) -> DueItem
 """
@@ -31,9 +31,12 @@ from django.db import transaction
 
 from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient
+from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.patients.scoping import can_see_patient
+from bmtrack.patients.services import set_patient_status
 from bmtrack.surveillance import timing
 from bmtrack.surveillance.models import (
+    CONTACT_CLOSING,
     MANUAL_KINDS,
     ContactAttempt,
     ContactOutcome,
@@ -139,12 +142,18 @@ def waive_item(item: DueItem, *, reason: str, user, now: dt.datetime | None = No
 
 def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | None = None,
                    remind_on: dt.date | None = None, reason: str = "", note: str = "",
-                   now: dt.datetime | None = None) -> ContactAttempt:
-    """One contact about the item and what came of it.
+                   deceased_on: dt.date | None = None, now: dt.datetime | None = None) -> ContactAttempt:
+    """One contact about the item and what came of it (``ContactOutcome``).
 
-    ``booked`` needs ``booked_for`` (books the item); ``remind`` needs ``remind_on`` (a later day:
-    the item leaves the worklist and the digests until then); ``not_needed`` needs ``reason``
-    (waives the item); ``no_answer`` only records the attempt.
+    1. ``no_answer``, ``voicemail``, ``unreachable``: only the attempt is recorded (it counts).
+    2. ``booked`` needs ``booked_for`` (books the item's need); ``remind`` needs ``remind_on`` (a
+       later day: the need leaves the worklist and the digests until then); ``agreed`` (agreed to
+       come) needs one of them and does the same.
+    3. ``not_needed``, ``declined``, ``elsewhere``, ``moved`` need ``reason`` and waive the need
+       (the reason says what came of the call).
+    4. ``died`` needs ``deceased_on``: the attempt is recorded, then the patient's status is set
+       through ``patients.services.set_patient_status`` (which checks the date against the record
+       and cancels every open item), all in one transaction.
     """
     now = now or utcnow()
     if outcome not in ContactOutcome.values:
@@ -153,15 +162,25 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
     if len(note) > 500:
         raise ValidationError({"note": "Keep the note under 500 characters."})
     day = today(now)
-    if outcome == ContactOutcome.BOOKED:
+    if outcome == ContactOutcome.AGREED and booked_for is None and remind_on is None:
+        raise ValidationError({"booked_for": "Give the booking date, or the day to check back."})
+    books = outcome == ContactOutcome.BOOKED or (outcome == ContactOutcome.AGREED and booked_for is not None)
+    reminds = outcome == ContactOutcome.REMIND or (outcome == ContactOutcome.AGREED and not books)
+    if books:
         if booked_for is None:
             raise ValidationError({"booked_for": "Give the date the scan is booked for."})
         _check_date(booked_for, "booked_for", not_before=day)
-    if outcome == ContactOutcome.REMIND:
+    if reminds:
         if remind_on is None:
             raise ValidationError({"remind_on": "Give the day to call back."})
         _check_date(remind_on, "remind_on", not_before=day + dt.timedelta(days=1))
-    if outcome == ContactOutcome.NOT_NEEDED:
+    if outcome == ContactOutcome.DIED:
+        if not isinstance(deceased_on, dt.date) or isinstance(deceased_on, dt.datetime):
+            raise ValidationError({"deceased_on": "Give the date of death."})
+        if deceased_on > day:
+            raise ValidationError({"deceased_on": "The date of death cannot be in the future."})
+        reason = (reason or "").strip() or f"Died on {deceased_on.isoformat()}"
+    if outcome in CONTACT_CLOSING:
         reason = _clean_reason(reason)
     with transaction.atomic():
         item = _locked(item)
@@ -169,17 +188,19 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
         _require_open(item, "outcome")
         attempt = ContactAttempt.objects.create(
             item=item, at=now, user=user if getattr(user, "pk", None) else None, outcome=outcome,
-            booked_for=booked_for if outcome == ContactOutcome.BOOKED else None,
-            remind_on=remind_on if outcome == ContactOutcome.REMIND else None,
-            reason=reason if outcome == ContactOutcome.NOT_NEEDED else "", note=note)
+            booked_for=booked_for if books else None, remind_on=remind_on if reminds else None,
+            reason=reason if outcome in CONTACT_CLOSING else "", note=note)
+        if outcome == ContactOutcome.DIED:
+            set_patient_status(item.patient, PatientStatus.DECEASED, deceased_on=deceased_on, user=user, now=now)
+            return attempt
         for one in _need_items(item, now):
-            if outcome == ContactOutcome.BOOKED:
+            if books:
                 _book(one, booked_for, user, now)
-            elif outcome == ContactOutcome.REMIND:
+            elif reminds:
                 one.snoozed_until = remind_on
                 one.acted_by, one.acted_at = (user if getattr(user, "pk", None) else None), now
-                _save(one, user, "call back later")
-            elif outcome == ContactOutcome.NOT_NEEDED:
+                _save(one, user, "call back later" if outcome == ContactOutcome.REMIND else "agreed to come")
+            elif outcome in CONTACT_CLOSING:
                 _waive(one, reason, user, now)
     return attempt
 

@@ -6,6 +6,7 @@ from django.contrib import admin
 from bmtrack.accounts.scoped_admin import ScopedAdmin, ScopedHistoryAdmin
 from bmtrack.core.clock import utcnow
 from bmtrack.surveillance.models import ContactAttempt, DeliveryStatus, DueItem, NotificationLedger, WatchWindow
+from bmtrack.surveillance.outbox import kick_sender
 
 
 class ReadOnly:
@@ -72,8 +73,6 @@ class NotificationLedgerAdmin(ScopedAdmin):
 
     @admin.action(description="Send again now (failed or waiting rows)")
     def retry_now(self, request, queryset):
-        from bmtrack.surveillance.outbox import kick_sender
-
         count = queryset.filter(status__in=(DeliveryStatus.FAILED, DeliveryStatus.PENDING)).update(
             status=DeliveryStatus.PENDING, next_attempt_at=utcnow(), attempts=0)
         kick_sender()

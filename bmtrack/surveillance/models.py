@@ -164,10 +164,34 @@ MANUAL_KINDS = frozenset({DueKind.BOARD_FOLLOWUP})
 
 
 class ContactOutcome(models.TextChoices):
+    """What came of a call, after Simple.org's overdue list (issue 16). The first four are the
+    original values (rows in the database use them).
+
+    - keep the row on the list: no answer, voicemail, unreachable;
+    - wait (the row moves to "Waiting"): booked, agreed to come (with the booking or a day to check
+      back), call back later;
+    - take it off the list, with a reason: not needed, declined, scanned elsewhere, moved away
+      (the need is waived); died (the patient's status is set through the patient service).
+    """
+
     BOOKED = "booked", "Scan booked"
     NO_ANSWER = "no_answer", "No answer"
     REMIND = "remind", "Call back later"
     NOT_NEEDED = "not_needed", "Not needed (waived)"
+    AGREED = "agreed", "Agreed to come"
+    VOICEMAIL = "voicemail", "Voicemail left"
+    UNREACHABLE = "unreachable", "Unreachable (number wrong or dead)"
+    DECLINED = "declined", "Declined the scan"
+    ELSEWHERE = "elsewhere", "Scanned elsewhere"
+    MOVED = "moved", "Moved away"
+    DIED = "died", "Died"
+
+
+# Outcomes that close the need (waive it, or end the patient's surveillance): each needs a reason.
+CONTACT_CLOSING = frozenset({ContactOutcome.NOT_NEEDED, ContactOutcome.DECLINED, ContactOutcome.ELSEWHERE,
+                             ContactOutcome.MOVED, ContactOutcome.DIED})
+# Outcomes that are only an attempt: the row stays on the list as it was.
+CONTACT_ATTEMPT_ONLY = frozenset({ContactOutcome.NO_ANSWER, ContactOutcome.VOICEMAIL, ContactOutcome.UNREACHABLE})
 
 
 class ContactAttempt(models.Model):
@@ -199,6 +223,15 @@ class ContactAttempt(models.Model):
             models.CheckConstraint(condition=~models.Q(outcome="not_needed") | ~models.Q(reason=""),
                                    name="contact_not_needed_has_reason",
                                    violation_error_message="Say why the scan is not needed."),
+            models.CheckConstraint(
+                condition=~models.Q(outcome__in=["declined", "elsewhere", "moved", "died"]) | ~models.Q(reason=""),
+                name="contact_closing_has_reason",
+                violation_error_message="Say why the patient leaves the list."),
+            models.CheckConstraint(
+                condition=~models.Q(outcome="agreed") | models.Q(booked_for__isnull=False)
+                | models.Q(remind_on__isnull=False),
+                name="contact_agreed_has_date",
+                violation_error_message="Give the booking date or the day to check back."),
         ]
 
     def __str__(self) -> str:

@@ -20,6 +20,7 @@ from bmtrack.clinical import workup as workup_rules
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.schedule import WatchWindowOut
 from bmtrack.core.clock import local_date
+from bmtrack.web.texts import SCREENING_RECOMMENDATIONS
 
 
 @dataclass
@@ -29,8 +30,6 @@ class ScreeningView:
 
     @property
     def recommendation(self) -> str:
-        from bmtrack.web.texts import SCREENING_RECOMMENDATIONS
-
         return SCREENING_RECOMMENDATIONS.get(self.advice.recommendation, "") if self.advice else ""
 
 

@@ -49,3 +49,16 @@ def apply_service_error(exc: ValidationError, form, rows: dict | None = None, al
         else:
             label = key.replace("_", " ")
             form.add_error(None, [f"{label}: {message}" for message in errors])
+
+
+def save_through(form, write, **extra):
+    """The form → service step of an entry view: when the bound form is valid, ``write(**fields,
+    **extra)`` with its service fields; a service error lands on the form. Returns what ``write``
+    returned, or None when nothing was saved."""
+    if not form.is_bound or not form.is_valid():
+        return None
+    try:
+        return write(**form.service_fields(), **extra)
+    except ValidationError as exc:
+        apply_service_error(exc, form)
+        return None

@@ -19,6 +19,7 @@ urlpatterns = [
     path("patients/<uuid:public_id>/", patients.patient, name="patient"),
     path("patients/<uuid:public_id>/scans/older/", patients.older_scans, name="older_scans"),
     path("patients/<uuid:public_id>/care-status/", patients.care_status, name="care_status"),
+    path("patients/<uuid:public_id>/phones/", patients.phones, name="patient_phones"),
     path("patients/<uuid:public_id>/primaries/new/", entry.primary_new, name="primary_new"),
     path("patients/<uuid:public_id>/primaries/<int:primary_id>/", entry.primary_edit, name="primary_edit"),
     path("patients/<uuid:public_id>/primaries/advice/", entry.screening_advice, name="screening_advice"),

@@ -155,6 +155,7 @@ def _walk(world) -> dict[str, list[Step]]:
         "web:patient": [web("patient")],
         "web:older_scans": [web("older_scans")],
         "web:care_status": [web("care_status", "POST", {"status": "active"})],
+        "web:patient_phones": [web("patient_phones", "POST", {"phones": "07700 900123"})],
         "web:primary_new": [web("primary_new")],
         "web:primary_edit": [web("primary_edit", primary_id=rec["primary"].pk)],
         "web:screening_advice": [web("screening_advice", "POST", {"type": "breast"})],

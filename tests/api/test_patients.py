@@ -74,6 +74,17 @@ def test_a_duplicate_mrn_is_a_field_error(alice_api, patient):
     assert response.status_code == 400 and "mrn" in response.json()
 
 
+def test_another_teams_mrn_is_refused_saying_it_is_taken_and_nothing_about_whose(charlie_api, patient):
+    """The MRN is hospital-wide unique, so a second registration must be refused and explained; the
+    refusal names neither the team nor the patient that holds the number."""
+    from bmtrack.patients.models.patient import MRN_TAKEN
+
+    response = charlie_api.post("/api/v1/patients", {**NEW_PATIENT, "mrn": patient.mrn}, format="json")
+    assert response.status_code == 400 and response.json()["mrn"] == [MRN_TAKEN]
+    assert patient.family_name not in response.content.decode()
+    assert patient.care_team.name not in response.content.decode()
+
+
 def test_a_patch_changes_only_the_fields_given(alice_api, patient):
     response = alice_api.patch(f"/api/v1/patients/{patient.public_id}", {"given_name": "Annemarie"}, format="json")
     assert response.status_code == 200, response.json()
@@ -130,3 +141,14 @@ def test_session_authentication_works_and_enforces_csrf(alice, patient):
     assert client.get(f"/api/v1/patients/{patient.public_id}").status_code == 200
     response = client.patch(f"/api/v1/patients/{patient.public_id}", {"given_name": "X"}, format="json")
     assert response.status_code == 403 and "CSRF" in response.json()["detail"]
+
+
+def test_the_api_reads_and_writes_phone_numbers_and_refuses_a_bad_one(alice_api, patient):
+    url = f"/api/v1/patients/{patient.public_id}"
+    response = alice_api.patch(url, {"phones": "07700 900123;+31 20 555 1234"}, format="json")
+    assert response.status_code == 200, response.json()
+    assert response.json()["phones"] == "07700 900123; +31 20 555 1234"
+    response = alice_api.patch(url, {"phones": "her daughter"}, format="json")
+    assert response.status_code == 400 and "phones" in response.json()
+    patient.refresh_from_db()
+    assert patient.phones == "07700 900123; +31 20 555 1234"

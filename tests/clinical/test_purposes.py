@@ -5,7 +5,7 @@ from __future__ import annotations
 import pytest
 
 from bmtrack.clinical.errors import ClinicalInputError
-from bmtrack.clinical.purposes import protocol_purpose, purpose_for_item
+from bmtrack.clinical.purposes import protocol_purpose, purpose_for_fulfilled, purpose_for_item
 
 
 @pytest.mark.parametrize(("kind", "scan"), [
@@ -47,3 +47,17 @@ def test_an_unknown_purpose_is_refused_naming_the_field():
     with pytest.raises(ClinicalInputError) as error:
         protocol_purpose("curiosity", scored=False)
     assert error.value.field == "purpose"
+
+
+@pytest.mark.parametrize(("kinds", "purpose"), [
+    ([], None),
+    (["followup_mri"], "surveillance"),
+    (["board_followup"], "surveillance"),
+    (["followup_mri", "response_mri"], "response"),
+    (["response_mri", "confirmation_mri"], "confirmation"),
+    (["followup_mri", "srs_planning_mri"], "srs_planning"),
+    (["srs_planning_ct"], "srs_planning"),
+    (["postop_mri", "followup_mri", "response_mri"], "post_operative"),
+])
+def test_a_scan_without_a_purpose_takes_the_most_specific_of_the_items_it_fulfils(kinds, purpose):
+    assert purpose_for_fulfilled(kinds) == purpose

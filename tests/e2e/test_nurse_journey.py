@@ -44,26 +44,27 @@ def test_a_nurse_signs_in_and_clears_an_overdue_post_operative_mri(page, live_se
     name = f"{postop.family_name}, {postop.given_name}"
 
     sign_in(page, live_server)
-    overdue = page.locator("#overdue")
-    row = overdue.locator("li.row", has_text=name)
+    overdue = page.locator("#today")
+    row = overdue.locator("tr.wl-row", has_text=name)
     expect(row).to_contain_text("Post-operative MRI")
     expect(row).to_contain_text("Overdue")
     page.screenshot(path=artifacts / "worklist.png", full_page=True, caret="initial")
 
     # A contact attempt updates its row in place (htmx), without leaving the page.
-    other = overdue.locator("li.row", has_text=f"{followup.family_name}, {followup.given_name}")
-    other.get_by_text("Contact", exact=True).click()
-    panel = other.locator("details.action", has_text="Record a contact attempt")
+    other = overdue.locator("tr.wl-row", has_text=f"{followup.family_name}, {followup.given_name}")
+    other.locator("summary", has_text="Log call").click()
+    panel = other.locator("details.action", has_text="Log a call")
     panel.get_by_label("No answer").check()
     expect(panel.get_by_label("Booked for")).to_be_hidden()  # only the fields that apply are shown
     panel.get_by_label("Note").fill("voicemail left")
     panel.get_by_role("button", name="Save contact").click()
-    updated = overdue.locator("li.row", has_text="No answer recorded.")
+    updated = overdue.locator("tr.wl-row", has_text="No answer recorded.")
     expect(updated).to_contain_text("voicemail left")
     assert page.url.rstrip("/") == live_server.url
 
     # Record the post-operative MRI with its measurements, carried forward from the previous scan.
-    row.get_by_role("link", name="Record scan").click()
+    row.locator("summary", has_text="More").click()
+    row.get_by_role("link", name="Record the scan").click()
     expect(page.get_by_role("heading", name="Record a scan")).to_be_visible()
     expect(page.get_by_label("Purpose")).to_have_value("post_operative")
     expect(page.locator("#m-rows")).to_contain_text("34 mm")
@@ -83,7 +84,7 @@ def test_a_nurse_signs_in_and_clears_an_overdue_post_operative_mri(page, live_se
 
     expect(page.get_by_role("heading", name="Worklist", level=1)).to_be_visible()
     expect(page.locator(".messages")).to_contain_text(re.compile(r"Done: .*Post-operative MRI"))
-    expect(page.locator("#overdue")).not_to_contain_text(name)
+    expect(page.locator("#today")).not_to_contain_text(name)
 
     # The patient page: timeline and response chart.
     page.goto(f"{live_server.url}/patients/{postop.public_id}/")
@@ -110,7 +111,7 @@ def test_a_nurse_signs_in_and_clears_an_overdue_post_operative_mri(page, live_se
     # On a tablet, with the keyboard: open an action panel, land in its field, Escape closes it.
     page.set_viewport_size({"width": 820, "height": 1180})
     page.goto(f"{live_server.url}/")
-    row = page.locator("#overdue li.row").first
+    row = page.locator("#today tr.wl-row").first
     book = row.locator("summary", has_text="Book")
     book.focus()
     page.keyboard.press("Enter")

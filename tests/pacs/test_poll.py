@@ -3,6 +3,7 @@ never imported twice; unknown patients wait in a queue; faults are recorded, not
 
 from __future__ import annotations
 
+import datetime as dt
 import threading
 
 import pytest
@@ -49,6 +50,24 @@ def test_a_study_of_a_followed_patient_becomes_one_scan_that_closes_the_due_item
     assert check.missing == ()
     state = PollState.load()
     assert state.last_success_at is not None and state.last_error == ""
+
+
+def test_a_study_after_surgery_is_recorded_as_the_post_operative_mri_it_fulfils(orthanc, pacs, make_patient):
+    """A study carries no purpose: the scan takes the purpose of the item it fulfils, so its protocol
+    is checked as a post-operative MRI's."""
+    from bmtrack.patients import services
+    from tests.pacs.conftest import local_now
+
+    patient = make_patient()
+    end = local_now() - dt.timedelta(hours=30)
+    services.record_treatment(patient, kind="surgery", status="given", start=end - dt.timedelta(hours=3), end=end)
+    orthanc.stow(Study(patient.mrn, scan_time()).datasets())
+
+    poll(pacs)
+
+    scan = Scan.objects.get(patient=patient)
+    assert scan.purpose == "post_operative"
+    assert DueItem.objects.get(patient=patient, kind="postop_mri").fulfilled_by == scan
 
 
 def test_a_protocol_without_post_contrast_t1_is_checked_as_incomplete(orthanc, pacs, followed_patient):

@@ -109,3 +109,63 @@ def test_a_board_followup_window_must_be_ordered_and_have_a_reason(patient, alic
                                             reason="x", user=alice, now=at(2026, 4, 20))) == {"due_by"}
     assert field_of(lambda: add_manual_item(patient, due_from=dt.date(2026, 5, 1), due_by=dt.date(2026, 5, 15),
                                             reason="", user=alice, now=at(2026, 4, 20))) == {"reason"}
+
+
+def test_the_new_outcomes_are_checked_field_by_field(followup, alice):
+    now = at(2026, 3, 10)
+    assert field_of(lambda: record_contact(followup, outcome="agreed", user=alice, now=now)) == {"booked_for"}
+    for outcome in ("declined", "elsewhere", "moved"):
+        with pytest.raises(ValidationError) as excinfo:
+            record_contact(followup, outcome=outcome, user=alice, now=now)
+        assert set(excinfo.value.message_dict) == {"reason"}
+    assert field_of(lambda: record_contact(followup, outcome="died", user=alice, now=now)) == {"deceased_on"}
+    assert field_of(lambda: record_contact(followup, outcome="died", deceased_on=dt.date(2026, 3, 12), user=alice,
+                                           now=now)) == {"deceased_on"}
+    assert not ContactAttempt.objects.exists()  # nothing saved
+
+
+@pytest.mark.parametrize("outcome", ["no_answer", "voicemail", "unreachable"])
+def test_an_unanswered_call_is_counted_and_leaves_the_item_as_it_was(followup, alice, outcome):
+    attempt = record_contact(followup, outcome=outcome, user=alice, now=at(2026, 3, 10))
+    followup.refresh_from_db()
+    assert attempt.outcome == outcome and followup.is_open
+    assert followup.snoozed_until is None and followup.booked_for is None
+
+
+def test_agreed_to_come_books_with_a_date_or_waits_until_the_day_to_check_back(followup, alice):
+    record_contact(followup, outcome="agreed", remind_on=dt.date(2026, 3, 17), user=alice, now=at(2026, 3, 10))
+    followup.refresh_from_db()
+    assert followup.snoozed_until == dt.date(2026, 3, 17) and followup.booked_for is None
+    record_contact(followup, outcome="agreed", booked_for=dt.date(2026, 3, 20), user=alice, now=at(2026, 3, 11))
+    followup.refresh_from_db()
+    assert followup.booked_for == dt.date(2026, 3, 20) and followup.snoozed_until is None
+    assert list(followup.contacts.values_list("outcome", "booked_for")) == [
+        ("agreed", dt.date(2026, 3, 20)), ("agreed", None)]
+
+
+@pytest.mark.parametrize("outcome", ["declined", "elsewhere", "moved"])
+def test_an_outcome_that_takes_the_patient_off_the_list_waives_the_need_with_its_reason(followup, alice, outcome):
+    record_contact(followup, outcome=outcome, reason="MRI done at the regional hospital on 2 March", user=alice,
+                   now=at(2026, 3, 10))
+    followup.refresh_from_db()
+    assert followup.state == "waived" and followup.waived_reason == "MRI done at the regional hospital on 2 March"
+    assert followup.contacts.get().reason == "MRI done at the regional hospital on 2 March"
+
+
+def test_died_sets_the_patient_deceased_through_the_patient_service(followup, patient, alice):
+    attempt = record_contact(followup, outcome="died", deceased_on=dt.date(2026, 3, 8), note="Told by her husband",
+                             user=alice, now=at(2026, 3, 10))
+    patient.refresh_from_db()
+    followup.refresh_from_db()
+    assert patient.status == "deceased" and patient.deceased_on == dt.date(2026, 3, 8)
+    assert patient.history.first().history_user == alice
+    assert followup.state == "cancelled"  # every open item of a deceased patient is cancelled
+    assert attempt.outcome == "died" and attempt.reason == "Died on 2026-03-08"
+    assert attempt.note == "Told by her husband"
+
+
+def test_died_before_the_birth_date_is_refused_and_nothing_is_saved(followup, patient, alice):
+    assert field_of(lambda: record_contact(followup, outcome="died", deceased_on=dt.date(1950, 1, 1), user=alice,
+                                           now=at(2026, 3, 10))) == {"deceased_on"}
+    patient.refresh_from_db()
+    assert patient.status == "active" and not ContactAttempt.objects.exists()

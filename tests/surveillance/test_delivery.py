@@ -32,8 +32,9 @@ def short_write_grace(settings):
 
 @pytest.fixture
 def worker_env(smtp):
+    # OUTBOX_LEASE_SECONDS: the shortest lease the settings accept with this EMAIL_TIMEOUT.
     return env_for_test_database(
-        EMAIL_HOST="127.0.0.1", EMAIL_PORT=smtp.port, EMAIL_TIMEOUT=2, OUTBOX_LEASE_SECONDS=21,  # the shortest lease settings accept
+        EMAIL_HOST="127.0.0.1", EMAIL_PORT=smtp.port, EMAIL_TIMEOUT=2, OUTBOX_LEASE_SECONDS=21,
         OUTBOX_RETRY_BASE_SECONDS=1, OUTBOX_RETRY_MAX_SECONDS=2, LOG_LEVEL="INFO",
     )
 

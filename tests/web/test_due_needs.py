@@ -69,8 +69,8 @@ def test_a_missed_follow_up_and_response_mri_count_as_one_need_on_the_dashboard(
     assert [(c.label, c.count) for c in board.overdue_by_kind] == [("MRI: follow-up and response evaluation", 1)]
     assert (board.fulfilment.total, board.fulfilment.missed) == (1, 1)
     html = client_for(alice).get("/").content.decode()
-    overdue = html[html.index('id="overdue"'):html.index('id="this-week"')]
-    assert overdue.count(f"{missed_need.family_name}, {missed_need.given_name}") == 1
+    overdue = html[html.index('id="today"'):html.index('id="waiting"')]
+    assert overdue.count(f'class="patient-link" href="/patients/{missed_need.public_id}/"') == 1
     assert "MRI: follow-up and response evaluation" in overdue
 
 

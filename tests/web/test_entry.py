@@ -48,7 +48,7 @@ def test_a_duplicate_mrn_is_refused_next_to_the_field(client_for, alice, teams, 
     response = client_for(alice).post("/patients/new/", new_patient_data(teams, alice, mrn=patient.mrn))
     html = response.content.decode()
     assert response.status_code == 200
-    assert 'id="id_mrn_error"' in html and "already exists" in html
+    assert 'id="id_mrn_error"' in html and "This MRN is already registered in bmtrack, perhaps in another" in html
     assert 'aria-describedby="id_mrn_help id_mrn_error"' in html and 'aria-invalid="true"' in html
 
 
@@ -257,7 +257,7 @@ def test_recording_the_scan_with_measurements_clears_the_item(client_for, alice,
     assert {m.lesion.label: (m.disappeared, m.longest_diameter_mm) for m in scan.measurements.all()} == {
         "L1": (True, None), "L2": (False, 8)}
     assert scan.measurement_status == "complete"
-    overdue = html.split('id="overdue"')[1].split("</section>")[0]
+    overdue = html.split('id="today"')[1].split("</section>")[0]
     assert patient.family_name not in overdue
 
 

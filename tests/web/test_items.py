@@ -32,8 +32,9 @@ def test_booking_updates_the_row_in_place(client_for, alice, overdue, now):
     response = client_for(alice).post(url(patient, item, "book"), {"booked_for": in_days(now, 5)}, **HTMX)
     html = response.content.decode()
     assert response.status_code == 200
-    assert html.lstrip().startswith('<li class="row row-overdue') and f'id="item-{item.pk}"' in html
-    assert "booked for" in html and "Booked" in html and 'role="status"' in html
+    # The worklist's row is a table row; booked for a later day, it waits (not red overdue).
+    assert html.lstrip().startswith('<tr class="wl-row wl-overdue wl-waiting"') and f'id="item-{item.pk}"' in html
+    assert "booked for" in html and "Booked for" in html and 'role="status"' in html
     item.refresh_from_db()
     assert item.booked_for == in_days(now, 5) and item.state == "overdue"
 
@@ -61,17 +62,17 @@ def test_waiving_needs_a_reason_and_then_clears_the_row(client_for, alice, overd
     refused = client.post(url(patient, item, "waive"), {"reason": ""}, **HTMX).content.decode()
     assert "This field is required." in refused
     done = client.post(url(patient, item, "waive"), {"reason": "decided at the tumour board"}, **HTMX).content.decode()
-    assert "waived: decided at the tumour board" in done and "row-cleared" in done
+    assert "off the list: decided at the tumour board" in done and "wl-cleared" in done
     item.refresh_from_db()
     assert item.state == "waived" and item.waived_reason == "decided at the tumour board"
-    assert patient.family_name not in client.get("/").content.decode().split('id="overdue"')[1].split("</section>")[0]
+    assert patient.family_name not in client.get("/").content.decode().split('id="today"')[1].split("</section>")[0]
 
 
 def test_a_contact_without_answer_is_recorded_and_the_item_stays(client_for, alice, overdue):
     patient, item = overdue
     html = client_for(alice).post(url(patient, item, "contact"), {"outcome": "no_answer", "note": "voicemail"},
                                   **HTMX).content.decode()
-    assert "No answer recorded." in html and "Last contact" in html and "voicemail" in html
+    assert "No answer recorded." in html and "1 attempt" in html and "voicemail" in html
     assert item.contacts.get().outcome == "no_answer"
     item.refresh_from_db()
     assert item.state == "overdue"
@@ -92,7 +93,7 @@ def test_remind_me_snoozes_the_item_until_its_date(client_for, alice, overdue, n
     assert "Give the date to be reminded on." in missing
     html = client.post(url(patient, item, "contact"), {"outcome": "remind", "remind_on": in_days(now, 4)},
                        **HTMX).content.decode()
-    assert "snoozed until" in html
+    assert "Waiting: back on the worklist on" in html and "Call back" in html and "wl-waiting" in html
     item.refresh_from_db()
     assert item.snoozed_until == in_days(now, 4)
 
@@ -165,7 +166,7 @@ def test_the_worklist_links_each_panel_instead_of_inlining_its_form(client_for, 
 
 
 @pytest.mark.parametrize(("panel", "title", "posts_to"), [
-    ("book", "Mark the scan booked", "book"), ("contact", "Record a contact attempt", "contact"),
+    ("book", "Mark the scan booked", "book"), ("contact", "Log a call", "contact"),
     ("waive", "Waive this item", "waive")])
 def test_a_panel_fetched_with_htmx_is_its_form_alone(client_for, alice, overdue, panel, title, posts_to):
     patient, item = overdue
@@ -186,7 +187,7 @@ def test_without_javascript_the_panel_link_opens_a_page_whose_form_comes_back(cl
     assert "<html" in html and "Mark the scan booked" in html and patient.family_name in html
     assert f'action="/patients/{patient.public_id}/items/{item.pk}/book/"' in html
     every = client.get(actions_url(patient, item)).content.decode()
-    assert "Mark the scan booked" in every and "Record a contact attempt" in every and "Waive this item" in every
+    assert "Mark the scan booked" in every and "Log a call" in every and "Waive this item" in every
     response = client.post(url(patient, item, "book"), {"booked_for": in_days(now, 3), "next": "/"}, follow=True)
     assert response.redirect_chain[-1][0] == "/" and b"booked for" in response.content
 

@@ -214,3 +214,17 @@ def test_older_scans_of_another_team_are_404(client_for, charlie, ward_patient):
     patient = ward_patient("postop")
     response = client_for(charlie).get(f"/patients/{patient.public_id}/scans/older/", HTTP_HX_REQUEST="true")
     assert response.status_code == 404
+
+
+def test_the_phone_numbers_are_tel_links_and_editable_on_the_patient_page(client_for, alice, patient):
+    web = client_for(alice)
+    response = web.post(f"/patients/{patient.public_id}/phones/", {"phones": "07700 900123; +31 20 555 1234"},
+                        follow=True)
+    html = response.content.decode()
+    assert "Phone numbers saved." in html
+    assert '<a class="tel" href="tel:07700900123">07700 900123</a>' in html
+    assert 'href="tel:+31205551234"' in html
+    response = web.post(f"/patients/{patient.public_id}/phones/", {"phones": "ask the GP"}, follow=True)
+    assert "is not a phone number" in response.content.decode()
+    patient.refresh_from_db()
+    assert patient.phones == "07700 900123; +31 20 555 1234"

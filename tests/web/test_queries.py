@@ -45,7 +45,7 @@ def test_the_worklist_and_dashboard_cost_the_same_queries_for_3n_patients(client
         actions.record_contact(item, outcome="no_answer", user=physician)
     many = {url: queries(client, url) for url in ("/", "/dashboard/")}
     assert few == many, f"queries for 5 patients {few}, for 15 {many}"
-    assert client.get("/").content.decode().count('class="row row-') >= 3 * 4
+    assert client.get("/").content.decode().count('class="wl-row wl-') >= 3 * 4
 
 
 def test_the_patient_page_costs_the_same_queries_as_the_record_grows(client_for, alice, scenario, builder, now):

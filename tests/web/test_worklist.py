@@ -33,30 +33,39 @@ def name(patient) -> str:
     return f"{patient.family_name}, {patient.given_name}"
 
 
+def row_of(html: str, patient) -> str:
+    """The table row (``<tr>``) of a patient in a worklist section's HTML."""
+    at = html.index(name(patient))
+    return html[html.rfind("<tr", 0, at):html.index("</tr>", at)]
+
+
 def test_an_overdue_post_operative_mri_shows_its_rule_trigger_window_and_days_overdue(client_for, alice,
                                                                                       ward_patient):
     patient = ward_patient("postop")
     html = client_for(alice).get("/").content.decode()
-    overdue = section(html, "overdue")
-    at = overdue.index(name(patient))
-    row = overdue[overdue.rfind("<li", 0, at):overdue.index("</li>", at)]
+    today = section(html, "today")
+    row = row_of(today, patient)
     assert "Post-operative MRI" in row and "Urgent" in row
-    assert "within 48 h (at most 72 h) after surgery" in row  # the rule
-    assert "Surgery ended" in row  # the trigger
-    assert "seed review, ref 57" in row  # the source
-    assert "<dt>From</dt>" in row and "<dt>By</dt>" in row  # the window
-    assert "h past the limit" in row
+    assert "Surgery ended" in row  # the trigger, shown
+    # The rule and its source behind an info toggle.
+    why = row[row.index('<details class="why">'):row.index("</details>", row.index('<details class="why">'))]
+    assert "within 48 h (at most 72 h) after surgery" in why and "seed review, ref 57" in why
+    assert "h past the limit" in row  # time over
+    assert "Not contacted" in row and "Log call" in row
     assert f'href="/patients/{patient.public_id}/"' in row
-    assert overdue.index(name(patient)) < overdue.index(name(ward_patient("followup")))  # urgent kinds first
+    assert today.index(name(patient)) < today.index(name(ward_patient("followup")))  # urgent kinds first
 
 
-def test_sections_come_overdue_first_then_this_week_then_due_later_then_upcoming(client_for, alice, ward_patient):
+def test_sections_come_today_then_waiting_then_due_later_then_upcoming(client_for, alice, ward_patient):
     html = client_for(alice).get("/").content.decode()
-    positions = [html.index(f'id="{anchor}"') for anchor in ("overdue", "this-week", "due-later", "upcoming")]
+    positions = [html.index(f'id="{anchor}"') for anchor in ("today", "waiting", "due-later", "upcoming")]
     assert positions == sorted(positions)
-    assert name(ward_patient("tt_soon")) in section(html, "this-week")
+    today = section(html, "today")
+    assert name(ward_patient("tt_soon")) in today and name(ward_patient("postop")) in today
+    # Overdue before due this week: the most overdue first, then the nearest deadline.
+    assert today.index(name(ward_patient("followup"))) < today.index(name(ward_patient("tt_soon")))
     assert name(ward_patient("gynae")) in section(html, "upcoming")
-    assert name(ward_patient("postop")) not in section(html, "this-week")
+    assert name(ward_patient("postop")) not in section(html, "upcoming")
 
 
 def test_due_this_week_counts_only_deadlines_within_seven_days(client_for, alice, ward_patient, now):
@@ -67,7 +76,7 @@ def test_due_this_week_counts_only_deadlines_within_seven_days(client_for, alice
     tt = ward_patient("tt")
     deadline = tt.due_items.get(kind="response_mri").due_by
     assert (deadline - local_date(now)).days > 7  # some four weeks ahead, the window open
-    assert name(tt) not in section(html, "this-week")
+    assert name(tt) not in section(html, "today")
     assert name(tt) in section(html, "due-later")
     assert "<strong>2</strong> due this week" in html  # tt_soon and tt_soon2, one need each
 
@@ -77,10 +86,9 @@ def test_a_follow_up_and_response_mri_one_scan_answers_are_one_row_with_both_rea
     patient = ward_patient("tt_soon")
     assert patient.due_items.filter(kind__in=["followup_mri", "response_mri"], state="due").count() == 2
     html = client_for(alice).get("/").content.decode()
-    week = section(html, "this-week")
-    assert week.count(name(patient)) == 1
-    at = week.index(name(patient))
-    row = week[week.rfind("<li", 0, at):week.index("</li>", at)]
+    week = section(html, "today")
+    assert week.count(f'class="patient-link" href="/patients/{patient.public_id}/"') == 1  # one row
+    row = row_of(week, patient)
     assert "MRI: follow-up and response evaluation" in row
     assert "Follow-up MRI" in row and "Response evaluation MRI" in row  # each keeps its own rule
     assert "seed review, refs 7, 61" in row and "seed review, ref 43" in row
@@ -181,7 +189,7 @@ def test_an_htmx_filter_returns_only_the_list(client_for, alice):
     assert "<html" not in html
 
 
-def test_a_snoozed_item_leaves_the_list_until_its_date(client_for, alice, ward_patient, now):
+def test_a_snoozed_item_waits_with_its_date_until_it_comes(client_for, alice, ward_patient, now):
     from bmtrack.core.clock import today
     from bmtrack.surveillance import actions
 
@@ -189,12 +197,14 @@ def test_a_snoozed_item_leaves_the_list_until_its_date(client_for, alice, ward_p
     item = patient.due_items.get(state="overdue")
     actions.record_contact(item, outcome="remind", remind_on=today(now) + dt.timedelta(days=3), user=alice)
     html = client_for(alice).get("/").content.decode()
-    assert name(patient) not in section(html, "overdue")
-    assert "1 snoozed item will return on its date" in html
+    assert name(patient) not in section(html, "today")
+    row = row_of(section(html, "waiting"), patient)
+    assert "Call back" in row and "state-overdue" not in row and "Call back later" in row  # the date, the outcome
+    assert "<strong>1</strong> waiting" in html
     item.refresh_from_db()
     item.snoozed_until = today(now)  # the date has come
     item.save()
-    assert name(patient) in section(client_for(alice).get("/").content.decode(), "overdue")
+    assert name(patient) in section(client_for(alice).get("/").content.decode(), "today")
 
 
 def test_urls_carry_only_opaque_ids(client_for, alice, ward_patient):
@@ -244,19 +254,20 @@ def test_due_this_week_shows_the_soonest_deadlines_and_loads_the_rest_on_request
     assert len(full.this_week) >= 2
     monkeypatch.setattr(worklist, "DUE_PREVIEW_ROWS", 1)
     html = client.get("/").content.decode()
-    due = section(html, "this-week")
+    due = section(html, "today")
     shown = [row.item.pk for row in full.this_week if f'id="item-{row.item.pk}"' in due]
     assert shown == [full.this_week[0].item.pk]  # the soonest deadline
+    assert all(f'id="item-{row.item.pk}"' in due for row in full.overdue)  # overdue rows are never cut
     total = len(full.this_week)
     assert f"<strong>{total}</strong> due this week" in html and f"Show all {total} items due this week" in due
-    assert 'hx-get="/worklist/this-week/"' in due and 'href="/?show=this-week#this-week"' in due
-    part = client.get("/worklist/this-week/", **HTMX).content.decode()
-    assert 'id="this-week"' in part and "<html" not in part and "Show all" not in part
-    assert all(f'id="item-{row.item.pk}"' in part for row in full.this_week)
-    every = section(client.get("/?show=this-week").content.decode(), "this-week")
+    assert 'hx-get="/worklist/today/"' in due and 'href="/?show=today#today"' in due
+    part = client.get("/worklist/today/", **HTMX).content.decode()
+    assert 'id="today"' in part and "<html" not in part and "Show all" not in part
+    assert all(f'id="item-{row.item.pk}"' in part for row in full.this_week + full.overdue)
+    every = section(client.get("/?show=today").content.decode(), "today")
     assert all(f'id="item-{row.item.pk}"' in every for row in full.this_week)
-    response = client.get("/worklist/this-week/")
-    assert response.status_code == 302 and response["Location"] == "/?show=this-week#this-week"
+    response = client.get("/worklist/today/")
+    assert response.status_code == 302 and response["Location"] == "/?show=today#today"
     # Rows past the preview are counted, not built; overdue rows are never cut.
     short = build_worklist(alice, Filters(), now, due_limit=0)
     assert short.this_week == [] and short.this_week_count == total and not short.empty

@@ -42,7 +42,7 @@ class PatientSerializer(ModelSerializer):
     class Meta:
         model = Patient
         fields = ["id", "mrn", "given_name", "family_name", "birth_date", "sex", "care_team", "responsible_nurse",
-                  "status", "deceased_on", "last_contact_on", "created_at", "updated_at"]
+                  "status", "deceased_on", "last_contact_on", "phones", "created_at", "updated_at"]
         read_only_fields = ["created_at", "updated_at"]
 
     def validate(self, attrs):

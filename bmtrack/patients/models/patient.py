@@ -5,12 +5,21 @@ from django.db import models
 from simple_history.models import HistoricalRecords
 
 from bmtrack.patients.models.choices import PatientStatus, Sex
+from bmtrack.patients.validators import PHONES_MAX, split_phones, tel_href, validate_phones
+
+# The MRN is the hospital's identifier: one record per person across every care team, so a second
+# registration is refused, and the nurse must learn why. The refusal says that the number is taken and
+# nothing more (no team, no name): the least a hospital-wide unique key can reveal. Forms, the API,
+# FHIR import and the admin all read this message from the field.
+MRN_TAKEN = ("This MRN is already registered in bmtrack, perhaps in another care team: ask a data manager to "
+             "move that record to your team rather than registering the patient twice.")
 
 
 class Patient(models.Model):
     # URLs and the API carry this opaque id only, never the MRN, a name or a birth date.
     public_id = models.UUIDField(default=uuid.uuid4, unique=True, editable=False)
-    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Hospital medical record number.")
+    mrn = models.CharField("MRN", max_length=32, unique=True, help_text="Hospital medical record number.",
+                           error_messages={"unique": MRN_TAKEN})
     given_name = models.CharField(max_length=100)
     family_name = models.CharField(max_length=100)
     birth_date = models.DateField()
@@ -22,6 +31,9 @@ class Patient(models.Model):
     status = models.CharField(max_length=20, choices=PatientStatus.choices, default=PatientStatus.ACTIVE)
     deceased_on = models.DateField(null=True, blank=True)
     last_contact_on = models.DateField(null=True, blank=True)
+    phones = models.CharField(
+        "phone numbers", max_length=PHONES_MAX, blank=True, default="", validators=[validate_phones],
+        help_text="One or more numbers to call, separated by ; (e.g. 07700 900123; 020 7946 0321).")
     created_at = models.DateTimeField(auto_now_add=True)
     updated_at = models.DateTimeField(auto_now=True)
     history = HistoricalRecords()
@@ -63,6 +75,11 @@ class Patient(models.Model):
     @property
     def is_active(self) -> bool:
         return self.status == PatientStatus.ACTIVE
+
+    @property
+    def phone_links(self) -> list[tuple[str, str]]:
+        """(number as entered, ``tel:`` URI) of each phone number."""
+        return [(number, tel_href(number)) for number in split_phones(self.phones)]
 
     def age_on(self, day) -> int:
         years = day.year - self.birth_date.year

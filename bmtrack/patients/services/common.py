@@ -6,10 +6,12 @@ import datetime as dt
 
 from django.core.exceptions import ValidationError
 from django.db import models, transaction
+from django.db.models import Prefetch
 
 from bmtrack.core.clock import utcnow
 from bmtrack.patients import planning
-from bmtrack.patients.models import Patient
+from bmtrack.patients.models import Measurement, Patient
+from bmtrack.patients.services.assessments import refresh_assessments
 
 # Clock skew allowed between a modality's clock and ours before a scan counts as "in the future".
 FUTURE_TOLERANCE = dt.timedelta(minutes=10)
@@ -88,8 +90,6 @@ def lock_patient(patient_id: int) -> None:
 
 def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> None:
     """Recompute assessments, then re-plan surveillance, inside the caller's transaction (patient locked)."""
-    from bmtrack.patients.services.assessments import refresh_assessments
-
     lock_patient(patient.pk)
     now = now or utcnow()
     patient = with_history(patient)
@@ -100,10 +100,6 @@ def refresh_derived(patient, now: dt.datetime | None = None, *, user=None) -> No
 def with_history(patient):
     """The patient reloaded with the whole record prefetched: the assessments and the re-plan
     read every treatment, scan, measurement and fact, and would otherwise query per row."""
-    from django.db.models import Prefetch
-
-    from bmtrack.patients.models import Measurement, Patient
-
     return (Patient.objects.select_related("care_team__responsible_physician", "responsible_nurse")
             .prefetch_related("primaries__markers", "observations", "treatments__lesions", "workups",
                               Prefetch("scans__measurements",

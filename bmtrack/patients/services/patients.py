@@ -9,9 +9,10 @@ from bmtrack.core.clock import today, utcnow
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.patients.services.common import apply_changes, check_day, refresh_derived, validated_save
+from bmtrack.patients.validators import normalise_phones
 
 EDITABLE = {"mrn", "given_name", "family_name", "birth_date", "sex", "care_team", "responsible_nurse",
-            "last_contact_on"}
+            "last_contact_on", "phones"}
 
 
 def _check_dates(patient: Patient, now: dt.datetime) -> None:
@@ -26,6 +27,7 @@ def create_patient(*, user=None, now: dt.datetime | None = None, **fields) -> Pa
     if unknown:
         raise ValidationError({name: "Unknown field." for name in sorted(unknown)})
     patient = Patient(**fields)
+    patient.phones = normalise_phones(patient.phones)
     _check_dates(patient, now)
     with transaction.atomic():
         validated_save(patient, user)
@@ -38,6 +40,7 @@ def update_patient(patient: Patient, *, user=None, now: dt.datetime | None = Non
     with transaction.atomic():
         patient = Patient.objects.select_for_update().get(pk=patient.pk)
         apply_changes(patient, changes, EDITABLE)
+        patient.phones = normalise_phones(patient.phones)
         _check_dates(patient, now)
         validated_save(patient, user)
         refresh_derived(patient, now, user=user)

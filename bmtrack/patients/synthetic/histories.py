@@ -340,6 +340,9 @@ def build_history(seed: int, index: int, now: dt.datetime, tz: dt.tzinfo, mrn_pr
         "mrn": f"{mrn_prefix}{index:08d}", "given_name": given, "family_name": rng.choice(FAMILY),
         "birth_date": birth, "sex": "female" if female else "male", "status": status, "deceased_on": deceased_on,
         "last_contact_on": min(last_contact, today),
+        # A mobile from Ofcom's range reserved for drama (07700 900000-900999), never a real line; from
+        # the index, so the random stream (and every other field of the cohort) is unchanged.
+        "phones": f"07700 900{index % 1000:03d}",
     }
     primary = {"type": type_, "diagnosed_on": diagnosed_on, "stage": stage, "seer_stage": seer,
                "histology": profile.histology, "brain_metastases_diagnosed_on": bm_day}

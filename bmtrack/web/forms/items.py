@@ -5,14 +5,23 @@ from __future__ import annotations
 from django import forms
 
 from bmtrack.web.forms.base import AccessibleForm, DateInput
-from bmtrack.web.queries.scope import SEARCH_MAX_CHARS
+from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
 
+# In the order of a call (after Simple.org's overdue list): not reached; reached and coming; off the list.
 OUTCOMES = [
-    ("booked", "Reached: booked"),
     ("no_answer", "No answer"),
-    ("remind", "Remind me on a date"),
+    ("voicemail", "Left a voicemail"),
+    ("unreachable", "Unreachable (wrong or dead number)"),
+    ("agreed", "Agreed to come"),
+    ("booked", "Reached: booked"),
+    ("remind", "Call back on a date"),
+    ("declined", "Declined the scan"),
+    ("elsewhere", "Scanned elsewhere"),
+    ("moved", "Moved away"),
+    ("died", "Died"),
     ("not_needed", "Not needed"),
 ]
+CLOSING = ("declined", "elsewhere", "moved", "not_needed")  # need a reason (died: a date)
 
 
 class BookForm(AccessibleForm):
@@ -29,8 +38,9 @@ class ContactForm(AccessibleForm):
     outcome = forms.ChoiceField(label="Outcome", choices=OUTCOMES, widget=forms.RadioSelect)
     booked_for = forms.DateField(label="Booked for", required=False, widget=DateInput())
     remind_on = forms.DateField(label="Remind me on", required=False, widget=DateInput())
-    reason = forms.CharField(label="Reason it is not needed", max_length=300, required=False,
+    reason = forms.CharField(label="Reason (it takes the patient off the list)", max_length=300, required=False,
                              widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    deceased_on = forms.DateField(label="Date of death", required=False, widget=DateInput())
     note = forms.CharField(label="Note", max_length=500, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
 
@@ -43,13 +53,18 @@ class ContactForm(AccessibleForm):
         outcome = data.get("outcome")
         if outcome == "booked" and not data.get("booked_for"):
             self.add_error("booked_for", "Give the date the scan is booked for.")
-        if outcome == "remind":
-            if not data.get("remind_on"):
-                self.add_error("remind_on", "Give the date to be reminded on.")
-            elif self.today and data["remind_on"] <= self.today:
-                self.add_error("remind_on", "Choose a date after today.")
-        if outcome == "not_needed" and not (data.get("reason") or "").strip():
-            self.add_error("reason", "Say why the scan is not needed.")
+        if outcome == "agreed" and not data.get("booked_for") and not data.get("remind_on"):
+            self.add_error("booked_for", "Give the booking date, or the day to check back.")
+        if outcome == "remind" and not data.get("remind_on"):
+            self.add_error("remind_on", "Give the date to be reminded on.")
+        if (outcome == "remind" or (outcome == "agreed" and not data.get("booked_for"))) and data.get("remind_on") \
+                and self.today and data["remind_on"] <= self.today:
+            self.add_error("remind_on", "Choose a date after today.")
+        if outcome in CLOSING and not (data.get("reason") or "").strip():
+            self.add_error("reason", "Say why the patient leaves the list." if outcome != "not_needed"
+                           else "Say why the scan is not needed.")
+        if outcome == "died" and not data.get("deceased_on"):
+            self.add_error("deceased_on", "Give the date of death.")
         return data
 
 
@@ -61,8 +76,6 @@ class WorklistFilterForm(AccessibleForm):
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
     def __init__(self, *args, user, kinds, **kwargs):
-        from bmtrack.web.queries.scope import nurses_for, teams_for
-
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_for(user)
         self.fields["nurse"].queryset = nurses_for(user)

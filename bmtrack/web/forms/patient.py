@@ -3,8 +3,11 @@ from __future__ import annotations
 from django import forms
 
 from bmtrack.patients.models.choices import PatientStatus, Sex
+from bmtrack.patients.validators import PHONES_MAX, validate_phones
 from bmtrack.web.forms.base import AccessibleForm, DateInput
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
+
+PHONES_HELP = "One or more numbers to call, separated by ; e.g. 07700 900123; 020 7946 0321."
 
 
 class PatientSearchForm(forms.Form):
@@ -29,6 +32,9 @@ class PatientForm(AccessibleForm):
     care_team = forms.ModelChoiceField(queryset=None, label="Care team", empty_label=None)
     responsible_nurse = NurseChoiceField(queryset=None, label="Responsible nurse", required=False,
                                          empty_label="— none —")
+    phones = forms.CharField(label="Phone numbers", max_length=PHONES_MAX, required=False,
+                             validators=[validate_phones], help_text=PHONES_HELP,
+                             widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -43,6 +49,12 @@ class PatientForm(AccessibleForm):
         if team and nurse and not team.members.filter(pk=nurse.pk).exists():
             self.add_error("responsible_nurse", f"{nurse} is not a member of {team}.")
         return data
+
+
+class PhonesForm(AccessibleForm):
+    phones = forms.CharField(label="Phone numbers", max_length=PHONES_MAX, required=False,
+                             validators=[validate_phones], help_text=PHONES_HELP,
+                             widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
 
 
 class CareStatusForm(AccessibleForm):

@@ -33,7 +33,7 @@ class TreatmentForm(AccessibleForm):
 
     def service_fields(self) -> dict:
         data = dict(self.cleaned_data)
-        data.pop("lesions", None)
+        data["lesions"] = list(data.get("lesions") or [])
         for name in ("agent", "note"):
             data[name] = data.get(name) or ""
         return data

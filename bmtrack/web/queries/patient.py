@@ -12,7 +12,8 @@ from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
 from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
-from bmtrack.surveillance.models import DueItem
+from bmtrack.surveillance import log as notification_log
+from bmtrack.surveillance.models import ContactAttempt, DueItem
 from bmtrack.web import advice, texts
 from bmtrack.web.charts import response as response_chart
 from bmtrack.web.charts import timeline as timeline_chart
@@ -73,9 +74,6 @@ def viewer_url(study_uid: str) -> str:
 
 
 def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
-    from bmtrack.surveillance import log as notification_log
-    from bmtrack.surveillance.models import ContactAttempt
-
     today = site_today(now)
     patient = Patient.objects.select_related("care_team", "responsible_nurse").get(pk=patient.pk)
     primaries = list(patient.primaries.prefetch_related("markers"))

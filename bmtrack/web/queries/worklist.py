@@ -1,11 +1,13 @@
 """The worklist: what needs doing today, for the patients a user may see.
 
-1. Open due items of active patients (snoozed ones hidden until their date), as needs: the items
-   one MRI answers together are one row, counted once (``surveillance.needs``, rule in
-   ``clinical.needs``). Rows are split by their phase at ``now`` (``surveillance.phase``, so a row
-   is right even before the sweep has moved the stored state): overdue (urgent kinds first, then
-   the oldest), due this week (deadline within 7 days), due (an open window with a later
-   deadline), upcoming (the window opens within six weeks).
+1. Open due items of active patients, as needs: the items one MRI answers together are one row,
+   counted once (``surveillance.needs``, rule in ``clinical.needs``). Rows are split by their phase
+   at ``now`` (``surveillance.phase``, so a row is right even before the sweep has moved the stored
+   state): overdue, due this week (deadline within 7 days), due (an open window with a later
+   deadline), upcoming (the window opens within six weeks). "Today" is the overdue rows and those
+   due this week in one list: urgent first, then the most overdue, then the nearest deadline. A row
+   that waits on something (booked for today or later, or snoozed: "call back later", "agreed to
+   come") goes to "Waiting" with its date instead, whatever its phase.
 2. MRIs waiting for lesion measurements.
 3. Unconfirmed progression (iRANO) that is the patient's latest response: awaiting confirmation.
 4. Patients inside a pseudoprogression or radiation-necrosis watch window today.
@@ -44,7 +46,7 @@ KIND_CHOICES = [("", "All kinds"), *DueKind.choices, *LIST_KINDS.items()]
 
 # What ``classify``, the grouping into needs and the overdue order read of an item.
 PLACE_FIELDS = ("pk", "patient_id", "kind", "state", "due_from", "due_by", "due_from_at", "due_by_at",
-                "snoozed_until", "urgent", "fulfilled_by_id", "late")
+                "snoozed_until", "booked_for", "urgent", "fulfilled_by_id", "late")
 
 # Columns a worklist row never reads (the sweep's bookkeeping, audit stamps, account secrets):
 # not fetched nor parsed for the rows shown. A row that read one would cost a query per row, which
@@ -71,7 +73,9 @@ class ItemRow:
     overdue_hours: int | None = None
     days_left: int | None = None  # this week / due: days until the deadline; upcoming: until it opens
     last_contact: object | None = None
+    attempts: int = 0  # contact attempts about the need (all its items)
     snoozed: bool = False
+    booked_on: dt.date | None = None  # the need's booking, when it is today or later
     starts_later: bool = False  # due this week, its window not open yet (due_from after today)
     others: list = field(default_factory=list)  # the need's other items, in the rule's kind order
     label: str = ""  # "MRI: follow-up and response evaluation" for a merged need
@@ -128,6 +132,41 @@ class ItemRow:
             css = "state-due" if self.section == "this_week" else "state-open"
             return css, f"Due · {days} day{_s(days)} left"
         return "state-upcoming", f"In {days} day{_s(days)}"
+
+    @property
+    def waiting(self) -> bool:
+        """Booked (for today or later) or snoozed: waiting on a date, not on a call."""
+        return self.section != "closed" and (self.snoozed or self.booked_on is not None)
+
+    @property
+    def waiting_until(self) -> dt.date | None:
+        if self.booked_on is not None:
+            return self.booked_on
+        if self.snoozed:
+            return min(i.snoozed_until for i in self.items if i.snoozed_until)
+        return None
+
+    @property
+    def deadline_text(self) -> tuple[str, str]:
+        """(CSS class, words) of the deadline column: time over or left; a waiting row's date."""
+        if self.booked_on is not None:
+            return "state-booked", f"Booked for {fmt_date(self.booked_on)}"
+        if self.snoozed:
+            if self.last_contact is not None and self.last_contact.outcome == "agreed":
+                return "state-booked", f"Agreed to come · check {fmt_date(self.waiting_until)}"
+            return "state-booked", f"Call back {fmt_date(self.waiting_until)}"
+        return self.status
+
+    @property
+    def contact_summary(self) -> dict:
+        """The last contact's words, the attempt count and when: the "Last contact" column."""
+        contact = self.last_contact
+        if not contact:
+            return {}
+        user = contact.user
+        return {"outcome": contact.get_outcome_display(), "at": fmt_datetime(contact.at),
+                "attempts": f"{self.attempts} attempt{_s(self.attempts)}", "note": contact.note,
+                "reason": contact.reason, "by": (user.get_full_name() or user.username) if user else ""}
 
     @property
     def contact_text(self) -> str:
@@ -193,11 +232,27 @@ class Worklist:
     watching: list[WatchRow]
     snoozed: int
     truncated: bool
+    waiting: list[ItemRow] = field(default_factory=list)  # booked or snoozed, by their date
+    waiting_total: int | None = None  # all the waiting rows; ``waiting`` may hold the first ones only
     shown: frozenset = frozenset({"items", "measurements", "unconfirmed_pd", "watch"})
     watching_total: int | None = None  # when ``watching`` holds only the first patients (watch_limit)
     upcoming_total: int | None = None  # all the upcoming rows; ``upcoming`` may hold the first ones only
     this_week_total: int | None = None  # all the rows due this week; ``this_week`` may hold the first ones only
     due_total: int | None = None  # all the rows due later; ``due`` may hold the first ones only
+
+    @property
+    def today(self) -> list[ItemRow]:
+        """Overdue and due this week, in one list: urgent first, then the most overdue, then the
+        nearest deadline (``due_by`` ascending covers both)."""
+        return sorted(self.overdue + self.this_week, key=today_order)
+
+    @property
+    def today_count(self) -> int:
+        return len(self.overdue) + self.this_week_count
+
+    @property
+    def waiting_count(self) -> int:
+        return len(self.waiting) if self.waiting_total is None else self.waiting_total
 
     @property
     def due_count(self) -> int:
@@ -218,7 +273,18 @@ class Worklist:
     @property
     def empty(self) -> bool:
         return not (self.overdue or self.this_week_count or self.due_count or self.upcoming_count or self.pending_scans
-                    or self.unconfirmed or self.watching_count)
+                    or self.unconfirmed or self.watching_count or self.waiting_count)
+
+
+_LATEST = dt.datetime.max.replace(tzinfo=dt.UTC)
+
+
+def _waiting_order(row: ItemRow) -> tuple:
+    return (row.waiting_until, not row.urgent, row.item.pk)
+
+
+def today_order(row: ItemRow) -> tuple:
+    return (not row.urgent, row.due_by, row.item.due_by_at or _LATEST, row.item.pk)
 
 
 def describe_trigger(item: DueItem) -> str:
@@ -250,6 +316,8 @@ def classify(need: item_needs.ItemNeed, now: dt.datetime, today: dt.date) -> Ite
     if section == "closed":
         return ItemRow(item, "closed", **common)
     snoozed = all(i.snoozed_until and i.snoozed_until > today for i in need.items)
+    booked = [i.booked_for for i in need.items if i.booked_for and i.booked_for >= today]
+    common["booked_on"] = min(booked) if booked else None
     if section == "overdue":
         timed = item.due_by_at if not need.merged else None
         hours = int((now - timed).total_seconds() // 3600) if timed else None
@@ -275,25 +343,41 @@ def item_row(item: DueItem, now: dt.datetime) -> ItemRow:
     if row.item.pk != item.pk:  # the row is keyed by the item acted on
         row.others = [i for i in row.items if i.pk != item.pk]
         row.item = item
-    row.last_contact = latest_contacts([item]).get(item.pk)
+    attach_contacts([row])
     return row
 
 
 def latest_contacts(items) -> dict[int, object]:
     """The latest contact attempt per item, in one query."""
+    return contact_history(items)[0]
+
+
+def contact_history(items) -> tuple[dict[int, object], dict[int, int]]:
+    """The latest contact attempt and the number of attempts per item, in one query."""
     ids = [item.pk for item in items]
     latest: dict[int, object] = {}
+    counts: dict[int, int] = {}
     if not ids:
-        return latest
+        return latest, counts
     for attempt in ContactAttempt.objects.filter(item_id__in=ids).select_related("user").order_by("item_id", "-at",
                                                                                                     "-pk"):
         latest.setdefault(attempt.item_id, attempt)
-    return latest
+        counts[attempt.item_id] = counts.get(attempt.item_id, 0) + 1
+    return latest, counts
+
+
+def attach_contacts(rows) -> None:
+    """Each row's last contact (over the items of its need) and its number of attempts: one query."""
+    latest, counts = contact_history([i for row in rows for i in row.items])
+    for row in rows:
+        found = [latest[i.pk] for i in row.items if i.pk in latest]
+        row.last_contact = max(found, key=lambda c: (c.at, c.pk)) if found else None
+        row.attempts = sum(counts.get(i.pk, 0) for i in row.items)
 
 
 def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int | None = None,
                    upcoming_limit: int | None = None, due_limit: int | None = None,
-                   open_limit: int | None = None) -> Worklist:
+                   open_limit: int | None = None, waiting_limit: int | None = None) -> Worklist:
     """``due_limit`` / ``open_limit`` / ``upcoming_limit``: build the first rows due this week / due
     later / upcoming only (all of them are still counted). ``watch_limit``: load the watch windows
     of the first patients only (their number is still counted). Overdue rows are always built."""
@@ -303,8 +387,8 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     show_items = kind == "" or kind in DueKind.values
     truncated = False
 
-    overdue, this_week, due, upcoming, snoozed = [], [], [], [], 0
-    upcoming_total = this_week_total = due_total = 0
+    overdue, this_week, due, upcoming, waiting, snoozed = [], [], [], [], [], 0
+    upcoming_total = this_week_total = due_total = waiting_total = 0
     if show_items:
         items = (DueItem.objects.filter(patient__in=patients, due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
                  .open().order_by("due_by", "due_by_at", "kind", "pk"))
@@ -318,7 +402,11 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         rows.sort(key=lambda r: (r.due_by, r.item.due_by_at or dt.datetime.max.replace(tzinfo=dt.UTC),
                                  r.item.kind, r.item.pk))
         snoozed = sum(1 for row in rows if row.snoozed)
-        rows = [row for row in rows if not row.snoozed]
+        waiting = sorted((row for row in rows if row.waiting), key=_waiting_order)
+        waiting_total = len(waiting)
+        if waiting_limit is not None:  # the soonest dates; the others are counted, not built
+            waiting = waiting[:waiting_limit]
+        rows = [row for row in rows if not row.waiting]
         upcoming_total = sum(1 for row in rows if row.section == "upcoming")
         this_week_total = sum(1 for row in rows if row.section == "this_week")
         due_total = sum(1 for row in rows if row.section == "due")
@@ -332,19 +420,17 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                 if seen[row.section] > limit:
                     continue
             kept.append(row)
-        rows = kept
+        rows = kept + waiting
         full = (DueItem.objects.select_related(*ITEM_RELATED).defer(*ROW_UNUSED)
                 .in_bulk([i.pk for row in rows for i in row.items]))
         for row in rows:
             row.item = full.get(row.item.pk)  # None: gone since the first query
             row.others = [full[i.pk] for i in row.others if i.pk in full]
         rows = [row for row in rows if row.item is not None]
-        contacts = latest_contacts([i for row in rows for i in row.items])
-        for row in rows:
-            found = [contacts[i.pk] for i in row.items if i.pk in contacts]
-            row.last_contact = max(found, key=lambda c: (c.at, c.pk)) if found else None
-        overdue = sorted((r for r in rows if r.section == "overdue"),
-                         key=lambda r: (not any(i.urgent for i in r.items), r.due_by, r.item.pk))
+        attach_contacts(rows)
+        waiting = sorted((r for r in rows if r.waiting), key=_waiting_order)
+        rows = [r for r in rows if not r.waiting]
+        overdue = sorted((r for r in rows if r.section == "overdue"), key=today_order)
         this_week = [r for r in rows if r.section == "this_week"]
         due = [r for r in rows if r.section == "due"]
         upcoming = [r for r in rows if r.section == "upcoming"]
@@ -388,7 +474,9 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
 
     shown = frozenset({"items", "measurements", "unconfirmed_pd", "watch"} if not kind
                       else {"items"} if show_items else {kind})
-    return Worklist(overdue=overdue, this_week=this_week, due=due, upcoming=upcoming, pending_scans=pending_scans,
+    return Worklist(overdue=overdue, this_week=this_week, due=due, upcoming=upcoming, waiting=waiting,
+                    waiting_total=waiting_total,
+                    pending_scans=pending_scans,
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
                     watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total,
                     due_total=due_total)

@@ -7,6 +7,8 @@ service owns the transaction).
 
 from __future__ import annotations
 
+from functools import partial
+
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -17,7 +19,7 @@ from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
 from bmtrack.web.advice import screening_for
-from bmtrack.web.errors import apply_service_error
+from bmtrack.web.errors import apply_service_error, save_through
 from bmtrack.web.formatting import fmt_date
 from bmtrack.web.forms.observation import ObservationForm
 from bmtrack.web.forms.primary import MarkerFormSet, PrimaryCorrectionForm, PrimaryForm
@@ -75,14 +77,9 @@ def primary_edit(request, public_id, primary_id):
     primary = get_object_or_404(patient.primaries.prefetch_related("markers"), pk=primary_id)
     form = PrimaryCorrectionForm(request.POST or None,
                                  initial={name: getattr(primary, name) for name in PrimaryCorrectionForm.base_fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_primary(primary, user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_error(exc, form)
-        else:
-            messages.success(request, "Primary tumour corrected; GPA and surveillance updated.")
-            return redirect(patient_url(patient) + "#primaries")
+    if save_through(form, partial(services.update_primary, primary), user=request.user):
+        messages.success(request, "Primary tumour corrected; GPA and surveillance updated.")
+        return redirect(patient_url(patient) + "#primaries")
     return render(request, "web/forms/primary_edit_form.html", {"patient": patient, "form": form,
                                                                  "primary": primary})
 
@@ -108,15 +105,10 @@ def treatment_new(request, public_id):
     now = utcnow()
     initial = {"start": now.replace(second=0, microsecond=0)}
     form = TreatmentForm(request.POST or None, patient=patient, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            treatment = services.record_treatment(patient, lesions=list(form.cleaned_data["lesions"]),
-                                                  user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_error(exc, form)
-        else:
-            messages.success(request, f"{treatment.get_kind_display()} recorded; surveillance re-planned.")
-            return redirect(patient_url(patient) + "#treatments")
+    treatment = save_through(form, partial(services.record_treatment, patient), user=request.user)
+    if treatment:
+        messages.success(request, f"{treatment.get_kind_display()} recorded; surveillance re-planned.")
+        return redirect(patient_url(patient) + "#treatments")
     return render(request, "web/forms/treatment_form.html", {"patient": patient, "form": form})
 
 
@@ -126,14 +118,9 @@ def observation_new(request, public_id):
     require_perm(request, "patients.add_statusobservation")
     patient = patient_or_404(request, public_id, action="edit")
     form = ObservationForm(request.POST or None, initial={"observed_on": site_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_observation(patient, user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_error(exc, form)
-        else:
-            messages.success(request, "Status recorded; GPA and response updated.")
-            return redirect(patient_url(patient))
+    if save_through(form, partial(services.record_observation, patient), user=request.user):
+        messages.success(request, "Status recorded; GPA and response updated.")
+        return redirect(patient_url(patient))
     return render(request, "web/forms/observation_form.html", {
         "patient": patient, "form": form, "earlier": _earlier_observations(patient)})
 
@@ -149,15 +136,10 @@ def observation_edit(request, public_id, observation_id):
     if observation.extracranial_metastases is None:
         initial["extracranial_metastases"] = "unknown"
     form = ObservationForm(request.POST or None, initial=initial)
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_observation(observation, user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_error(exc, form)
-        else:
-            messages.success(request, f"Status of {fmt_date(observation.observed_on)} corrected; GPA and response "
-                                      "updated.")
-            return redirect(patient_url(patient))
+    if save_through(form, partial(services.update_observation, observation), user=request.user):
+        messages.success(request, f"Status of {fmt_date(observation.observed_on)} corrected; GPA and response "
+                                  "updated.")
+        return redirect(patient_url(patient))
     return render(request, "web/forms/observation_form.html", {
         "patient": patient, "form": form, "observation": observation,
         "earlier": _earlier_observations(patient)})
@@ -178,14 +160,9 @@ def workup_new(request, public_id):
     require_perm(request, "patients.add_workupresult")
     patient = patient_or_404(request, public_id, action="edit")
     form = WorkupForm(request.POST or None, patient=patient, initial={"performed_on": site_today()})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.record_workup(patient, user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_error(exc, form)
-        else:
-            messages.success(request, "Work-up result recorded; response updated.")
-            return redirect(patient_url(patient) + "#workups")
+    if save_through(form, partial(services.record_workup, patient), user=request.user):
+        messages.success(request, "Work-up result recorded; response updated.")
+        return redirect(patient_url(patient) + "#workups")
     return render(request, "web/forms/workup_form.html", {
         "patient": patient, "form": form, "earlier": workup_results(patient)})
 
@@ -199,14 +176,9 @@ def workup_edit(request, public_id, workup_id):
     workup = get_object_or_404(patient.workups, pk=workup_id)
     form = WorkupForm(request.POST or None, patient=patient,
                       initial={name: getattr(workup, name) for name in WorkupForm.base_fields})
-    if request.method == "POST" and form.is_valid():
-        try:
-            services.update_workup(workup, user=request.user, **form.service_fields())
-        except ValidationError as exc:
-            apply_service_error(exc, form)
-        else:
-            messages.success(request, f"Work-up result of {fmt_date(workup.performed_on)} corrected; response "
-                                      "updated.")
-            return redirect(patient_url(patient) + "#workups")
+    if save_through(form, partial(services.update_workup, workup), user=request.user):
+        messages.success(request, f"Work-up result of {fmt_date(workup.performed_on)} corrected; response "
+                                  "updated.")
+        return redirect(patient_url(patient) + "#workups")
     return render(request, "web/forms/workup_form.html", {
         "patient": patient, "form": form, "workup": workup, "earlier": workup_results(patient)})

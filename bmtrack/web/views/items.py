@@ -103,8 +103,11 @@ def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dic
     row.open_panel = panel
     RowPaths().attach([row])
     if is_htmx(request):
-        return render(request, "web/partials/item_row.html", {
-            "row": row, "message": message, "show_patient": request.POST.get("context") != "patient",
+        # The worklist's rows are table rows; the patient page's are cards.
+        in_list = request.POST.get("context") != "patient"
+        template = "web/partials/worklist_row.html" if in_list else "web/partials/item_row.html"
+        return render(request, template, {
+            "row": row, "message": message, "show_patient": in_list,
             "next": request.POST.get("next", ""), "today": site_today(now),
         })
     if bound and any(form.errors for form in bound.values()):
@@ -186,11 +189,28 @@ def contact(request, public_id, item_id):
         outcome = data["outcome"]
         actions.record_contact(item, outcome=outcome, user=request.user, booked_for=data.get("booked_for"),
                                remind_on=data.get("remind_on"), reason=data.get("reason") or "",
-                               note=data.get("note") or "", now=now)
-        return {
-            "booked": f"Reached: booked for {fmt_date(data.get('booked_for'))}.",
-            "no_answer": "No answer recorded.",
-            "remind": f"Snoozed: back on the worklist on {fmt_date(data.get('remind_on'))}.",
-            "not_needed": f"Not needed: {data.get('reason')}",
-        }[outcome]
+                               note=data.get("note") or "", deceased_on=data.get("deceased_on"), now=now)
+        return contact_message(outcome, data)
     return _act(request, public_id, item_id, "contact", perform)
+
+
+def contact_message(outcome: str, data: dict) -> str:
+    """What the row says after a contact was recorded."""
+    booked, remind = fmt_date(data.get("booked_for")), fmt_date(data.get("remind_on"))
+    if outcome == "agreed":
+        return (f"Agreed to come: booked for {booked}." if data.get("booked_for")
+                else f"Agreed to come: waiting until {remind}, then back on the worklist.")
+    return {
+        "booked": f"Reached: booked for {booked}.",
+        "no_answer": "No answer recorded.",
+        "voicemail": "Voicemail recorded.",
+        "unreachable": "Unreachable recorded: check the number on the patient page.",
+        "remind": f"Waiting: back on the worklist on {remind}.",
+        "not_needed": f"Not needed: {data.get('reason')}",
+        "declined": f"Declined: {data.get('reason')}",
+        "elsewhere": f"Scanned elsewhere: {data.get('reason')}",
+        "moved": f"Moved away: {data.get('reason')}",
+        "died": f"Recorded as deceased on {fmt_date(data.get('deceased_on'))}: "
+                "open items were cancelled and the patient left the work lists.",
+    }[outcome]
+

@@ -16,7 +16,7 @@ from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.web.errors import apply_service_error
-from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm
+from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm, PhonesForm
 from bmtrack.web.queries.patient import load_patient_page
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, search
 from bmtrack.web.queries.workups import workup_results
@@ -48,6 +48,7 @@ def patient(request, public_id):
         "workups": workup_results(record),
         "status_form": CareStatusForm(initial={"status": page.patient.status,
                                                "deceased_on": page.patient.deceased_on}),
+        "phones_form": PhonesForm(initial={"phones": page.patient.phones}, auto_id="phones-%s"),
     })
 
 
@@ -116,4 +117,24 @@ def care_status(request, public_id):
         if form.cleaned_data["status"] != PatientStatus.ACTIVE:
             text += " Open items were cancelled and the patient left the work lists."
         messages.success(request, text)
+    return redirect(patient_url(record))
+
+
+@login_required
+@require_http_methods(["POST"])
+def phones(request, public_id):
+    """Change the patient's phone numbers (the patient page's "Phone" line)."""
+    require_perm(request, "patients.change_patient")
+    record = patient_or_404(request, public_id, action="edit")
+    form = PhonesForm(request.POST)
+    if form.is_valid():
+        try:
+            services.update_patient(record, phones=form.cleaned_data["phones"], user=request.user)
+        except ValidationError as exc:
+            apply_service_error(exc, form)
+    if form.errors:
+        for errors in form.errors.values():
+            messages.error(request, " ".join(errors))
+    else:
+        messages.success(request, "Phone numbers saved." if form.cleaned_data["phones"] else "Phone numbers removed.")
     return redirect(patient_url(record))

@@ -14,7 +14,7 @@ from bmtrack.clinical.purposes import purpose_for_item
 from bmtrack.core.clock import utcnow
 from bmtrack.patients import services
 from bmtrack.patients.models import ResponseAssessment, Scan
-from bmtrack.patients.models.choices import MeasurementStatus, Modality
+from bmtrack.patients.models.choices import MeasurementStatus, Modality, Sequence
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.advice import protocol_for
 from bmtrack.web.errors import apply_service_error
@@ -117,8 +117,6 @@ def _report(request, patient, scan) -> None:
 
 
 def label_of(sequence: str) -> str:
-    from bmtrack.patients.models.choices import Sequence
-
     return dict(Sequence.choices).get(sequence, sequence)
 
 

@@ -18,24 +18,25 @@ from bmtrack.web.views.common import is_htmx
 from bmtrack.web.views.items import attach_forms
 
 SESSION_KEY = "worklist_filters"
-# "Due this week", "Due later", "Upcoming" and "Inside a watch window" show their first rows (the soonest
-# deadlines; patients by name) and a "show all" link (htmx loads the whole section from
+# "Today" (its rows due this week), "Due later", "Upcoming" and "Inside a watch window" show their
+# first rows (the soonest deadlines; patients by name) and a "show all" link (htmx loads the whole section from
 # ``worklist_section``; without JavaScript ``?show=<section>`` renders it in full), so the first paint
 # stays small for a nurse with hundreds of patients. Overdue rows are always all shown; a search
 # shows everything it found.
 PREVIEW_ROWS = 10
 DUE_PREVIEW_ROWS = 25
-SECTIONS = ("this-week", "due-later", "upcoming", "watching")
-LIMIT_FOR = {"this-week": "due_limit", "due-later": "open_limit", "upcoming": "upcoming_limit",
+SECTIONS = ("today", "waiting", "due-later", "upcoming", "watching")
+LIMIT_FOR = {"today": "due_limit", "waiting": "waiting_limit", "due-later": "open_limit", "upcoming": "upcoming_limit",
              "watching": "watch_limit"}  # build_worklist's
-SECTION_TEMPLATES = {"this-week": "web/partials/worklist_this_week.html",
+SECTION_TEMPLATES = {"today": "web/partials/worklist_today.html",
+                     "waiting": "web/partials/worklist_waiting.html",
                      "due-later": "web/partials/worklist_due.html",
                      "upcoming": "web/partials/worklist_upcoming.html",
                      "watching": "web/partials/worklist_watching.html"}
 
 
 def _preview(section: str) -> int:
-    return DUE_PREVIEW_ROWS if section == "this-week" else PREVIEW_ROWS
+    return DUE_PREVIEW_ROWS if section == "today" else PREVIEW_ROWS
 
 
 def _filters(form) -> Filters:
@@ -47,9 +48,14 @@ def _filters(form) -> Filters:
 
 def _section_rows(work, expanded: set[str]) -> dict:
     """The rows shown of the collapsible sections: all of an expanded one, else the first few."""
-    lists = {"this-week": work.this_week, "due-later": work.due, "upcoming": work.upcoming, "watching": work.watching}
-    return {f"{section.replace('-', '_')}_rows": rows if section in expanded else rows[:_preview(section)]
-            for section, rows in lists.items()}
+    lists = {"today": work.this_week, "waiting": work.waiting, "due-later": work.due, "upcoming": work.upcoming,
+             "watching": work.watching}
+    shown = {section: rows if section in expanded else rows[:_preview(section)] for section, rows in lists.items()}
+    # "Today" holds every overdue row and the rows due this week shown, in one order.
+    this_week = {id(row) for row in shown.pop("today")}
+    return {"today_rows": [row for row in work.today if row.section == "overdue" or id(row) in this_week],
+            "this_week_rows": [row for row in work.this_week if id(row) in this_week],
+            **{f"{section.replace('-', '_')}_rows": rows for section, rows in shown.items()}}
 
 
 def _limits(expanded: set[str]) -> dict:
@@ -87,7 +93,7 @@ def worklist(request):
     # A search shows everything it found; otherwise the long sections open on request only.
     expanded = set(SECTIONS) if filters.q else {request.GET.get("show", "")} & set(SECTIONS)
     work = build_worklist(request.user, filters, now, **_limits(expanded))
-    attach_forms(work.overdue + work.this_week + work.due + work.upcoming, today)
+    attach_forms(work.overdue + work.this_week + work.waiting + work.due + work.upcoming, today)
     context = {"form": form, "work": work, "filters": filters, "hits": search_hits(request.user, filters),
                "today": today, "show_patient": True, **_section_rows(work, expanded)}
     if is_htmx(request):
@@ -108,7 +114,7 @@ def worklist_section(request, section):
     # Only this section's rows are built: the other sections' limits are 0.
     limits = {LIMIT_FOR[other]: None if other == section else 0 for other in SECTIONS}
     work = build_worklist(request.user, _filters(_stored_form(request)), now, **limits)
-    attach_forms(work.this_week + work.due + work.upcoming, today)
+    attach_forms(work.overdue + work.this_week + work.waiting + work.due + work.upcoming, today)
     context = {"work": work, "today": today, "show_patient": True, "expanded": True,
                **_section_rows(work, {section})}
     return render(request, SECTION_TEMPLATES[section], context)
