@@ -1,11 +1,12 @@
 from django.conf import settings
 from django.contrib import admin
 from django.urls import include, path
-from django_otp.admin import OTPAdminSite
 
-if settings.BMTRACK_ADMIN_REQUIRES_2FA:
-    # The admin asks for a confirmed TOTP device (django-otp) on top of the password.
-    admin.site.__class__ = OTPAdminSite
+from bmtrack.accounts.admin_site import BmtrackAdminSite, BmtrackOTPAdminSite
+
+# Branded and sorted (``accounts.admin_site``); with 2FA required the admin also asks for a confirmed
+# TOTP device (django-otp) on top of the password.
+admin.site.__class__ = BmtrackOTPAdminSite if settings.BMTRACK_ADMIN_REQUIRES_2FA else BmtrackAdminSite
 
 urlpatterns = [
     path("accounts/", include("bmtrack.accounts.urls")),

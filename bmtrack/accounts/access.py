@@ -21,7 +21,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass
 
 from django.core.exceptions import ObjectDoesNotExist, ValidationError
-from django.db.models import QuerySet
+from django.db.models import Exists, OuterRef, QuerySet
 from django.http import Http404
 
 from bmtrack.boards.models import BoardCase, Meeting
@@ -34,7 +34,8 @@ from bmtrack.surveillance.models import DueItem
 
 __all__ = [
     "access_board_case", "access_due_item", "access_feed", "access_meeting", "access_meeting_packet",
-    "access_patient", "access_row", "access_scan", "colleagues_for", "note_patients", "note_rows", "patients_for",
+    "access_patient", "access_row", "access_scan", "colleagues_for", "meetings_for", "note_patients", "note_rows",
+    "patients_for",
     "scope", "teams_for",
 ]
 
@@ -108,9 +109,21 @@ def access_due_item(user, item_id, *, patient: Patient | None = None, lock: bool
     return access_row(user, rows, lock=lock, action=action, pk=item_id)
 
 
+def meetings_for(user) -> QuerySet[Meeting]:
+    """The meetings a user may open: every one for coordinators (boards permission); for anyone else
+    those she attends or presents a case at (a presenter needs the agenda and the packet, whether or
+    not the coordinator also listed her as an attendee). Its cases stay scoped by care team."""
+    meetings = Meeting.objects.all()
+    if user.has_perm("boards.view_meeting"):
+        return meetings
+    attending = Meeting.attendees.through.objects.filter(meeting=OuterRef("pk"), user=user)
+    presenting = BoardCase.objects.filter(meeting=OuterRef("pk"), presenter=user)
+    return meetings.filter(Exists(attending) | Exists(presenting))
+
+
 def may_open_meeting(user, meeting: Meeting) -> bool:
-    """Coordinators (boards permission) open every meeting; anyone else only those they attend."""
-    return user.has_perm("boards.view_meeting") or meeting.attendees.filter(pk=user.pk).exists()
+    """Whether ``meeting`` is among ``meetings_for(user)``."""
+    return user.has_perm("boards.view_meeting") or meetings_for(user).filter(pk=meeting.pk).exists()
 
 
 def access_meeting(user, meeting_id, *, lock: bool = False) -> Meeting:

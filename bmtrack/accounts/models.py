@@ -13,6 +13,9 @@ from django.conf import settings
 from django.contrib.auth.models import AbstractUser
 from django.core.validators import MaxValueValidator, MinValueValidator
 from django.db import models
+from django.utils.functional import cached_property
+
+from bmtrack.accounts import roles
 
 
 class User(AbstractUser):
@@ -35,6 +38,11 @@ class User(AbstractUser):
 
     def __str__(self) -> str:
         return self.get_full_name() or self.username
+
+    @cached_property
+    def works_in_admin(self) -> bool:
+        """Whether the account menu links the admin (``roles.works_in_admin``); read once per request."""
+        return roles.works_in_admin(self)
 
     def new_calendar_token(self) -> str:
         self.calendar_token = secrets.token_urlsafe(32)

@@ -12,6 +12,19 @@ DATA_MANAGER = "data_manager"
 ADMINISTRATOR = "administrator"
 
 ALL_ROLES = (NURSE, PHYSICIAN, BOARD_COORDINATOR, DATA_MANAGER, ADMINISTRATOR)
+# The roles that work in the Django admin (``accounts.admin_site``), staff status or not.
+ADMIN_ROLES = (DATA_MANAGER, ADMINISTRATOR)
+
+
+def works_in_admin(user) -> bool:
+    """Whether ``user`` may enter the admin: active staff, or active in a role of ``ADMIN_ROLES``."""
+    if not (user.is_authenticated and user.is_active):
+        return False
+    return user.is_staff or user.groups.filter(name__in=ADMIN_ROLES).exists()
+
+
+def has_role(user, role: str) -> bool:
+    return user.is_authenticated and user.groups.filter(name=role).exists()
 
 _CLINICAL_WRITE = [
     ("patients", "patient", ("view", "add", "change")),

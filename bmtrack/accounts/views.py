@@ -82,6 +82,15 @@ def _qr_data_uri(url: str) -> str:
     return "data:image/svg+xml;base64," + base64.b64encode(buffer.getvalue()).decode()
 
 
+def _next_or_home(request) -> str:
+    """Where enrolment leads back to (the admin sends its users here): a same-site path, else home."""
+    target = request.POST.get("next") or request.GET.get("next") or "/"
+    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
+                                           require_https=request.is_secure()):
+        return "/"
+    return target
+
+
 @login_required
 @require_http_methods(["GET", "POST"])
 def two_factor(request):
@@ -97,10 +106,10 @@ def two_factor(request):
             pending.save(update_fields=["confirmed"])
             otp_login(request, pending)
             messages.success(request, "Two-step sign-in is on.")
-            return redirect("/")
+            return redirect(_next_or_home(request))
         form.add_error("token", "That code did not match. Check the time on your phone and try again.")
     return render(request, "accounts/two_factor.html", {
-        "form": form, "confirmed": confirmed, "qr": _qr_data_uri(pending.config_url),
+        "form": form, "confirmed": confirmed, "qr": _qr_data_uri(pending.config_url), "next": _next_or_home(request),
         "secret": base64.b32encode(pending.bin_key).decode(),
         "required": request.user.is_superuser,
     })

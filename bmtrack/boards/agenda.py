@@ -2,8 +2,9 @@
 
 1. ``enqueue_agendas`` (the periodic task ``boards.enqueue_agendas``) finds the meetings from today to
    ``BOARD_AGENDA_DAYS_BEFORE`` days ahead that have at least one case, and puts one outbox row per
-   active attendee with the key ``meeting<pk>``. The outbox's unique (recipient, kind, key) makes a
-   second run, a doubled beat or an attendee added later safe: each attendee gets the agenda once.
+   active attendee and per active presenter of one of its cases (``recipients``) with the key
+   ``meeting<pk>``. The outbox's unique (recipient, kind, key) makes a second run, a doubled beat or
+   an attendee or presenter added later safe: each of them gets the agenda once.
 2. The content is rendered at send time (``render_agenda``), from the meeting as it is then; past or
    deleted meetings are skipped. The subject names the board and the date only; the body lists each
    case by position, reason and presenter (no name, MRN or birth date: mail crosses servers the
@@ -15,8 +16,9 @@ from __future__ import annotations
 import datetime as dt
 
 from django.conf import settings
+from django.contrib.auth import get_user_model
 from django.db import transaction
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, Q
 from django.urls import reverse
 
 from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
@@ -42,14 +44,22 @@ def enqueue_agendas(now: dt.datetime | None = None) -> dict:
     for meeting in meetings_needing_agenda(today(now)):
         counts["meetings"] += 1
         with transaction.atomic():
-            for attendee in meeting.attendees.filter(is_active=True):
-                _, created = enqueue(recipient=attendee, kind=AGENDA_KIND, key=f"meeting{meeting.pk}",
+            for recipient in recipients(meeting):
+                _, created = enqueue(recipient=recipient, kind=AGENDA_KIND, key=f"meeting{meeting.pk}",
                                      context={"meeting": meeting.pk}, now=now)
                 counts["enqueued"] += int(created)
     return counts
 
 
-@register_renderer(AGENDA_KIND)
+def recipients(meeting: Meeting) -> list:
+    """The active attendees and presenters of ``meeting``, each once, by id."""
+    User = get_user_model()  # noqa: N806
+    presenting = BoardCase.objects.filter(meeting=meeting, presenter=OuterRef("pk"))
+    return list(User.objects.filter(is_active=True)
+                .filter(Q(board_meetings=meeting) | Q(Exists(presenting))).distinct().order_by("pk"))
+
+
+@register_renderer(AGENDA_KIND, fallback_subject="bmtrack: tumour board agenda")
 def render_agenda(row, now: dt.datetime):
     """(subject, text, html) of one attendee's agenda at ``now``, or None when it is no longer relevant."""
     meeting = Meeting.objects.select_related("board").filter(pk=row.context.get("meeting")).first()

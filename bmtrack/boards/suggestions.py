@@ -24,6 +24,16 @@ answer is stored (``CaseSuggestion``) so the same evidence is not offered twice.
 4. A suggestion is dropped when the coordinator already answered it (board, patient, reason,
    evidence), or when the patient is on the agenda of a meeting dated on or after the event (this
    one included): the board has discussed it, or will.
+5. A suggestion is dropped when the patient has been treated since its trigger (``TREATED_SINCE``):
+   a treatment given (or given and stopped) whose start falls after the trigger's day answers
+   "which treatment?" already. New brain metastases count local treatment (surgery, SRS, fractionated
+   SRS, WBRT, LITT) from the day of the diagnosis itself (a resection is often the diagnosis);
+   progression any treatment, local or a systemic line, after the PD scan's day; residual tumour
+   after resection and an enlarging treated lesion local treatment after the scan's day (the
+   resection before the post-operative MRI does not count). A fallen GPA is not answered by a
+   treatment.
+6. Each entry says why now in words (``why_now``): the trigger and its date, and when the patient
+   was last on a board's agenda (or that she never was).
 """
 
 from __future__ import annotations
@@ -35,6 +45,7 @@ from dataclasses import dataclass, field
 from django.db.models import Min, QuerySet
 
 from bmtrack.boards.models import BoardCase, CaseSuggestion, Meeting, SuggestionReason
+from bmtrack.clinical import schedule as schedule_rules
 from bmtrack.clinical import watch
 from bmtrack.clinical.dates import shift_clamped
 from bmtrack.clinical.schedule import WatchWindowOut
@@ -112,6 +123,15 @@ class Suggestion:
 class PatientSuggestions:
     patient: Patient
     items: list[Suggestion] = field(default_factory=list)
+    last_discussed: dt.date | None = None
+
+    @property
+    def why_now(self) -> str:
+        """"New brain metastases on 4 Dec 2026; last at a board on 12 Oct 2026." (reading 6)."""
+        triggers = "; ".join(f"{item.label} on {_day(item.on)}" for item in self.items)
+        if self.last_discussed is None:
+            return f"{triggers}; not discussed at a board before."
+        return f"{triggers}; last at a board on {_day(self.last_discussed)}, before this."
 
     @property
     def question(self) -> str:
@@ -156,20 +176,56 @@ def suggestions_for_meeting(meeting: Meeting, user) -> list[PatientSuggestions]:
     discussed: dict[int, dt.date] = {}
     for patient_id, day in BoardCase.objects.filter(patient_id__in=ids).values_list("patient_id", "meeting__date"):
         discussed[patient_id] = max(day, discussed.get(patient_id, day))
+    treated = _treatment_days(ids)
     grouped: dict[int, list[Suggestion]] = defaultdict(list)
     for suggestion in found:
         if suggestion.key in answered:
             continue
         if suggestion.patient_id in discussed and discussed[suggestion.patient_id] >= suggestion.on:
             continue
+        if treated_since(suggestion, treated.get(suggestion.patient_id, ())):
+            continue
         grouped[suggestion.patient_id].append(suggestion)
     patients = {p.pk: p for p in Patient.objects.filter(pk__in=grouped).select_related("care_team")}
     result = []
     for patient_id, items in grouped.items():
         items.sort(key=lambda s: (REASON_ORDER[s.reason], -s.on.toordinal(), s.evidence))
-        result.append(PatientSuggestions(patients[patient_id], items))
+        result.append(PatientSuggestions(patients[patient_id], items, discussed.get(patient_id)))
     result.sort(key=lambda ps: (REASON_ORDER[ps.items[0].reason], -ps.latest.toordinal(), ps.patient.pk))
     return result
+
+
+LOCAL_KINDS = frozenset(schedule_rules.LOCAL_KINDS)
+# reason -> (treatment kinds that answer it, whether one on the trigger's own day counts) (reading 5)
+TREATED_SINCE = {
+    SuggestionReason.NEW_BM: (LOCAL_KINDS, True),
+    SuggestionReason.PROGRESSION: (frozenset(schedule_rules.TREATMENT_KINDS), False),
+    SuggestionReason.POSTOP_RESIDUAL: (LOCAL_KINDS, False),
+    SuggestionReason.ENLARGING_IN_WINDOW: (LOCAL_KINDS, False),
+}
+
+
+def _treatment_days(patient_ids) -> dict[int, list[tuple[str, dt.date]]]:
+    """(kind, local start day) of every treatment given to these patients (one query)."""
+    days: dict[int, list[tuple[str, dt.date]]] = defaultdict(list)
+    for patient_id, kind, start in (Treatment.objects.filter(patient_id__in=patient_ids, status__in=GIVEN)
+                                    .values_list("patient_id", "kind", "start")):
+        days[patient_id].append((kind, local_date(start)))
+    return days
+
+
+def treated_since(suggestion: Suggestion, treatments) -> bool:
+    """Whether one of ``treatments`` ((kind, day) pairs) answers the suggestion already (reading 5)."""
+    rule = TREATED_SINCE.get(suggestion.reason)
+    if rule is None:
+        return False
+    kinds, same_day = rule
+    return any(kind in kinds and (day > suggestion.on or (same_day and day == suggestion.on))
+               for kind, day in treatments)
+
+
+def _day(day: dt.date) -> str:
+    return f"{day.day} {day:%b %Y}"
 
 
 def find_suggestion(meeting: Meeting, user, patient: Patient) -> PatientSuggestions | None:

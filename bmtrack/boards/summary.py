@@ -11,6 +11,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 
 from bmtrack.boards import charts
+from bmtrack.boards.changes import changes_since_last_board
 from bmtrack.boards.models import BoardCase, Meeting, SuggestionReason
 from bmtrack.clinical import purposes, watch, workup
 from bmtrack.clinical.errors import ClinicalInputError
@@ -76,6 +77,7 @@ class CaseSummary:
     workup: Workup | None
     open_items: list
     reasons: list[dict] = field(default_factory=list)
+    changed: str = ""  # "Since the last board (…): …" (``changes.py``)
 
     @property
     def patient(self):
@@ -138,6 +140,7 @@ def build_case_summary(case: BoardCase, *, number: int = 1, total: int = 1) -> C
         workup=_workup(case, treatments, windows),
         open_items=list(patient.due_items.filter(state__in=OPEN_STATES).order_by("due_by")[:4]),
         reasons=[{**r, "label": REASON_LABELS.get(r.get("reason"), r.get("reason"))} for r in case.reasons],
+        changed=changes_since_last_board([case])[case.pk].text,
     )
 
 

@@ -21,10 +21,12 @@ from bmtrack.accounts.access import (
     access_meeting,
     access_meeting_packet,
     access_patient,
+    meetings_for,
     note_patients,
     patients_for,
 )
 from bmtrack.boards import decisions, services
+from bmtrack.boards.changes import changes_since_last_board
 from bmtrack.boards.forms import (
     AcceptSuggestionForm,
     AddCaseForm,
@@ -74,9 +76,7 @@ def _flash_errors(request, exc: ValidationError) -> None:
 def meeting_list(request):
     user = request.user
     manage = _can_manage(user)
-    meetings = Meeting.objects.select_related("board").annotate(case_count=Count("cases"))
-    if not user.has_perm("boards.view_meeting"):
-        meetings = meetings.filter(attendees=user)
+    meetings = meetings_for(user).select_related("board").annotate(case_count=Count("cases"))
     form = MeetingForm(request.POST or None) if manage and user.has_perm("boards.add_meeting") else None
     if request.method == "POST":
         if form is None:
@@ -104,6 +104,9 @@ def meeting_detail(request, pk: int):
     packet = access_meeting_packet(user, pk)
     meeting = packet.meeting
     manage = _can_manage(user)
+    changes = changes_since_last_board(packet.cases)
+    for case in packet.cases:
+        case.changed = changes[case.pk].text
     context = {
         "meeting": meeting,
         "cases": packet.cases,

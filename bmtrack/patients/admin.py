@@ -9,6 +9,7 @@ measurement) is read-only once saved. A service's refusal comes back as a messag
 
 from django.contrib import admin
 
+from bmtrack.accounts.roles import NURSE
 from bmtrack.accounts.scoped_admin import RefusalAsMessage, ScopedAdmin, ScopedHistoryAdmin, ScopedInline
 from bmtrack.patients import services
 from bmtrack.patients.models import (
@@ -106,9 +107,17 @@ class PatientAdmin(RecordAdmin):
     fields = ("mrn", "given_name", "family_name", "birth_date", "sex", "care_team", "responsible_nurse", "status",
               "deceased_on", "last_contact_on", "public_id", "created_at", "updated_at")
     readonly_fields = ("public_id", "created_at", "updated_at")
-    autocomplete_fields = ("responsible_nurse", "care_team")
+    # Plain selects, not autocompletes: the choices are the user's teams and their nurses (a short list),
+    # and an autocomplete would need the view permission on users and teams, which data managers lack.
     inlines = [PrimaryInline, ObservationInline, TreatmentInline, ScanInline, LesionInline]
     list_select_related = ("care_team", "responsible_nurse")
+
+    def formfield_for_foreignkey(self, db_field, request, **kwargs):
+        field = super().formfield_for_foreignkey(db_field, request, **kwargs)
+        if db_field.name == "responsible_nurse" and field is not None:
+            # The responsible nurse is a nurse: the other roles of the team are not offered (or accepted).
+            field.queryset = field.queryset.filter(groups__name=NURSE).distinct()
+        return field
 
     def record(self, parent, data, user):
         return services.create_patient(user=user, **data)

@@ -154,7 +154,7 @@ def _breaches(items: list[DueItem], day: dt.date, instant: dt.datetime | None, f
         limits = booking_limits(one)
         if limits.timed and instant is None:
             raise ValidationError({"booked_at": (
-                f"Give the time: the {one.get_kind_display().lower()} is due within hours "
+                f"Give the time: the limit of the {one.get_kind_display()} is in hours "
                 f"(by {booking_rules.moment_text(one.due_by_at, site_zone())}).")})
         found[one.pk] = "; ".join(booking_rules.booking_breaches(limits, instant or day, site_zone()))
     return found

@@ -115,4 +115,4 @@ def render_digest(row, now: dt.datetime):
     return subject, text, html, [item for need in needs for item in need.items]
 
 
-outbox.register_renderer(DIGEST, render_digest)
+outbox.register_renderer(DIGEST, render_digest, fallback_subject="bmtrack: daily digest")

@@ -61,11 +61,19 @@ def identifiers(patient) -> list[str]:
     return [v for v in values if v and len(v.strip()) >= 2]
 
 
+# An identifier matches whole identifiers only: a hyphen joins a word to the next (surname "Post" is not
+# in "post-operative", "Operative" neither), so it is part of the token on both sides.
+_WORD_CHAR = r"[\w-]"
+
+
 def subject_is_safe(subject: str, patients) -> bool:
-    lowered = subject.lower()
+    """False if ``subject`` names one of ``patients``: an identifier (``identifiers``) found as a whole
+    token, case-insensitive, with runs of spaces read as one."""
+    lowered = " ".join(subject.lower().split())
     for patient in patients:
         for value in identifiers(patient):
-            if re.search(rf"(?<!\w){re.escape(value.lower())}(?!\w)", lowered):
+            value = re.escape(" ".join(value.lower().split()))
+            if re.search(rf"(?<!{_WORD_CHAR}){value}(?!{_WORD_CHAR})", lowered):
                 return False
     return True
 

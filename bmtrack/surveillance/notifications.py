@@ -126,5 +126,12 @@ def render_escalation(row, now: dt.datetime):
                                       "escalation_days": item.patient.care_team.escalation_days})
 
 
-outbox.register_renderer(URGENT_ALERT, render_urgent_alert)
-outbox.register_renderer(ESCALATION, render_escalation)
+def urgent_fallback_subject(row) -> str:
+    """An urgent alert whose subject would name the patient still says it is urgent, and what for."""
+    if row.item is not None and row.item.kind == "srs_planning_mri":
+        return "bmtrack: urgent — SRS soon without a planning MRI"
+    return "bmtrack: urgent item overdue"
+
+
+outbox.register_renderer(URGENT_ALERT, render_urgent_alert, fallback_subject=urgent_fallback_subject)
+outbox.register_renderer(ESCALATION, render_escalation, fallback_subject="bmtrack: escalation — item still open")

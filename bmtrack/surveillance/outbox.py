@@ -6,9 +6,10 @@ Public API (**contract**; the tumour-board app uses it for ``board_agenda``)::
             not_before: datetime | None = None, now: datetime | None = None)
         -> tuple[NotificationLedger, bool]          # (row, created)
 
-    register_renderer(kind: str, fn)                # also usable as @register_renderer(kind)
+    register_renderer(kind: str, fn, *, fallback_subject=...)   # also usable as @register_renderer(kind)
         fn(row: NotificationLedger, now: datetime)
             -> (subject, text, html) | (subject, text, html, items) | None
+        fallback_subject: str | (row) -> str         # sent when the subject would name the patient
 
     send_pending(*, now=None, limit=None, time_budget=None) -> dict   # counts by outcome
 
@@ -29,7 +30,9 @@ Public API (**contract**; the tumour-board app uses it for ``board_agenda``)::
   email is no longer relevant (the row is then marked skipped). The optional fourth value lists
   the due items the email reported (they appear in the patients' logs). Subjects must carry no
   patient identifier: a subject naming ``row.patient`` (or a listed item's patient) is replaced
-  before sending. A row whose kind has no renderer when it is sent fails (and is logged).
+  before sending by the kind's ``fallback_subject``, fixed words that keep what the email is and
+  how urgent ("bmtrack: urgent item overdue"), never a bare "notification" unless the kind gave
+  none. A row whose kind has no renderer when it is sent fails (and is logged).
 - The sender (``send_pending``; the Celery task ``surveillance.send_outbox``) claims one row at a
   time (``SELECT ... FOR UPDATE SKIP LOCKED`` plus a conditional UPDATE, committed before the send),
   sends it, and records the outcome in a second short transaction. A temporary failure retries
@@ -66,16 +69,22 @@ logger = logging.getLogger(__name__)
 SENDER_TASK = "surveillance.send_outbox"
 Renderer = Callable[[NotificationLedger, dt.datetime], tuple | None]
 _RENDERERS: dict[str, Renderer] = {}
+# The subject sent instead of one that would identify a patient: per kind, a text or a function of the row.
+DEFAULT_FALLBACK_SUBJECT = "bmtrack: notification"
+_FALLBACKS: dict[str, str | Callable[[NotificationLedger], str]] = {}
 
 
 class UnknownKind(ValueError):
     """An email kind no renderer is registered for."""
 
 
-def register_renderer(kind: str, fn: Renderer | None = None):
-    """Register how ``kind`` is rendered at send time; usable as a decorator."""
+def register_renderer(kind: str, fn: Renderer | None = None, *,
+                      fallback_subject: str | Callable[[NotificationLedger], str] = DEFAULT_FALLBACK_SUBJECT):
+    """Register how ``kind`` is rendered at send time, and the subject sent instead of one that would
+    identify a patient; usable as a decorator."""
     def decorate(function: Renderer) -> Renderer:
         _RENDERERS[kind] = function
+        _FALLBACKS[kind] = fallback_subject
         return function
 
     return decorate(fn) if fn is not None else decorate
@@ -199,6 +208,22 @@ def _render(row: NotificationLedger, now: dt.datetime):
     return renderer(row, now)
 
 
+def fallback_subject(row: NotificationLedger) -> str:
+    """The kind's fixed subject for ``row`` (``register_renderer``'s ``fallback_subject``)."""
+    fallback = _FALLBACKS.get(row.kind, DEFAULT_FALLBACK_SUBJECT)
+    return fallback(row) if callable(fallback) else fallback
+
+
+def safe_subject(row: NotificationLedger, subject: str, patients) -> str:
+    """``subject`` if it names none of ``patients``; else the kind's fallback, if that names none either
+    (a surname that is also one of its words); else the bare default."""
+    if subject_is_safe(subject, patients):
+        return subject
+    logger.error("outbox: %s row %s had an identifying subject; replaced", row.kind, row.pk)
+    fallback = fallback_subject(row)
+    return fallback if subject_is_safe(fallback, patients) else DEFAULT_FALLBACK_SUBJECT
+
+
 def _message_id(row: NotificationLedger) -> str:
     domain = settings.DEFAULT_FROM_EMAIL.rsplit("@", 1)[-1].strip(" >") or "bmtrack.localhost"
     return f"<bmtrack.{row.kind}.{row.pk}@{domain}>"
@@ -224,9 +249,7 @@ def deliver(row: NotificationLedger, mail, now: dt.datetime) -> str:
     patients = {i.patient_id: i.patient for i in items}
     if row.patient is not None:
         patients[row.patient_id] = row.patient
-    if not subject_is_safe(subject, patients.values()):
-        logger.error("outbox: %s row %s had an identifying subject; replaced", row.kind, row.pk)
-        subject = "bmtrack: notification"
+    subject = safe_subject(row, subject, list(patients.values()))
     address = (recipient.email or "").strip()
     if not address:
         return _finish(row, DeliveryStatus.FAILED, error="recipient has no email address")

@@ -11,6 +11,11 @@ sweeps time may already have moved an open item on (due → overdue at midnight)
    ``in_phase(now, *phases)`` filters on it with conditions the indexes can serve; both are tested
    against ``phase`` on the same rows (``tests/surveillance/test_phase.py``).
 3. ``OPEN_STATES`` (``clinical.schedule``) is the one definition of "open"; ``.open()`` filters it.
+4. ``adherence(item, now)``: what became of the scan an item expected, as the adherence grid and the
+   dashboard count it. It adds no rule: it reads the phase (1), the planner's ``late`` and
+   ``fulfilled_by`` (``clinical.schedule``: done, and late when the scan came after the window), the
+   nurse's booking and waiver, and ``overdue_since`` (set while the item was overdue, kept when the
+   rule stopped asking for it: ``plan.py``).
 """
 
 from __future__ import annotations
@@ -46,6 +51,45 @@ def open_phase(item, now: dt.datetime) -> str:
     """The phase the item's window alone gives at ``now`` (an item being opened or reopened)."""
     due_from, due_by = window(item)
     return schedule_rules.state_at(now, due_from, due_by, site_zone())
+
+
+# Adherence outcomes (``adherence``), in the grid legend's order.
+ON_TIME, LATE, MISSED, BOOKED, WAIVED, CANCELLED = "on_time", "late", "missed", "booked", "waived", "cancelled"
+ADHERENCE_STATES = (ON_TIME, LATE, MISSED, BOOKED, DUE, UPCOMING, WAIVED, CANCELLED)
+
+
+def adherence_at(current: str, *, late: bool, fulfilled: bool, booked: bool = False,
+                 was_overdue: bool = False) -> str:
+    """The adherence outcome of an item whose phase is ``current``.
+
+    - done: ``late`` or on time when a scan fulfilled it; done without a scan is missed;
+    - overdue (still open when its window ended) is missed, booked or not;
+    - waived stands; cancelled is missed if the item had gone overdue first, else cancelled
+      (no longer expected: the rule stopped asking for it before its deadline);
+    - due or upcoming: booked when a booking is recorded, else the phase.
+    """
+    if current == "done":
+        if not fulfilled:
+            return MISSED
+        return LATE if late else ON_TIME
+    if current == WAIVED:
+        return WAIVED
+    if current == CANCELLED:
+        return MISSED if was_overdue else CANCELLED
+    if current == OVERDUE:
+        return MISSED
+    if current in (DUE, UPCOMING):
+        return BOOKED if booked else current
+    return current
+
+
+def adherence(item, now: dt.datetime) -> str:
+    """``adherence_at`` of a stored item (a model row or a plain row with the same fields); the phase
+    from a ``with_phase`` annotation when present."""
+    current = getattr(item, "phase", None) or phase(item, now)
+    return adherence_at(current, late=item.late, fulfilled=item.fulfilled_by_id is not None,
+                        booked=getattr(item, "booked_for", None) is not None,
+                        was_overdue=getattr(item, "overdue_since", None) is not None)
 
 
 def is_open(state: str) -> bool:

@@ -2,7 +2,7 @@
 
 from django.urls import path
 
-from bmtrack.web.views import account, dashboard, entry, items, notifications, patients, scans, worklist
+from bmtrack.web.views import account, adherence, dashboard, entry, items, notifications, patients, scans, worklist
 
 app_name = "web"
 
@@ -10,6 +10,8 @@ urlpatterns = [
     path("", worklist.worklist, name="worklist"),
     path("worklist/<str:section>/", worklist.worklist_section, name="worklist_section"),
     path("dashboard/", dashboard.dashboard, name="dashboard"),
+    path("adherence/", adherence.adherence, name="adherence"),
+    path("adherence/export/", adherence.adherence_csv, name="adherence_csv"),
     path("notifications/", notifications.my_notifications, name="notifications"),
     path("account/", account.account, name="account"),
     path("patients/", patients.find, name="patients"),

@@ -85,3 +85,16 @@ def test_a_past_meeting_owes_no_agenda_any_more(meeting, agenda_case, bob):
 
 def test_the_agenda_task_is_registered_with_beat():
     assert any(p.task == "boards.enqueue_agendas" for p in PERIODIC_TASKS)
+
+
+@override_settings(BOARD_AGENDA_DAYS_BEFORE=2)
+def test_a_presenter_who_does_not_attend_gets_the_agenda_too(meeting, dora, bob, alice, make_patient):
+    patient = make_patient()
+    services.add_case(meeting, patient, question="SRS or surgery?", presenter=alice, user=dora)
+
+    assert enqueue_agendas(now=TWO_DAYS_BEFORE) == {"meetings": 1, "enqueued": 3}
+    rows = NotificationLedger.objects.filter(kind=AGENDA_KIND)
+    assert sorted(r.recipient.username for r in rows) == ["alice", "bob", "dora"]
+    alice_row = rows.get(recipient=alice)
+    subject, text, _ = render_agenda(alice_row, TWO_DAYS_BEFORE)
+    assert "SRS or surgery" not in subject and "Alice" in text

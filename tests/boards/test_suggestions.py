@@ -139,13 +139,11 @@ def test_it_suggests_residual_tumour_on_a_post_operative_mri_and_not_a_complete_
     residual, complete = make_patient(), make_patient()
     _resected(residual, postop_l1=12)
     _resected(complete, postop_l1=0)
-    # Both are new BM diagnoses too (and so suggested): only the post-operative reason is looked at.
+    # Both are new BM diagnoses too, but the resection since treated them: only the residue is suggested.
     found = {ps.patient.pk: ps for ps in suggestions_for_meeting(meeting, dora)}
 
-    residual_reasons = {i.reason for i in found[residual.pk].items}
-    complete_reasons = {i.reason for i in found[complete.pk].items}
-    assert SuggestionReason.POSTOP_RESIDUAL in residual_reasons
-    assert SuggestionReason.POSTOP_RESIDUAL not in complete_reasons
+    assert {i.reason for i in found[residual.pk].items} == {SuggestionReason.POSTOP_RESIDUAL}
+    assert complete.pk not in found
     text = next(i.text for i in found[residual.pk].items if i.reason == SuggestionReason.POSTOP_RESIDUAL)
     assert text == "Residual tumour on the post-operative MRI of 21 May 2026: L1 12 mm (resected 20 May 2026)."
 
@@ -215,3 +213,65 @@ def test_the_look_back_starts_at_the_previous_meeting_of_the_board(meeting, boar
     services.create_meeting(board, date=D(2026, 5, 27), user=dora)
 
     assert set(reasons_by_patient(meeting, dora)) == {after.pk}
+
+
+def test_a_new_diagnosis_already_treated_locally_is_not_suggested_but_one_only_planned_is(meeting, dora,
+                                                                                          make_patient):
+    treated, planned, systemic = make_patient(), make_patient(), make_patient()
+    for patient in (treated, planned, systemic):
+        History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+        History(patient).mri(D(2026, 5, 28), {"L1": 9}, purpose="diagnosis")
+    History(treated).treat("srs", D(2026, 6, 2), lesions=["L1"], dose_gy=Decimal("20"), fractions=1)
+    History(planned).treat("srs", D(2026, 6, 9), status="planned", lesions=["L1"])
+    History(systemic).treat("chemo", D(2026, 6, 1), agent="carboplatin", line=1)
+
+    found = reasons_by_patient(meeting, dora)
+
+    assert treated.pk not in found
+    assert found.get(planned.pk) == {SuggestionReason.NEW_BM}  # decided, not yet given: still for the board
+    assert found.get(systemic.pk) == {SuggestionReason.NEW_BM}  # a systemic line does not treat them locally
+
+
+def test_progression_treated_since_the_pd_scan_is_not_suggested(meeting, dora, make_patient):
+    treated, untreated = make_patient(), make_patient()
+    _responding(treated, {"L1": 17, "L2": 9})
+    _responding(untreated, {"L1": 17, "L2": 9})
+    History(treated).treat("srs", D(2026, 6, 4), lesions=["L1"], dose_gy=Decimal("20"), fractions=1)
+
+    found = reasons_by_patient(meeting, dora)
+
+    assert treated.pk not in found
+    assert SuggestionReason.PROGRESSION in found[untreated.pk]
+
+
+def test_a_patient_discussed_at_a_board_since_the_trigger_is_not_suggested(meeting, board, dora, teams,
+                                                                           make_patient):
+    from bmtrack.boards.models import Board
+
+    discussed, waiting = make_patient(), make_patient()
+    for patient in (discussed, waiting):
+        History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    surgical = Board.objects.create(name="Surgical board")  # another board: its meeting is not the look-back
+    surgical.care_teams.add(teams[0])
+    other_board = services.create_meeting(surgical, date=D(2026, 5, 30), user=dora)
+    services.add_case(other_board, discussed, question="New brain metastases: which treatment?", presenter=None,
+                      user=dora)
+
+    found = reasons_by_patient(meeting, dora)
+
+    assert discussed.pk not in found and waiting.pk in found
+
+
+def test_each_suggestion_says_why_now_with_the_trigger_and_its_date(meeting, board, dora, make_patient):
+    fresh, known = make_patient(), make_patient()
+    History(fresh).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    _responding(known, {"L1": 17, "L2": 9})
+    earlier = services.create_meeting(board, date=D(2026, 3, 2), user=dora)
+    services.add_case(earlier, known, question="Response so far?", presenter=None, user=dora)
+
+    found = {ps.patient.pk: ps for ps in suggestions_for_meeting(meeting, dora)}
+
+    assert found[fresh.pk].why_now == ("New brain metastasis diagnosis on 28 May 2026; "
+                                       "not discussed at a board before.")
+    assert found[known.pk].why_now.startswith("Progression (RANO-BM PD or iRANO unconfirmed PD) on 1 Jun 2026")
+    assert found[known.pk].why_now.endswith("last at a board on 2 Mar 2026, before this.")

@@ -216,3 +216,32 @@ def test_ending_surveillance_on_the_page_lists_the_urgent_items_before_cancellin
     assert "Wrong case" in amended.text
     operated_today.refresh_from_db()
     assert operated_today.status == "active" and operated_today.due_items.open().filter(kind="postop_mri").exists()
+
+
+def test_the_presenter_of_a_case_sees_the_meeting_and_its_packet_without_being_an_attendee(client, alice, dora,
+                                                                                           meeting, new_bm_patient):
+    from bmtrack.accounts.access import may_open_meeting, meetings_for
+
+    assert not meeting.attendees.filter(pk=alice.pk).exists()
+    services.add_case(meeting, new_bm_patient, question="Which local treatment?", presenter=alice, user=dora)
+    assert may_open_meeting(alice, meeting) and list(meetings_for(alice)) == [meeting]
+    client.force_login(alice)
+    page = client.get(reverse("boards:meeting", args=[meeting.pk]))
+    assert page.status_code == 200 and "Kok, Sanne" in page.text and "Suggested cases" not in page.text
+    assert client.get(reverse("boards:packet", args=[meeting.pk])).status_code == 200
+    assert client.get(reverse("boards:packet_pdf", args=[meeting.pk])).status_code == 200
+    assert str(meeting.board.name) in client.get(reverse("boards:meetings")).text
+
+
+def test_presenting_at_one_meeting_opens_no_other(client, alice, dora, board, meeting, new_bm_patient):
+    other = services.create_meeting(board, date=D(2026, 7, 1), user=dora)
+    services.add_case(meeting, new_bm_patient, question="Which local treatment?", presenter=alice, user=dora)
+    client.force_login(alice)
+    assert client.get(reverse("boards:meeting", args=[other.pk])).status_code == 404
+
+
+def test_suggested_patients_link_to_their_page_and_say_why_now(client, dora, meeting, new_bm_patient):
+    client.force_login(dora)
+    page = client.get(reverse("boards:meeting", args=[meeting.pk])).text
+    assert f'href="/patients/{new_bm_patient.public_id}/">Kok, Sanne</a>' in page
+    assert "Why now:" in page and "New brain metastasis diagnosis on 28 May 2026" in page

@@ -66,3 +66,18 @@ def test_a_team_can_be_picked_among_ones_own(client_for, bob, teams, history):
 def test_a_team_one_is_not_on_is_ignored(client_for, alice, teams, history):
     html = client_for(alice).get("/dashboard/", {"team": teams[1].pk}).content.decode()
     assert "All my teams" in html and "33.3 %" in html
+
+
+def test_a_week_with_only_a_missed_scan_is_drawn_red_with_its_count(client_for, alice, history, now):
+    from bmtrack.web.queries.dashboard import build_dashboard
+
+    board = build_dashboard(alice, now)
+    counted = [week for week in board.weeks if week.total]
+    assert sorted((w.on_time, w.late, w.missed) for w in counted) in (
+        [(0, 0, 1), (1, 1, 0)],  # the two operated 20 days ago share a week
+        [(0, 0, 1), (0, 1, 0), (1, 0, 0)],
+    )
+    html = client_for(alice).get("/dashboard/").content.decode()
+    assert 'class="wk-bad"' in html and 'class="wk-empty"' in html
+    assert "0 of 1 on time (0 %), 0 late, 1 missed" in html
+    assert "no scans due" in html

@@ -38,31 +38,54 @@ def hbars(rows: list[tuple[str, int]], width: int = 560, row: int = 26) -> HBars
 
 
 @dataclass
+class Segment:
+    y: float
+    h: float
+    css: str
+    count: int
+
+
+@dataclass
 class VBar:
     x: float
-    y: float
     w: float
-    h: float
     css: str
     label: str
     title: str
-    value: str
-    value_y: float
+    n: int
+    n_label: str
+    segments: list[Segment] = field(default_factory=list)
+
+    @property
+    def cx(self) -> float:
+        return round(self.x + self.w / 2, 1)
 
 
 @dataclass
 class WeekBars:
     width: int = 560
-    height: int = 170
-    top: float = 14
-    bottom: float = 140
+    height: int = 176
+    top: float = 22
+    bottom: float = 146
     left: float = 44
     bars: list[VBar] = field(default_factory=list)
     grid: list[tuple[float, str]] = field(default_factory=list)
 
+    @property
+    def n_y(self) -> float:
+        """Where the count of each week is written, above the plot."""
+        return self.top - 6
+
+
+# Bottom to top: on time (its top is the on-time share on the 0–100 % axis), late, missed.
+WEEK_PARTS = (("on_time", "wk-good"), ("late", "wk-mid"), ("missed", "wk-bad"))
+
 
 def week_bars(weeks) -> WeekBars:
-    """On-time share per week (0–100 %); weeks with nothing due show an empty slot."""
+    """One 100 % bar per week of the deadline: on time (green, from the axis), late (amber) and missed
+    (red) stacked, so a week with nothing on time is a red bar, not an invisible one; its count ``n``
+    above it. A week with nothing due is a light grey bar labelled "–" ("no scans due"): never
+    mistaken for 0 %."""
     chart = WeekBars()
     plot_h = chart.bottom - chart.top
     slot = (chart.width - chart.left - 6) / max(1, len(weeks))
@@ -73,14 +96,22 @@ def week_bars(weeks) -> WeekBars:
         w = slot * 0.7
         label = f"{week.start.day} {week.start:%b}" if index % 2 == 0 else ""
         title = f"Week of {fmt_date(week.start)}: "
+        late = getattr(week, "late", 0)
+        n_label = str(week.total) if week.total else "–"
+        bar = VBar(round(x, 1), round(w, 1), "wk-none", label, title, week.total, n_label)
         if week.total:
-            h = plot_h * week.pct / 100
-            css = "wk-good" if week.pct >= 80 else "wk-mid" if week.pct >= 50 else "wk-bad"
-            title += f"{week.on_time} of {week.total} on time ({week.pct:g} %)"
-            value = f"{week.pct:.0f}"
+            counts = {"on_time": week.on_time, "late": late, "missed": week.total - week.on_time - late}
+            bar.css = "wk-good" if week.pct >= 80 else "wk-mid" if week.pct >= 50 else "wk-bad"
+            bar.title += (f"{week.on_time} of {week.total} on time ({week.pct:g} %), {counts['late']} late, "
+                          f"{counts['missed']} missed")
+            base = chart.bottom
+            for part, css in WEEK_PARTS:
+                if counts[part]:
+                    h = plot_h * counts[part] / week.total
+                    bar.segments.append(Segment(round(base - h, 1), round(h, 1), css, counts[part]))
+                    base -= h
         else:
-            h, css, value = 0, "wk-none", ""
-            title += "nothing due"
-        chart.bars.append(VBar(round(x, 1), round(chart.bottom - h, 1), round(w, 1), round(h, 1), css, label, title,
-                               value, round(chart.bottom - h - 3, 1)))
+            bar.title += "no scans due"
+            bar.segments.append(Segment(chart.top, round(plot_h, 1), "wk-empty", 0))
+        chart.bars.append(bar)
     return chart

@@ -28,7 +28,7 @@ from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.surveillance import needs as item_needs
 from bmtrack.surveillance.models import DueItem, DueKind, DueState
-from bmtrack.surveillance.phase import OVERDUE
+from bmtrack.surveillance.phase import LATE, MISSED, ON_TIME, OVERDUE, adherence_at
 
 PERIOD_DAYS = 90
 
@@ -62,6 +62,11 @@ class Week:
     start: dt.date
     on_time: int
     total: int
+    late: int = 0
+
+    @property
+    def missed(self) -> int:
+        return self.total - self.on_time - self.late
 
     @property
     def pct(self) -> float | None:
@@ -94,7 +99,9 @@ def build_dashboard(user, now: dt.datetime, team=None) -> Dashboard:
     totals: dict[str, Counter] = {}
     weekly: dict[dt.date, Counter] = {}
     for need in closed:
-        outcome = "missed" if need.phase != DueState.DONE else "late" if need.rule.late else "on_time"
+        outcome = adherence_at(need.phase, late=need.rule.late,
+                               fulfilled=all(item.fulfilled_by_id is not None for item in need.items))
+        outcome = outcome if outcome in (ON_TIME, LATE) else MISSED  # the window has closed
         totals.setdefault(_label(need), Counter())[outcome] += 1
         weekly.setdefault(need.due_by - dt.timedelta(days=need.due_by.weekday()), Counter())[outcome] += 1
     shares = [Share(label, c["on_time"], c.total(), c["late"]) for label, c in sorted(totals.items())]
@@ -104,7 +111,7 @@ def build_dashboard(user, now: dt.datetime, team=None) -> Dashboard:
     monday = start - dt.timedelta(days=start.weekday())
     while monday <= end:
         week = weekly.get(monday, Counter())
-        weeks.append(Week(monday, week["on_time"], week.total()))
+        weeks.append(Week(monday, week["on_time"], week.total(), week["late"]))
         monday += dt.timedelta(days=7)
 
     # Overdue needs: every open item of the patients with one overdue, so that an overdue item

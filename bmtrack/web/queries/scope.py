@@ -8,6 +8,7 @@ from django.db.models import Q, QuerySet
 
 from bmtrack.accounts.access import patients_for, teams_for
 from bmtrack.accounts.models import CareTeam, User
+from bmtrack.accounts.roles import NURSE
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
 
@@ -27,8 +28,10 @@ class Filters:
 
 
 def nurses_for(user) -> QuerySet[User]:
-    """The members of the user's teams: the people a patient of theirs can be assigned to."""
-    return (User.objects.filter(care_teams__in=teams_for(user), is_active=True).distinct()
+    """The nurses (role ``roles.NURSE``) of the user's teams: who a patient of theirs can be assigned to,
+    and whom the worklist can be filtered by. Physicians, coordinators and data managers of the same
+    teams are not nurses and are not offered."""
+    return (User.objects.filter(care_teams__in=teams_for(user), is_active=True, groups__name=NURSE).distinct()
             .order_by("first_name", "last_name", "username"))
 
 
