@@ -22,11 +22,7 @@ router.register("lesions", records.LesionViewSet, basename="lesion")
 router.register("measurements", records.MeasurementViewSet, basename="measurement")
 router.register("observations", records.ObservationViewSet, basename="observation")
 router.register("workups", records.WorkupViewSet, basename="workup")
-router.register(
-    "due-items",
-    derived.DueItemContactViewSet if derived.contact_actions() is not None else derived.DueItemViewSet,
-    basename="dueitem",
-)
+router.register("due-items", derived.DueItemViewSet, basename="dueitem")
 router.register("watch-windows", derived.WatchWindowViewSet, basename="watchwindow")
 router.register("gpa-assessments", derived.GPAAssessmentViewSet, basename="gpaassessment")
 router.register("response-assessments", derived.ResponseAssessmentViewSet, basename="responseassessment")

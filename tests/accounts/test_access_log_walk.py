@@ -78,6 +78,7 @@ def world(make_patient, teams, alice, charlie, settings):
     from bmtrack.boards import services as boards
     from bmtrack.boards.models import Board
     from bmtrack.patients import services
+    from bmtrack.surveillance import actions
 
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
     now = timezone.now()
@@ -118,6 +119,11 @@ def world(make_patient, teams, alice, charlie, settings):
     cases = {key: boards.add_case(meeting, patients[key], question="Next step?", user=dora) for key in ("a1", "b1")}
     alice.new_calendar_token()
     alice.save(update_fields=["calendar_token"])
+    # A waived board follow-up of a1: what "undo a waiver" opens again.
+    waived = actions.add_manual_item(patients["a1"], due_from=(now + dt.timedelta(days=30)).date(),
+                                     due_by=(now + dt.timedelta(days=60)).date(), reason="Board: MRI in 2 months",
+                                     user=alice)
+    actions.waive_item(waived, reason="Scanned elsewhere", user=alice)
     return {"patients": patients, "records": records, "meeting": meeting, "cases": cases,
             "users": {"alice": alice, "dora": dora, "charlie": charlie}}
 
@@ -133,6 +139,7 @@ def _walk(world) -> dict[str, list[Step]]:
     scan = rec["scan"]
     item = DueItem.objects.filter(patient=a1, state__in=("upcoming", "due", "overdue")).order_by("pk").first()
     window = WatchWindow.objects.filter(patient=a1).first()
+    waived = DueItem.objects.get(patient=a1, state="waived")
     lesion = Lesion.objects.get(patient=a1, label="L1")
     measurement = Measurement.objects.filter(scan=scan).first()
     gpa = a1.gpa_assessments.first()
@@ -169,9 +176,11 @@ def _walk(world) -> dict[str, list[Step]]:
         "web:workup_new": [web("workup_new")],
         "web:workup_edit": [web("workup_edit", workup_id=rec["workup"].pk)],
         "web:item_actions": [web("item_actions", item_id=item.pk)],
-        "web:item_book": [web("item_book", "POST", {"booked_for": timezone.localdate().isoformat()},
+        "web:item_book": [web("item_book", "POST", {"booked_for": timezone.localdate().isoformat(),
+                                                    "booked_time": "10:30", "booking_reason": "First free slot"},
                               item_id=item.pk)],
         "web:item_waive": [web("item_waive", "POST", {"reason": "Patient declined"}, item_id=item.pk)],
+        "web:item_unwaive": [web("item_unwaive", "POST", item_id=waived.pk)],
         "web:item_contact": [web("item_contact", "POST", {"outcome": "no_answer"}, item_id=item.pk)],
         # Boards: the agenda and packet show every visible case (team B's is not visible to Team A).
         "boards:meeting": [Step("GET", reverse("boards:meeting", args=[meeting.pk]), "dora", shows=("a1",))],
@@ -186,6 +195,8 @@ def _walk(world) -> dict[str, list[Step]]:
                                           {"patient": a2}, shows=("a2",))],
         "boards:suggestion_dismiss": [Step("POST", reverse("boards:suggestion_dismiss", args=[meeting.pk]), "dora",
                                            {"patient": a2}, shows=("a2",))],
+        "boards:suggestion_undismiss": [Step("POST", reverse("boards:suggestion_undismiss", args=[meeting.pk]),
+                                             "dora", {"patient": a2}, shows=("a2",))],
         # The calendar feed: every patient with an open item (Alice is nurse of both team A patients).
         "surveillance:calendar-feed": [Step("GET", reverse("surveillance:calendar-feed", args=[token]), "",
                                             shows=("a1", "a2"))],
@@ -218,7 +229,8 @@ def _walk(world) -> dict[str, list[Step]]:
         "api:dueitem-list": [list_of("dueitem")],
         "api:dueitem-detail": [api("dueitem-detail", item.pk)],
         "api:dueitem-book": [api("dueitem-book", item.pk, method="POST",
-                                 data={"booked_for": timezone.localdate().isoformat()})],
+                                 data={"booked_at": timezone.now().isoformat(), "booking_reason": "First free slot"})],
+        "api:dueitem-unwaive": [api("dueitem-unwaive", waived.pk, method="POST")],
         "api:dueitem-waive": [api("dueitem-waive", item.pk, method="POST", data={"reason": "Declined"})],
         "api:watchwindow-list": [list_of("watchwindow")],
         "api:watchwindow-detail": [api("watchwindow-detail", window.pk)],

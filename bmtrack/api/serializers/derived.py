@@ -114,6 +114,10 @@ class WaiveSerializer(serializers.Serializer):
     reason = serializers.CharField(max_length=300, help_text="Why the item is not needed.")
 
 
+class UnwaiveSerializer(serializers.Serializer):
+    """Undoing a waiver takes no fields; a body, when sent, must still be valid JSON of sane depth."""
+
+
 class WatchWindowSerializer(ModelSerializer):
     patient = PatientRefField(read_only=True)
 

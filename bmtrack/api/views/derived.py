@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-import importlib
-
 from django.db.models import QuerySet
 from drf_spectacular.utils import extend_schema
 from rest_framework.decorators import action
@@ -15,26 +13,21 @@ from bmtrack.api.serializers.derived import (
     DueItemSerializer,
     GPAAssessmentSerializer,
     ResponseAssessmentSerializer,
+    UnwaiveSerializer,
     WaiveSerializer,
     WatchWindowSerializer,
 )
 from bmtrack.api.views.base import PatientScopedViewSet
 from bmtrack.core.clock import utcnow
 from bmtrack.patients.models import GPAAssessment, ResponseAssessment
+from bmtrack.surveillance import actions
 from bmtrack.surveillance.models import DueItem, WatchWindow
 from bmtrack.surveillance.needs import needs_by_item
 
 
-def contact_actions():
-    """``bmtrack.surveillance.actions`` (book_item, waive_item), or None while it does not exist."""
-    try:
-        return importlib.import_module("bmtrack.surveillance.actions")
-    except ModuleNotFoundError:
-        return None
-
-
 class DueItemViewSet(PatientScopedViewSet):
-    """Scans and follow-ups owed, derived from the record; a nurse books or waives them."""
+    """Scans and follow-ups owed, derived from the record; a nurse books or waives them
+    (``bmtrack.surveillance.actions``)."""
 
     queryset = DueItem.objects.select_related("patient", "acted_by", "fulfilled_by")
     serializer_class = DueItemSerializer
@@ -49,10 +42,6 @@ class DueItemViewSet(PatientScopedViewSet):
             kwargs["context"] = {**self.get_serializer_context(), "now": now, "needs": needs_by_item(rows, now)}
         return super().get_serializer(*args, **kwargs)
 
-
-class DueItemContactViewSet(DueItemViewSet):
-    """Due items with the contact actions of ``bmtrack.surveillance.actions`` (used once that module exists)."""
-
     action_perms = {"book": ["surveillance.change_dueitem"], "waive": ["surveillance.change_dueitem"],
                     "unwaive": ["surveillance.change_dueitem"]}
 
@@ -64,15 +53,17 @@ class DueItemContactViewSet(DueItemViewSet):
         serializer = BookSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
         data = serializer.validated_data
-        contact_actions().book_item(item, booked_at=data.get("booked_at"), booked_for=data.get("booked_for"),
-                                    booking_reason=data.get("booking_reason", ""), user=request.user)
+        actions.book_item(item, booked_at=data.get("booked_at"), booked_for=data.get("booked_for"),
+                          booking_reason=data.get("booking_reason", ""), user=request.user)
         return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
-    @extend_schema(request=None, responses=DueItemSerializer, summary="Undo a waiver: the item opens again")
+    @extend_schema(request=UnwaiveSerializer, responses=DueItemSerializer,
+                   summary="Undo a waiver: the item opens again")
     @action(detail=True, methods=["post"])
     def unwaive(self, request, pk=None):
         item = self.get_object()
-        contact_actions().unwaive_item(item, user=request.user)
+        UnwaiveSerializer(data=request.data).is_valid(raise_exception=True)  # a body, if any, is read and checked
+        actions.unwaive_item(item, user=request.user)
         return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
     @extend_schema(request=WaiveSerializer, responses=DueItemSerializer, summary="Waive the item, saying why")
@@ -81,7 +72,7 @@ class DueItemContactViewSet(DueItemViewSet):
         item = self.get_object()
         serializer = WaiveSerializer(data=request.data)
         serializer.is_valid(raise_exception=True)
-        contact_actions().waive_item(item, reason=serializer.validated_data["reason"], user=request.user)
+        actions.waive_item(item, reason=serializer.validated_data["reason"], user=request.user)
         return Response(DueItemSerializer(self.get_queryset().get(pk=item.pk)).data)
 
 
