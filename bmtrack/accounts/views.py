@@ -12,12 +12,12 @@ from django.contrib.auth import login as auth_login
 from django.contrib.auth import views as auth_views
 from django.contrib.auth.decorators import login_required
 from django.shortcuts import redirect, render
-from django.utils.http import url_has_allowed_host_and_scheme
 from django.views.decorators.http import require_http_methods
 from django_otp import login as otp_login
 from django_otp.plugins.otp_totp.models import TOTPDevice
 
 from bmtrack.accounts.forms import CodeForm, ConfirmDeviceForm, LoginForm, ThrottledPasswordChangeForm
+from bmtrack.core.redirects import same_site
 
 # Who gave the right password and still owes the code: (user id, backend, next, when), for a few minutes.
 _PENDING = "bmtrack_pending_sign_in"
@@ -68,10 +68,7 @@ def login_code(request):
         del request.session[_PENDING]
         auth_login(request, user, backend=pending["backend"])
         otp_login(request, user.otp_device)
-        target = pending["next"]
-        if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()}):
-            target = "/"
-        return redirect(target)
+        return redirect(same_site(request, pending["next"]))
     return render(request, "registration/login_code.html", {"form": form})
 
 
@@ -84,11 +81,7 @@ def _qr_data_uri(url: str) -> str:
 
 def _next_or_home(request) -> str:
     """Where enrolment leads back to (the admin sends its users here): a same-site path, else home."""
-    target = request.POST.get("next") or request.GET.get("next") or "/"
-    if not url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                           require_https=request.is_secure()):
-        return "/"
-    return target
+    return same_site(request, request.POST.get("next") or request.GET.get("next"))
 
 
 @login_required

@@ -4,9 +4,9 @@ from __future__ import annotations
 
 from django.core.exceptions import PermissionDenied
 from django.urls import reverse
-from django.utils.http import url_has_allowed_host_and_scheme
 
 from bmtrack.accounts.access import access_patient
+from bmtrack.core.redirects import same_site
 
 
 def patient_or_404(request, public_id, action: str | None = None):
@@ -25,11 +25,7 @@ def is_htmx(request) -> bool:
 
 def safe_next(request, default: str) -> str:
     """A same-site path from ``next`` (form field or query string), else ``default``."""
-    target = request.POST.get("next") or request.GET.get("next") or ""
-    if target and url_has_allowed_host_and_scheme(target, allowed_hosts={request.get_host()},
-                                                   require_https=request.is_secure()):
-        return target
-    return default
+    return same_site(request, request.POST.get("next") or request.GET.get("next"), default)
 
 
 def patient_url(patient) -> str:
