@@ -1,12 +1,5 @@
-"""Django's own date and time rendering (admin, ``{{ value }}``, the ``date`` filter's default) in
-bmtrack's one format: see ``bmtrack.core.formatting``."""
+"""Django's own date and time rendering in bmtrack's one format (``bmtrack.core.formatting``)."""
 
 from django.conf.locale.en.formats import *  # noqa: F403  (input formats and number formats)
 
-DATE_FORMAT = "j M Y"
-TIME_FORMAT = "H:i"
-DATETIME_FORMAT = "j M Y, H:i"
-SHORT_DATE_FORMAT = "j M Y"
-SHORT_DATETIME_FORMAT = "j M Y, H:i"
-MONTH_DAY_FORMAT = "j M"
-YEAR_MONTH_FORMAT = "M Y"
+from bmtrack.core.formats.display import *  # noqa: F403
