@@ -113,6 +113,7 @@ TEMPLATES = [
             "context_processors": [
                 "django.template.context_processors.request",
                 "django.contrib.auth.context_processors.auth",
+                "bmtrack.core.context_processors.perms",
                 "django.contrib.messages.context_processors.messages",
                 "bmtrack.core.context_processors.site",
             ],

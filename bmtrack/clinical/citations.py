@@ -17,6 +17,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass
+from functools import lru_cache
 
 
 @dataclass(frozen=True)
@@ -149,6 +150,8 @@ def _tidy(text: str) -> str:
     return text.strip(" ;,")
 
 
+# The sources are a few dozen fixed strings, each shown on many rows: cite each once.
+@lru_cache(maxsize=512)
 def cite(source: str | None) -> Citation:
     """The source of a rule as a reader looks it up: file names become the publications behind that
     page, "seed review, ref 57" becomes "Derks et al., Br J Radiol 2022, reference 57"."""

@@ -23,7 +23,7 @@ SESSION_KEY = "worklist_filters"
 # ``worklist_section``; without JavaScript ``?show=<section>`` renders it in full), so the first paint
 # stays small for a nurse with hundreds of patients. Overdue rows are always all shown; a search
 # shows everything it found.
-PREVIEW_ROWS = 10
+PREVIEW_ROWS = 5
 DUE_PREVIEW_ROWS = 25
 SECTIONS = ("today", "waiting", "due-later", "upcoming", "watching")
 LIMIT_FOR = {"today": "due_limit", "waiting": "waiting_limit", "due-later": "open_limit", "upcoming": "upcoming_limit",
