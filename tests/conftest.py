@@ -4,11 +4,13 @@ builders that create clinical history through the real services."""
 from __future__ import annotations
 
 import datetime as dt
+from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
 
 AMS = ZoneInfo("Europe/Amsterdam")
+CHROMIUM = Path("/usr/bin/chromium")
 
 
 def at(year, month, day, hour=10, minute=0) -> dt.datetime:
@@ -115,3 +117,20 @@ def demo(django_db_setup, django_db_blocker):
         load_demo_data(timezone.now())
         yield
         transaction.set_rollback(True)
+
+
+# Every browser test (tests/e2e, the board pages) uses pytest-playwright's one browser: Debian's
+# chromium, as a ward PC would show the pages. Starting a second Playwright next to it clashes.
+@pytest.fixture(scope="session")
+def browser_type_launch_args():
+    return {
+        "executable_path": str(CHROMIUM),
+        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
+                 "--disable-sync", "--no-first-run"],
+    }
+
+
+@pytest.fixture(scope="session")
+def browser_context_args(browser_context_args):
+    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "en-GB",
+            "timezone_id": "Europe/Amsterdam"}

@@ -11,9 +11,9 @@ from pathlib import Path
 
 import pytest
 
-os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
+from tests.conftest import CHROMIUM
 
-CHROMIUM = Path("/usr/bin/chromium")
+os.environ["DJANGO_ALLOW_ASYNC_UNSAFE"] = "true"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "web"
 
 
@@ -21,21 +21,6 @@ def pytest_collection_modifyitems(items):
     for item in items:
         if "tests/e2e/" in str(item.fspath) and not CHROMIUM.exists():
             item.add_marker(pytest.mark.skip(reason="Debian's chromium is not installed (/usr/bin/chromium)"))
-
-
-@pytest.fixture(scope="session")
-def browser_type_launch_args():
-    return {
-        "executable_path": str(CHROMIUM),
-        "args": ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update",
-                 "--disable-sync", "--no-first-run"],
-    }
-
-
-@pytest.fixture(scope="session")
-def browser_context_args(browser_context_args):
-    return {**browser_context_args, "viewport": {"width": 1366, "height": 900}, "locale": "en-GB",
-            "timezone_id": "Europe/Amsterdam"}
 
 
 @pytest.fixture(autouse=True)

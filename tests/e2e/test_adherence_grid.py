@@ -12,6 +12,7 @@ import pytest
 from playwright.sync_api import expect
 
 from tests.e2e.conftest import ARTIFACTS
+from tests.support.browser import sign_in
 
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
@@ -37,12 +38,6 @@ def ward(alice, teams, charlie):
     return list(Patient.objects.order_by("pk"))
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Worklist", level=1)).to_be_visible()
 
 
 def test_a_nurse_reads_the_adherence_grid_opens_a_patient_and_downloads_the_csv(page, live_server, ward):

@@ -7,6 +7,8 @@ import re
 import pytest
 from playwright.sync_api import expect
 
+from tests.support.browser import sign_in
+
 pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
@@ -28,12 +30,6 @@ def ward(alice, teams, charlie):
     return {"postop": postop, "followup": followup, "serial": serial}
 
 
-def sign_in(page, live_server):
-    page.goto(f"{live_server.url}/accounts/login/")
-    page.get_by_label("Username").fill("alice")
-    page.get_by_label("Password").fill("correct horse battery staple")
-    page.get_by_role("button", name="Sign in").click()
-    expect(page.get_by_role("heading", name="Worklist", level=1)).to_be_visible()
 
 
 def test_a_nurse_signs_in_and_clears_an_overdue_post_operative_mri(page, live_server, ward, artifacts):
