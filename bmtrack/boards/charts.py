@@ -206,7 +206,7 @@ LOCAL_KINDS = {"surgery", "srs", "fsrs", "wbrt", "litt"}
 
 def timeline(treatments: Sequence[TimelineTreatment], scans: Sequence[TimelineScan],
              windows: Sequence[TimelineWindow], today: dt.date, bm_diagnosed_on: dt.date | None = None,
-             width: int = 600, height: int = 146) -> SafeString:
+             width: int = 600, height: int = 158) -> SafeString:
     """Rows: imaging (MRI coloured by RANO-BM category), local treatment, systemic therapy and the watch
     windows (also shaded faintly behind the rows, so a scan inside one shows); the board day marked.
     Planned treatments are drawn hollow."""
@@ -294,7 +294,7 @@ def timeline(treatments: Sequence[TimelineTreatment], scans: Sequence[TimelineSc
             svg.add("rect", x=x0, y=cy - 3, width=max(x1 - x0, 4), height=6, fill=fill, stroke=colour,
                     stroke_width=1.2, rx=2, stroke_dasharray="3 2" if treatment.planned else None)
             svg.text(x0 + 2, cy - 5, treatment.label, size=7, fill=colour)
-    _legend(svg, 4, height - 3)
+    _legend(svg, 4, height - 15)
     return svg.render()
 
 
@@ -308,12 +308,16 @@ def _axis(svg: Svg, x, first: dt.date, last: dt.date, y: float, x_min: float, x_
 
 
 def _legend(svg: Svg, x0: float, y: float) -> None:
+    """Two rows under the axis: the watch windows (their names are long since they are in words), then
+    the marks."""
+    start = x0
     for kind, label in (("pseudoprogression", "pseudoprogression window (immunotherapy or targeted therapy)"),
                         ("radiation_necrosis", "radiation-necrosis window (SRS)")):
         svg.add("rect", x=x0, y=y - 6, width=10, height=6, fill=WINDOW_FILLS[kind], stroke=WINDOW_COLOURS[kind],
                 stroke_width=0.8, rx=1.5)
         svg.text(x0 + 13, y, label, size=7.5, fill=MUTED)
         x0 += 13 + len(label) * 4.2 + 14
+    x0, y = start, y + 12
     svg.add("path", d=f"M{x0 + 5:.1f},{y - 7:.1f} L{x0 + 10:.1f},{y - 3:.1f} L{x0 + 5:.1f},{y + 1:.1f} "
             f"L{x0:.1f},{y - 3:.1f} Z", fill="#fff", stroke=MUTED, stroke_width=1)
     svg.text(x0 + 13, y, "hollow: planned", size=7.5, fill=MUTED)
