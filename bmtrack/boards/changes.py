@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from bmtrack.boards.models import BoardCase
 from bmtrack.core.clock import local_date, start_of_local_day
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models import Scan, Treatment
 from bmtrack.patients.models.choices import Modality, TreatmentKind, TreatmentStatus
 
@@ -24,10 +25,6 @@ MODALITY_WORDS = dict(Modality.choices)
 # Short treatment names, as a board says them.
 KIND_WORDS = {**dict(TreatmentKind.choices), "srs": "SRS", "fsrs": "fractionated SRS", "wbrt": "WBRT",
               "litt": "LITT", "tt": "targeted therapy", "ici": "immunotherapy", "chemo": "chemotherapy"}
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 @dataclass
@@ -42,17 +39,17 @@ class Changes:
         """The line a case shows: "Since the last board (12 Oct 2026): 2 scans (MRI 3 Nov 2026, ...); ..."."""
         if self.previous is None:
             return "First time at a board."
-        head = f"Since the last board ({_day(self.previous)}): "
+        head = f"Since the last board ({fmt_date(self.previous)}): "
         parts = []
         if self.scans:
             count = len(self.scans)
             parts.append(f"{count} scan{'s' if count > 1 else ''} ("
-                         + ", ".join(f"{words} {_day(day)}" for day, words in sorted(self.scans)) + ")")
+                         + ", ".join(f"{words} {fmt_date(day)}" for day, words in sorted(self.scans)) + ")")
         if self.responses:
-            parts.append("response " + ", ".join(f"{category} ({_day(day)})"
+            parts.append("response " + ", ".join(f"{category} ({fmt_date(day)})"
                                                  for day, category in sorted(self.responses)))
         if self.treatments:
-            parts.append(", ".join(f"{kind}{' planned' if status == TreatmentStatus.PLANNED else ''} ({_day(day)})"
+            parts.append(", ".join(f"{kind}{' planned' if status == TreatmentStatus.PLANNED else ''} ({fmt_date(day)})"
                                    for day, kind, status in sorted(self.treatments)))
         if not parts:
             return head + "no new scan, response or treatment recorded."

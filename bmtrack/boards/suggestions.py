@@ -128,10 +128,10 @@ class PatientSuggestions:
     @property
     def why_now(self) -> str:
         """"New brain metastases on 4 Dec 2026; last at a board on 12 Oct 2026." (reading 6)."""
-        triggers = "; ".join(f"{item.label} on {_day(item.on)}" for item in self.items)
+        triggers = "; ".join(f"{item.label} on {fmt_date(item.on)}" for item in self.items)
         if self.last_discussed is None:
             return f"{triggers}; not discussed at a board before."
-        return f"{triggers}; last at a board on {_day(self.last_discussed)}, before this."
+        return f"{triggers}; last at a board on {fmt_date(self.last_discussed)}, before this."
 
     @property
     def question(self) -> str:
@@ -222,10 +222,6 @@ def treated_since(suggestion: Suggestion, treatments) -> bool:
     kinds, same_day = rule
     return any(kind in kinds and (day > suggestion.on or (same_day and day == suggestion.on))
                for kind, day in treatments)
-
-
-def _day(day: dt.date) -> str:
-    return f"{day.day} {day:%b %Y}"
 
 
 def find_suggestion(meeting: Meeting, user, patient: Patient) -> PatientSuggestions | None:
