@@ -7,6 +7,7 @@ import datetime as dt
 from django import forms
 
 from bmtrack.core.clock import site_zone
+from bmtrack.core.select import ListedModelChoiceField, ListedSelect
 from bmtrack.web.forms.base import AccessibleForm, DateInput, TimeInput
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
 
@@ -94,9 +95,10 @@ class ContactForm(AccessibleForm):
 
 
 class WorklistFilterForm(AccessibleForm):
-    team = forms.ModelChoiceField(queryset=None, required=False, empty_label="All my teams")
-    nurse = forms.ModelChoiceField(queryset=None, required=False, empty_label="Any nurse")
-    kind = forms.ChoiceField(label="Kind", required=False)
+    # The worklist's filters render on every visit to the busiest page: listed once, written in Python.
+    team = ListedModelChoiceField(queryset=None, required=False, empty_label="All my teams", widget=ListedSelect)
+    nurse = ListedModelChoiceField(queryset=None, required=False, empty_label="Any nurse", widget=ListedSelect)
+    kind = forms.ChoiceField(label="Kind", required=False, widget=ListedSelect)
     q = forms.CharField(label="Search MRN or name", required=False, max_length=SEARCH_MAX_CHARS,
                         widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
