@@ -23,8 +23,13 @@ def _may_see_anything(user) -> bool:
 
 
 def team_ids_for(user) -> list[int]:
-    """The ids of the user's care teams (one small query)."""
-    return list(CareTeam.members.through.objects.filter(user_id=user.pk).values_list("careteam_id", flat=True))
+    """The ids of the user's care teams: one small query, remembered on the user object, which lives for
+    one request or task (a page scopes three or four lists by them)."""
+    ids = getattr(user, "_care_team_ids", None)
+    if ids is None:
+        ids = list(CareTeam.members.through.objects.filter(user_id=user.pk).values_list("careteam_id", flat=True))
+        user._care_team_ids = ids
+    return list(ids)
 
 
 def teams_for(user) -> QuerySet[CareTeam]:
@@ -57,9 +62,11 @@ def scope(queryset: QuerySet, user, patient_path: str = "patient") -> QuerySet:
     if user.is_superuser:
         return queryset
     teams = team_ids_for(user)
-    ids = list(Patient.objects.filter(care_team_id__in=teams).values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
+    ids = list(Patient.objects.filter(care_team_id__in=teams).order_by().values_list("pk", flat=True)
+               [:MAX_LISTED_PATIENTS + 1])
     if len(ids) <= MAX_LISTED_PATIENTS:
-        return queryset.filter(**{f"{patient_path}__in": ids})
+        # ``any_of`` (bmtrack.core.lookups): the ids as one array parameter on PostgreSQL.
+        return queryset.filter(**{f"{patient_path}__any_of": ids})
     # "pk" or "id" scope patient rows themselves ("id" also their history rows, whose pk is history_id).
     team_path = "care_team_id" if patient_path in ("pk", "id") else f"{patient_path}__care_team_id"
     return queryset.filter(**{f"{team_path}__in": teams})

@@ -5,18 +5,16 @@ from __future__ import annotations
 
 from django.db.models import QuerySet
 
-from bmtrack.accounts.access import scope
 from bmtrack.clinical.record import NEW_LESION_CALL_NEEDED
 from bmtrack.patients.models import ResponseAssessment
-from bmtrack.patients.models.choices import PatientStatus
+from bmtrack.web.queries.scope import Filters, active_patients
 
 
 def awaiting_call(user) -> QuerySet[ResponseAssessment]:
     """The user's active patients' scans whose response carries ``new_lesion_call_needed``, oldest
-    scan first. ``icontains`` on the JSON list's text works on PostgreSQL and SQLite alike; the flag
-    names are distinct words, so no other flag contains this one."""
-    rows = (ResponseAssessment.objects
-            .filter(flags__icontains=NEW_LESION_CALL_NEEDED, patient__status=PatientStatus.ACTIVE)
+    scan first (scoped as the worklist's other lists are). ``icontains`` on the JSON list's text works
+    on PostgreSQL and SQLite alike; the flag names are distinct words, so no other flag contains this one."""
+    return (ResponseAssessment.objects
+            .filter(patient__in=active_patients(user, Filters()), flags__icontains=NEW_LESION_CALL_NEEDED)
             .select_related("scan", "patient", "patient__responsible_nurse")
             .order_by("scan__at", "pk"))
-    return scope(rows, user)

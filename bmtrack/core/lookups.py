@@ -1,0 +1,39 @@
+"""``field__any_of=[...]``: ``IN`` for a long list of ids, sent as one array on PostgreSQL.
+
+Scoping lists a nurse's few hundred patient ids (``patients.scoping.scope``). As ``IN (%s, %s, ...)``
+each id is a parameter Django compiles and psycopg quotes one by one: a 500-id list cost ~3 ms of
+Python per query. ``= ANY(%s)`` sends the list as one array parameter, and PostgreSQL plans it the
+same way (an index condition ``= ANY('{...}')``). Other databases get the plain ``IN``.
+"""
+
+from __future__ import annotations
+
+from django.core.exceptions import EmptyResultSet
+from django.db.models import Field
+from django.db.models.fields.related import ForeignObject
+from django.db.models.fields.related_lookups import RelatedIn
+from django.db.models.lookups import In
+
+
+class _AsArray:
+    lookup_name = "any_of"
+
+    def as_postgresql(self, compiler, connection):
+        field = self.lhs.output_field
+        if not self.rhs_is_direct_value() or len(getattr(field, "foreign_related_fields", (field,))) != 1:
+            return self.as_sql(compiler, connection)  # a subquery, or a multi-column relation: IN as usual
+        lhs, lhs_params = self.process_lhs(compiler, connection)
+        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs if value is not None]
+        if not values:
+            raise EmptyResultSet
+        return f"{lhs} = ANY(%s::{field.rel_db_type(connection)}[])", (*lhs_params, values)
+
+
+@Field.register_lookup
+class AnyOf(_AsArray, In):
+    pass
+
+
+@ForeignObject.register_lookup
+class RelatedAnyOf(_AsArray, RelatedIn):
+    """The same through a foreign key (``patient__any_of``): values normalised to the target's key."""
