@@ -14,6 +14,7 @@ from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, respon
 from bmtrack.surveillance.models import DueKind, WatchKind
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
+from bmtrack.web.paths import patient_path
 
 register = template.Library()
 
@@ -152,3 +153,10 @@ def yesno_fact(value):
 def readable_dates_filter(text):
     """ISO dates and times inside a sentence of the clinical core, as the ward reads them."""
     return readable_dates(text)
+
+
+@register.simple_tag
+def patient_url(name, public_id, number=None):
+    """``{% url %}`` for a patient's pages in lists: ``{% patient_url 'web:patient' p.public_id %}``
+    (``web.paths``: no ``reverse()`` per row)."""
+    return patient_path(name, public_id, number)

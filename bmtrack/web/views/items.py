@@ -6,8 +6,6 @@ the item leaves the list); without htmx it redirects back with a message.
 
 from __future__ import annotations
 
-import uuid
-
 from django.contrib import messages
 from django.contrib.auth.decorators import login_required
 from django.core.exceptions import ValidationError
@@ -24,6 +22,7 @@ from bmtrack.surveillance import actions
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.forms.items import BookForm, ContactForm, WaiveForm, booked_moment
+from bmtrack.web.paths import patient_path
 from bmtrack.web.queries.worklist import ITEM_RELATED, item_row
 from bmtrack.web.views.common import is_htmx, patient_or_404, require_perm, safe_next
 
@@ -49,38 +48,21 @@ def item_forms(item, today, bound: dict | None = None, only: str | None = None) 
     return forms
 
 
-class RowPaths:
-    """A row's links from one ``reverse()`` per URL name per list (a worklist has hundreds of rows)."""
-
-    PATIENT = uuid.UUID(int=0)
-    ITEM = 987654321
-
-    def __init__(self):
-        self._patterns: dict[str, str] = {}
-
-    def __call__(self, name: str, public_id, item_id: int | None = None) -> str:
-        pattern = self._patterns.get(name)
-        if pattern is None:
-            args = [self.PATIENT] if item_id is None else [self.PATIENT, self.ITEM]
-            pattern = self._patterns[name] = reverse(name, args=args)
-        path = pattern.replace(str(self.PATIENT), str(public_id))
-        return path if item_id is None else path.replace(f"/{self.ITEM}/", f"/{int(item_id)}/")
-
-    def attach(self, rows) -> None:
-        worklist_url = reverse("web:worklist")
-        for row in rows:
-            row.worklist_url = worklist_url
-            item = row.item
-            public_id = item.patient.public_id
-            row.patient_url = self("web:patient", public_id)
-            row.scan_new_url = self("web:scan_new", public_id)
-            row.actions_url = self("web:item_actions", public_id, item.pk)
+def attach_paths(rows) -> None:
+    """Each row's links (``web.paths``: no ``reverse()`` per row; a worklist has hundreds of rows)."""
+    worklist_url = reverse("web:worklist")
+    for row in rows:
+        row.worklist_url = worklist_url
+        public_id = row.item.patient.public_id
+        row.patient_url = patient_path("web:patient", public_id)
+        row.scan_new_url = patient_path("web:scan_new", public_id)
+        row.actions_url = patient_path("web:item_actions", public_id, row.item.pk)
 
 
 def attach_forms(rows, today) -> None:
     """Lists render every action panel closed and fetch its form on first open (``item_actions``):
     no form object is built per row."""
-    RowPaths().attach(rows)
+    attach_paths(rows)
     for row in rows:
         row.forms = {}
         row.open_panel = ""
@@ -106,7 +88,7 @@ def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dic
     row.open_panel = panel
     row.confirm = confirm
     row.undo = undo
-    RowPaths().attach([row])
+    attach_paths([row])
     if confirm is not None and not is_htmx(request):
         return render(request, "web/item_actions.html", {
             "row": row, "panel": panel, "show_patient": request.POST.get("context") != "patient",
