@@ -84,8 +84,25 @@ def current_enlargements(series: Mapping[Hashable, Sequence[tuple[dt.date, float
                          watches: Iterable[LesionWatch]) -> list[WatchedEnlargement]:
     """One per lesion whose latest measurement is an enlargement inside a window (reading 4)."""
     latest = {lesion: max(day for day, _ in points) for lesion, points in series.items() if points}
+    # Only a window that holds the lesion's latest measurement can hold its current enlargement: the
+    # others are not scanned (a patient page has dozens of lesion/window pairs).
+    grown = {lesion for lesion, points in series.items() if points and _may_be_enlarged(points, latest[lesion])}
+    watches = [w for w in watches if w.lesion in grown and w.treated_on < latest[w.lesion]
+               and w.window.contains(latest[w.lesion])]
     current: dict[Hashable, WatchedEnlargement] = {}
     for found in enlargements_in_windows(series, watches):
         if found.enlargement.date == latest[found.lesion] and found.lesion not in current:
             current[found.lesion] = found
     return list(current.values())
+
+
+def _may_be_enlarged(points: Sequence[tuple[dt.date, float]], latest_day: dt.date) -> bool:
+    """False when the latest diameter is less than ``ENLARGEMENT_MIN_MM`` above the smallest one, so that
+    no nadir can make it an enlargement (a cheap test before the exact rule). Anything but plain numbers
+    is left to the exact rule, which checks it."""
+    try:
+        latest = max(float(mm) for day, mm in points if day == latest_day)
+        smallest = min(float(mm) for _, mm in points)
+    except (TypeError, ValueError):
+        return True
+    return latest - smallest > workup.ENLARGEMENT_MIN_MM - 1e-6

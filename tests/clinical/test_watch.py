@@ -5,6 +5,8 @@ from __future__ import annotations
 import datetime as dt
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.schedule import WatchWindowOut
@@ -63,3 +65,25 @@ def test_every_enlargement_inside_a_window_is_listed_for_the_board():
     found = enlargements_in_windows(series, lesion_watches([NECROSIS], TREATED, series))
     assert [(f.enlargement.date, f.enlargement.nadir_mm) for f in found] == [(D(2026, 5, 1), 8.0),
                                                                             (D(2026, 6, 1), 8.0)]
+
+
+def _current_by_the_exact_rule(series, watches):
+    """Reading 4 without any shortcut: every enlargement of every watch, kept when it is the latest."""
+    latest = {lesion: max(day for day, _ in points) for lesion, points in series.items() if points}
+    current = {}
+    for found in enlargements_in_windows(series, watches):
+        if found.enlargement.date == latest[found.lesion]:
+            current.setdefault(found.lesion, found)
+    return list(current.values())
+
+
+_DAYS = st.dates(min_value=D(2025, 12, 1), max_value=D(2026, 10, 1))
+_SERIES = st.dictionaries(st.sampled_from(["L1", "L2", "L3"]),
+                          st.lists(st.tuples(_DAYS, st.decimals(0, 60, places=1).map(float)), max_size=6), max_size=3)
+
+
+@settings(max_examples=300, deadline=None)
+@given(series=_SERIES, windows=st.sets(st.sampled_from([NECROSIS, PSEUDO])))
+def test_skipping_lesions_that_cannot_have_grown_never_changes_the_answer(series, windows):
+    watches = lesion_watches(sorted(windows, key=lambda w: w.kind), TREATED, series)
+    assert current_enlargements(series, watches) == _current_by_the_exact_rule(series, watches)
