@@ -143,14 +143,18 @@ def _ordered(past: list[dict], planned: list[dict]) -> list[dict]:
     return past + planned
 
 
-def for_patient(patient, *, now: dt.datetime | None = None) -> list[dict]:
+def for_patient(patient, *, now: dt.datetime | None = None, open_items=None) -> list[dict]:
+    """``open_items``: the patient's open items when the caller has them, each with its patient, her
+    care team's physician and her nurse loaded (the patient page reads them anyway)."""
     now = now or utcnow()
     digest_ids = NotificationLine.objects.filter(patient=patient).values("notification_id")
     rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__in=digest_ids))
             .select_related("recipient", "item").order_by("-created_at")[:500])
     past = [_past(row) for row in rows]
-    items = (DueItem.objects.filter(patient=patient, state__in=OPEN_STATES)
-             .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
+    items = open_items
+    if items is None:
+        items = (DueItem.objects.filter(patient=patient, state__in=OPEN_STATES)
+                 .select_related("patient__care_team__responsible_physician", "patient__responsible_nurse"))
     planner = _Planner(now)
     planned = [entry for item in items for entry in planner.for_item(item)]
     return _ordered(past, planned)

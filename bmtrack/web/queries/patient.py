@@ -73,9 +73,13 @@ def viewer_url(study_uid: str) -> str:
     return template.replace("{study_uid}", quote(study_uid, safe=""))
 
 
+# What the page reads of the patient's own row: the caller loads her with these (``access_patient``).
+PATIENT_RELATED = ("care_team__responsible_physician", "responsible_nurse")
+
+
 def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
+    """``patient`` as the view loaded it, with ``PATIENT_RELATED``."""
     today = site_today(now)
-    patient = Patient.objects.select_related("care_team", "responsible_nurse").get(pk=patient.pk)
     primaries = list(patient.primaries.prefetch_related("markers"))
     observations = list(patient.observations.all())
     treatments = list(patient.treatments.prefetch_related("lesions"))
@@ -86,7 +90,10 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     windows = list(patient.watch_windows.select_related("trigger_treatment"))
     contacts = list(ContactAttempt.objects.filter(item__patient=patient).select_related("user", "item")
                     .order_by("-at", "-pk")[:50])
-    notifications = list(notification_log.for_patient(patient))[:50]
+    for item in items:
+        item.patient = patient
+    notifications = notification_log.for_patient(
+        patient, now=now, open_items=[i for i in items if i.is_open])[:50]
 
     for primary in primaries:
         primary.latest = sorted(latest_markers(list(primary.markers.all())).values(), key=lambda m: m.marker)
@@ -97,8 +104,6 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     baseline_scan = current.baseline_scan if current else None
     cards = _scan_cards(scans, baseline_scan)
 
-    for item in items:
-        item.patient = patient
     item_rows = classify_items(items, now, today)
     open_rows = [row for row in item_rows if row.section != "closed"]
     open_rows.sort(key=lambda r: ({"overdue": 0, "this_week": 1, "due": 2, "upcoming": 3}[r.section], r.due_by))

@@ -9,9 +9,9 @@ from bmtrack.accounts.access import access_patient
 from bmtrack.core.redirects import same_site
 
 
-def patient_or_404(request, public_id, action: str | None = None):
+def patient_or_404(request, public_id, action: str | None = None, related: tuple[str, ...] = ()):
     """The patient if this user may see it (their care team's), else 404 — never 403."""
-    return access_patient(request.user, public_id, action=action)
+    return access_patient(request.user, public_id, action=action, related=related)
 
 
 def require_perm(request, perm: str) -> None:

@@ -17,7 +17,7 @@ from bmtrack.core.forms import apply_service_error
 from bmtrack.patients import services
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm, PhonesForm
-from bmtrack.web.queries.patient import load_patient_page
+from bmtrack.web.queries.patient import PATIENT_RELATED, load_patient_page
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, search
 from bmtrack.web.queries.workups import workup_results
 from bmtrack.web.views.common import is_htmx, patient_or_404, patient_url, require_perm
@@ -36,7 +36,7 @@ def scan_url(patient, scan) -> str:
 
 @login_required
 def patient(request, public_id):
-    record = patient_or_404(request, public_id, action="view")
+    record = patient_or_404(request, public_id, action="view", related=PATIENT_RELATED)
     now = utcnow()
     page = load_patient_page(record, now)
     attach_forms(page.open_items, site_today(now))
@@ -56,7 +56,7 @@ def patient(request, public_id):
 @require_GET
 def older_scans(request, public_id):
     """The scan cards after the latest few (htmx); without htmx, the patient page with every card."""
-    record = patient_or_404(request, public_id, action="view")
+    record = patient_or_404(request, public_id, action="view", related=PATIENT_RELATED)
     if not is_htmx(request):
         return redirect(patient_url(record) + "?scans=all#scans")
     page = load_patient_page(record, utcnow())
