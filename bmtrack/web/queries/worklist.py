@@ -55,11 +55,12 @@ ROW_UNUSED = (
     "next_transition_at", "overdue_since", "overdue_at", "alert_at", "alerted_at", "escalate_at", "escalated_at",
     "acted_at", "created_at", "updated_at",
     "patient__deceased_on", "patient__last_contact_on", "patient__created_at", "patient__updated_at",
-    "patient__responsible_nurse__password", "patient__responsible_nurse__last_login",
-    "patient__responsible_nurse__date_joined", "patient__responsible_nurse__calendar_token",
 )
 
-ITEM_RELATED = ("patient", "patient__responsible_nurse", "patient__care_team", "trigger_treatment", "trigger_scan")
+# What an item's row reads beside the item: in the worklist table (ROW_RELATED), and in the patient
+# page's list and after an action (ITEM_RELATED, which also names the nurse and the team).
+ROW_RELATED = ("patient", "trigger_treatment", "trigger_scan")
+ITEM_RELATED = (*ROW_RELATED, "patient__responsible_nurse", "patient__care_team")
 
 
 @dataclass
@@ -421,7 +422,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                     continue
             kept.append(row)
         rows = kept + waiting
-        full = (DueItem.objects.select_related(*ITEM_RELATED).defer(*ROW_UNUSED)
+        full = (DueItem.objects.select_related(*ROW_RELATED).defer(*ROW_UNUSED)
                 .in_bulk([i.pk for row in rows for i in row.items]))
         for row in rows:
             row.item = full.get(row.item.pk)  # None: gone since the first query
