@@ -17,9 +17,9 @@ from django.utils import timezone
 from bmtrack.boards import charts as board_charts
 from bmtrack.clinical import citations, gpa, protocol, schedule, screening, vocabulary, workup
 from bmtrack.core import palette
+from bmtrack.core.charts.response import Point, place_point_labels, text_width
 from bmtrack.core.formatting import fmt_date, fmt_datetime, fmt_range, fmt_time, fmt_weekday, readable_dates
 from bmtrack.core.forms import apply_service_error, error_summary
-from bmtrack.web.charts.response import Point, place_point_labels, text_width
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "bmtrack.css"

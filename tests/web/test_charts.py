@@ -2,9 +2,9 @@
 
 import datetime as dt
 
-from bmtrack.web.charts import response, timeline
+from bmtrack.core.charts import response, timeline
+from bmtrack.core.charts.scale import Rows, TimeScale, month_ticks, nice_max
 from bmtrack.web.charts.bars import hbars, week_bars
-from bmtrack.web.charts.scale import Rows, TimeScale, month_ticks, nice_max
 from bmtrack.web.queries.dashboard import Week
 
 D = dt.date

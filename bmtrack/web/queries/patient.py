@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch
 
+from bmtrack.core.charts import response as response_chart
+from bmtrack.core.charts import timeline as timeline_chart
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
@@ -15,8 +17,6 @@ from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
 from bmtrack.surveillance import log as notification_log
 from bmtrack.surveillance.models import ContactAttempt, DueItem
 from bmtrack.web import advice, texts
-from bmtrack.web.charts import response as response_chart
-from bmtrack.web.charts import timeline as timeline_chart
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.queries.worklist import classify_items, describe_trigger
 

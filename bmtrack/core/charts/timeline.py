@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
-from bmtrack.web.charts.scale import Rows, Tick, TimeScale, month_ticks, text_width
+from bmtrack.core.charts.scale import Rows, Tick, TimeScale, month_ticks, text_width
 
 WIDTH = 1000
 LEFT = 118

@@ -11,8 +11,8 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bmtrack.core.charts.scale import Tick, TimeScale, nice_max, text_width
 from bmtrack.core.formatting import fmt_date
-from bmtrack.web.charts.scale import Tick, TimeScale, nice_max, text_width
 
 WIDTH = 1000
 HEIGHT = 320
