@@ -17,6 +17,8 @@ from bmtrack.clinical import purposes, watch, workup
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.protocol import check_protocol
 from bmtrack.clinical.schedule import WatchWindowOut
+from bmtrack.core.charts import response as response_geometry
+from bmtrack.core.charts import timeline as timeline_geometry
 from bmtrack.core.clock import local_date
 from bmtrack.patients.models import GPAAssessment, Measurement, ResponseAssessment, Scan, Treatment
 from bmtrack.patients.models.choices import (
@@ -159,12 +161,13 @@ def _status(facts: dict) -> dict:
 
 
 def _response_chart(responses: list[ResponseAssessment]) -> str:
-    points = [charts.ResponsePoint(on=local_date(r.scan.at), category=r.category,
-                                   sum_mm=float(r.sum_mm) if r.sum_mm is not None else None,
-                                   nadir_mm=float(r.nadir_sum_mm) if r.nadir_sum_mm is not None
-                                   and r.category != "baseline" else None)
+    def mm(value):
+        return float(value) if value is not None else None
+
+    points = [response_geometry.PointIn(local_date(r.scan.at), mm(r.sum_mm), mm(r.baseline_sum_mm),
+                                        mm(r.nadir_sum_mm) if r.category != "baseline" else None, r.category, "")
               for r in responses]
-    return charts.response_chart(points)
+    return charts.response_svg(response_geometry.build_response_chart(points, **charts.PACKET_RESPONSE))
 
 
 def _treatment_label(treatment: Treatment) -> str:
@@ -174,19 +177,23 @@ def _treatment_label(treatment: Treatment) -> str:
 
 
 def _timeline(treatments, scans, responses, windows, day, primary) -> str:
+    """The page's timeline seen from the board day, without the due lane, with the diagnosis of brain
+    metastases marked."""
     categories = {r.scan_id: r.category for r in responses}
-    return charts.timeline(
-        treatments=[charts.TimelineTreatment(
-            kind=t.kind, label=_treatment_label(t), start=local_date(t.start),
-            end=local_date(t.end) if t.end else None, planned=t.status == TreatmentStatus.PLANNED,
-            ongoing=t.status == TreatmentStatus.GIVEN and t.is_systemic and t.end is None,
-        ) for t in treatments],
-        scans=[charts.TimelineScan(on=local_date(s.at), modality=s.modality, category=categories.get(s.pk, ""))
-               for s in scans],
-        windows=[charts.TimelineWindow(kind=w.kind, start=w.starts_on, end=w.ends_on) for w in windows],
-        today=day,
-        bm_diagnosed_on=primary.brain_metastases_diagnosed_on if primary else None,
+    bm_on = primary.brain_metastases_diagnosed_on if primary else None
+    chart = timeline_geometry.build_timeline(
+        [timeline_geometry.TreatmentIn(t.kind, _treatment_label(t), local_date(t.start),
+                                       local_date(t.end) if t.end else None, t.status, t.is_systemic, "")
+         for t in treatments],
+        [timeline_geometry.ScanIn(local_date(s.at), s.modality, categories.get(s.pk), "",
+                                  pending=s.measurement_status == "pending") for s in scans],
+        [timeline_geometry.WindowIn(w.kind, w.starts_on, w.ends_on, timeline_geometry.window_label(w.kind, w.ends_on))
+         for w in windows],
+        None, day,
+        day_lines=[timeline_geometry.DayLine(bm_on, "BM diagnosis", "bm")] if bm_on else [],
+        **charts.PACKET_TIMELINE,
     )
+    return charts.timeline_svg(chart)
 
 
 def _protocol(scans: list[Scan], responses: list[ResponseAssessment]) -> ProtocolGaps | None:

@@ -172,9 +172,8 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
             title += f" · {words}"
         s_in.append(timeline_chart.ScanIn(local_date(s.at), s.modality, category, title,
                                           pending=s.measurement_status == "pending"))
-    w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on,
-                                    f"{'Pseudoprogression' if w.kind == 'pseudoprogression' else 'Radiation necrosis'}"
-                                    f" watch to {fmt_date(w.ends_on)}") for w in windows]
+    w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on, timeline_chart.window_label(w.kind, w.ends_on))
+            for w in windows]
     d_in = []
     for row in classify_items(items, now, today):
         if row.section == "closed":
