@@ -58,8 +58,8 @@ class Svg:
 
 
 def _fmt(value) -> str:
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
+    if isinstance(value, float):  # two places: opacities are hundredths
+        return f"{value:.2f}".rstrip("0").rstrip(".")
     return str(value)
 
 
