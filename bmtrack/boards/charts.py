@@ -32,14 +32,15 @@ DUE_DASHES = {"upcoming": "4 3"}
 
 
 class Svg:
-    """A tiny SVG writer: ``add("line", x1=..., stroke_width=1)`` (underscores become hyphens)."""
+    """A tiny SVG writer: ``add("line", x1=..., stroke_width=1)`` (underscores become hyphens; ``class_`` is
+    the class, which names what a mark is, as on the page, but never paints it)."""
 
     def __init__(self, width: int, height: int, label: str):
         self.width, self.height, self.label = width, height, label
         self.parts: list[str] = []
 
     def add(self, tag: str, text: str | None = None, **attrs) -> None:
-        rendered = " ".join(f'{name.replace("_", "-")}="{escape(_fmt(value))}"'
+        rendered = " ".join(f'{name.rstrip("_").replace("_", "-")}="{escape(_fmt(value))}"'
                             for name, value in attrs.items() if value is not None)
         if text is None:
             self.parts.append(f"<{tag} {rendered}/>")
@@ -90,7 +91,7 @@ def response_svg(chart: ResponseChart) -> SafeString:
     svg.add("polyline", points=chart.path, fill="none", stroke=palette.INK, stroke_width=2.2)
     for point in chart.points:
         colour = palette.CATEGORY_COLOURS.get(point.category, palette.UNSCORED)
-        svg.add("circle", cx=point.x, cy=point.y, r=6, fill=colour, stroke=WHITE, stroke_width=2)
+        svg.add("circle", class_="rc-point", cx=point.x, cy=point.y, r=6, fill=colour, stroke=WHITE, stroke_width=2)
         if point.label:
             svg.text(point.label_x, point.label_y, point.label, size=11.5, anchor="middle", fill=colour, weight="bold")
     for label in chart.x_labels:
@@ -150,7 +151,8 @@ def timeline_svg(chart: Timeline) -> SafeString:
         svg.text(line.label_x, line.label_y, line.label, anchor=line.anchor, fill=colour, weight="bold")
     for bar in chart.windows:
         colour = palette.WINDOW_COLOURS.get(bar.key, palette.MUTED)
-        svg.add("rect", x=bar.x, y=bar.y, width=bar.w, height=bar.h, rx=3, fill=colour, fill_opacity=0.2,
+        svg.add("rect", class_="tl-window", x=bar.x, y=bar.y, width=bar.w, height=bar.h, rx=3, fill=colour,
+                fill_opacity=0.2,
                 stroke=colour, stroke_width=1)
         svg.text(bar.label_x, bar.label_y, bar.label, size=11.5, fill=palette.WINDOW_LABEL, weight="bold")
     for bar in chart.treatments:
@@ -173,7 +175,7 @@ def timeline_svg(chart: Timeline) -> SafeString:
 
 def _treatment(svg: Svg, bar: Bar) -> None:
     colour = palette.TREATMENT_COLOURS.get(bar.key, palette.TREATMENT_DEFAULT)
-    svg.add("rect", x=bar.x, y=bar.y, width=bar.w, height=bar.h, rx=3, fill=colour,
+    svg.add("rect", class_="tl-treat", x=bar.x, y=bar.y, width=bar.w, height=bar.h, rx=3, fill=colour,
             fill_opacity=0.25 if bar.hollow else None, stroke=palette.PLANNED_OUTLINE if bar.hollow else None,
             stroke_dasharray="4 3" if bar.hollow else None)
     if bar.arrow:
@@ -187,7 +189,7 @@ def _scan(svg: Svg, mark: Mark) -> None:
     colour = palette.CATEGORY_COLOURS.get(mark.category, palette.UNSCORED)
     paint = {"fill": WHITE, "stroke": palette.UNSCORED, "stroke_width": 1.5, "stroke_dasharray": "2 2"} \
         if mark.pending else {"fill": colour, "stroke": WHITE, "stroke_width": 1.5}
-    _shape(svg, mark.shape, mark.x, mark.y, 6.5, **paint)
+    _shape(svg, mark.shape, mark.x, mark.y, 6.5, class_="tl-scan", **paint)
     if mark.label:
         svg.text(mark.label_x, mark.label_y, mark.label, anchor=mark.anchor, fill=palette.SCAN_LABEL, weight="bold")
 
