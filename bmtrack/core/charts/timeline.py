@@ -13,6 +13,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 
+from bmtrack.clinical.dates import shift_clamped
 from bmtrack.core.charts.scale import (
     Boxes,
     LegendEntry,
@@ -218,7 +219,7 @@ def build_timeline(treatments: list[TreatmentIn], scans: list[ScanIn], windows: 
         return Timeline(width, 60, LEFT, width - RIGHT, empty=True)
     days += [line.day for line in day_lines]
     first = min(days + [today])
-    last = max([today + dt.timedelta(days=21)] + [d.end for d in due or ()]
+    last = max([shift_clamped(today, 21)] + [d.end for d in due or ()]
                + [t.end or t.start for t in treatments])
     scale = TimeScale.padded(first, last, LEFT, width - RIGHT, parts=40, min_days=7)
     chart = Timeline(width, 0, LEFT, width - RIGHT, start=scale.start, end=scale.end)
