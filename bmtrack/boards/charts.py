@@ -25,7 +25,7 @@ WHITE = "#fff"
 # a 900-wide viewBox, text at 0.78) and the response chart half of it (345 px: 420 wide, at 0.82); both
 # draw their legend inside, and the timeline has no due lane.
 PACKET_TIMELINE = {"width": 900, "marker_label": "Board", "legend_in_chart": True}
-PACKET_RESPONSE = {"width": 420, "height": 150, "line_labels": False, "legend_in_chart": True}
+PACKET_RESPONSE = {"width": 420, "height": 160, "line_labels": False, "legend_in_chart": True}
 
 RESPONSE_DASHES = {"baseline": "6 4", "pr": "2 3", "nadir": "6 3 2 3", "pd": "6 4"}
 DUE_DASHES = {"upcoming": "4 3"}

@@ -183,7 +183,7 @@ def build_response_chart(points: list[PointIn], *, width: int = WIDTH, height: i
     chart.path = " ".join(coords)
     place_point_labels(chart.points, width)
     if legend_in_chart:
-        chart.height = int(place_legend(chart.legend, 10, chart.plot_bottom + 44, width - RIGHT_BARE, LEGEND_SIZE,
+        chart.height = int(place_legend(chart.legend, 10, chart.plot_bottom + 38, width - RIGHT_BARE, LEGEND_SIZE,
                                         LEGEND_LINE))
     return chart
 
