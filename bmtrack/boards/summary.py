@@ -170,27 +170,20 @@ def _response_chart(responses: list[ResponseAssessment]) -> str:
     return charts.response_svg(response_geometry.build_response_chart(points, **charts.PACKET_RESPONSE))
 
 
-def _treatment_label(treatment: Treatment) -> str:
-    if treatment.agent:
-        return treatment.agent.split("+")[0].strip()[:22] + (" +" if "+" in treatment.agent else "")
-    return treatment.kind.upper() if treatment.kind in ("srs", "fsrs", "wbrt", "litt") else treatment.get_kind_display()
-
-
 def _timeline(treatments, scans, responses, windows, day, primary) -> str:
     """The page's timeline seen from the board day, without the due lane, with the diagnosis of brain
     metastases marked."""
+    g = timeline_geometry
     categories = {r.scan_id: r.category for r in responses}
     bm_on = primary.brain_metastases_diagnosed_on if primary else None
-    chart = timeline_geometry.build_timeline(
-        [timeline_geometry.TreatmentIn(t.kind, _treatment_label(t), local_date(t.start),
-                                       local_date(t.end) if t.end else None, t.status, t.is_systemic, "")
-         for t in treatments],
-        [timeline_geometry.ScanIn(local_date(s.at), s.modality, categories.get(s.pk), "",
-                                  pending=s.measurement_status == "pending") for s in scans],
-        [timeline_geometry.WindowIn(w.kind, w.starts_on, w.ends_on, timeline_geometry.window_label(w.kind, w.ends_on))
-         for w in windows],
+    chart = g.build_timeline(
+        [g.TreatmentIn(t.kind, g.treatment_label(t.kind, t.agent, t.dose_gy), local_date(t.start),
+                       local_date(t.end) if t.end else None, t.status, t.is_systemic, "") for t in treatments],
+        [g.ScanIn(local_date(s.at), s.modality, categories.get(s.pk), "", pending=s.measurement_status == "pending")
+         for s in scans],
+        [g.WindowIn(w.kind, w.starts_on, w.ends_on, g.window_label(w.kind, w.ends_on)) for w in windows],
         None, day,
-        day_lines=[timeline_geometry.DayLine(bm_on, "BM diagnosis", "bm")] if bm_on else [],
+        day_lines=[g.DayLine(bm_on, "BM diagnosis", "bm")] if bm_on else [],
         **charts.PACKET_TIMELINE,
     )
     return charts.timeline_svg(chart)

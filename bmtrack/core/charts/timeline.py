@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 
 from bmtrack.clinical.dates import shift_clamped
 from bmtrack.core.charts.scale import (
@@ -191,6 +192,18 @@ CATEGORY_CSS = {
 }
 CATEGORY_SHORT = {"baseline": "BL", "non-CR/non-PD": "nonCR", "unconfirmed PD": "uPD"}
 SHAPES = {"mri": "circle", "ct": "square"}  # anything else (PET) a diamond
+SHORT_KIND = {"surgery": "Surgery", "srs": "SRS", "fsrs": "fSRS", "wbrt": "WBRT", "litt": "LITT", "tt": "TT",
+              "ici": "ICI", "chemo": "Chemo", "other": "Other"}
+
+
+def treatment_label(kind: str, agent: str = "", dose_gy: Decimal | None = None) -> str:
+    """A treatment's name on its bar: the kind in short, then the agent or the dose."""
+    label = SHORT_KIND.get(kind, kind)
+    if agent:
+        return f"{label} · {agent}"
+    if dose_gy:
+        return f"{label} {dose_gy.normalize():f} Gy"
+    return label
 
 
 def window_label(kind: str, ends_on: dt.date) -> str:

@@ -20,10 +20,6 @@ from bmtrack.web import advice, texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.queries.worklist import classify_items, describe_trigger
 
-SYSTEMIC = ("tt", "ici", "chemo")
-SHORT_KIND = {"surgery": "Surgery", "srs": "SRS", "fsrs": "fSRS", "wbrt": "WBRT", "litt": "LITT", "tt": "TT",
-              "ici": "ICI", "chemo": "Chemo", "other": "Other"}
-
 
 @dataclass
 class LesionRow:
@@ -147,14 +143,10 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
         if t.status == "cancelled":
             continue
         start, end = local_date(t.start), local_date(t.end) if t.end else None
-        label = SHORT_KIND.get(t.kind, t.kind)
-        if t.agent:
-            label += f" · {t.agent}"
-        elif t.dose_gy:
-            label += f" {t.dose_gy.normalize():f} Gy"
+        label = timeline_chart.treatment_label(t.kind, t.agent, t.dose_gy)
         when = fmt_datetime(t.start) + (f" – {fmt_datetime(t.end)}" if t.end else "")
         title = f"{t.get_kind_display()} ({t.get_status_display().lower()}) {when}"
-        t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.kind in SYSTEMIC, title))
+        t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.is_systemic, title))
     late = {}
     for item in items:
         if item.late_text and item.fulfilled_by_id:
