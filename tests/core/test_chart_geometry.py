@@ -10,7 +10,7 @@ import itertools
 import pytest
 
 from bmtrack.core.charts import response, timeline
-from bmtrack.core.charts.scale import text_width
+from bmtrack.core.charts.scale import Rows, TimeScale, month_ticks, nice_max, text_width
 
 D = dt.date
 BOARD = D(2026, 6, 10)
@@ -115,6 +115,10 @@ def test_the_response_lines_sit_at_minus_30_from_baseline_and_plus_20_from_nadir
     assert levels["nadir"][:2] == [y(40), y(24)] and levels["pd"][:2] == [y(48), y(28.8)]
     texts = {entry.text for entry in chart.legend} | {label.text for label in chart.line_labels}
     assert {"Baseline 40 mm", "−30 % (PR) 28 mm", "Nadir 24 mm", "+20 % (PD) 28.8 mm"} <= texts
+    assert [p.label for p in chart.points] == ["baseline", "PR", "SD"]
+    assert [p.y for p in chart.points] == [y(40), y(24), y(30)]
+    ys = sorted(label.y for label in chart.line_labels)
+    assert all(b - a >= 13 for a, b in itertools.pairwise(ys))  # line labels at the right never overprint
     assert all(p.label_x - text_width(p.label, response.LABEL_SIZE) / 2 >= 0
                and p.label_x + text_width(p.label, response.LABEL_SIZE) / 2 <= chart.width for p in chart.points)
 
@@ -154,3 +158,48 @@ def test_an_empty_timeline_says_so_in_both_layouts():
     for due in ([], None):
         chart = timeline.build_timeline([], [], [], due, BOARD)
         assert chart.empty and chart.reason == "No treatments or scans recorded yet."
+
+
+# --- where each thing goes (moved from tests/web/test_charts.py) ----------------------------------------
+
+
+
+def test_the_timeline_puts_each_event_at_its_date_and_lanes_in_order():
+    today = D(2026, 6, 1)
+    chart = timeline.build_timeline(
+        [timeline.TreatmentIn("srs", "SRS 20 Gy", D(2026, 1, 10), D(2026, 1, 10), "given", False, "SRS"),
+         timeline.TreatmentIn("ici", "ICI · nivolumab", D(2026, 2, 1), None, "given", True, "ICI")],
+        [timeline.ScanIn(D(2026, 1, 5), "mri", "baseline", "MRI"), timeline.ScanIn(D(2026, 4, 1), "mri", "PR", "MRI"),
+         timeline.ScanIn(D(2026, 1, 6), "ct", None, "CT"), timeline.ScanIn(D(2026, 4, 2), "pet", None, "PET")],
+        [timeline.WindowIn("radiation_necrosis", D(2026, 1, 10), D(2029, 1, 10), "RN watch"),
+         timeline.WindowIn("pseudoprogression", D(2026, 2, 1), D(2026, 8, 1), "PsP watch")],
+        [timeline.DueIn("followup_mri", "upcoming", D(2026, 6, 1), D(2026, 7, 1), "Follow-up MRI", "FU")],
+        today,
+    )
+    assert [lane.label for lane in chart.lanes] == ["Watch windows", "Treatments", "Scans", "Due"]
+    xs = {m.title: m.x for m in chart.scans}
+    assert xs["MRI"] > xs["CT"] > 0
+    assert [m.shape for m in chart.scans] == ["square", "diamond", "circle", "circle"]  # MRIs drawn on top
+    ici = next(b for b in chart.treatments if b.label.startswith("ICI"))
+    assert ici.arrow and abs(ici.x + ici.w - chart.today_x) < 1  # ongoing until today
+    rn = next(b for b in chart.windows if "RN" in b.label)
+    assert rn.arrow and rn.label.endswith("→") and rn.x + rn.w <= chart.width  # cut at the edge, says it runs on
+    assert len(chart.shades) == 2 and all(s.h > 0 for s in chart.shades)
+    assert chart.due[0].css == "tl-due tl-due-upcoming"
+    assert all(b.label_x <= chart.width for b in chart.due + chart.treatments)
+    assert month_ticks(TimeScale(chart.start, chart.end, 0, 1))
+
+
+def test_labels_near_the_right_edge_go_left_of_their_bar():
+    today = D(2026, 6, 1)
+    chart = timeline.build_timeline([], [timeline.ScanIn(D(2026, 1, 1), "mri", None, "MRI")], [],
+                                    [timeline.DueIn("followup_mri", "upcoming", D(2026, 7, 1), D(2026, 8, 1),
+                                                    "A rather long follow-up label", "")], today)
+    assert chart.due[0].anchor == "end" and chart.due[0].label_x < chart.due[0].x
+
+
+def test_rows_never_overlap_and_scales_are_round():
+    rows = Rows(gap=5)
+    placed = [rows.place(0, 50), rows.place(20, 60), rows.place(56, 90), rows.place(10, 20, max_rows=2)]
+    assert placed == [0, 1, 0, None]
+    assert nice_max(43.2) == (50, 10) and nice_max(0) == (10.0, 2.0)
