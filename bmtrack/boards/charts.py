@@ -74,7 +74,7 @@ def response_svg(chart: ResponseChart) -> SafeString:
         _wrapped(svg, chart.reason, chart.width / 2, chart.height / 2 - 8, chart.width - 40)
         return svg.render()
     for tick in chart.y_ticks:
-        svg.add("line", x1=chart.plot_left, x2=chart.plot_right, y1=tick.pos, y2=tick.pos, stroke=palette.GRID,
+        svg.add("line", x1=chart.plot_left, x2=chart.plot_right, y1=tick.pos, y2=tick.pos, stroke=palette.VALUE_GRID,
                 stroke_width=1)
         svg.text(chart.plot_left - 8, tick.pos + 4, tick.label, anchor="end", fill=palette.MUTED)
     svg.text(14, chart.plot_top - 10, "mm", fill=palette.MUTED, weight="bold")

@@ -54,6 +54,7 @@ RESPONSE_LABELS = {"baseline": ACCENT, "pr": "#1f6a3f", "nadir": MUTED, "pd": OV
 # Chart furniture.
 GRID = "#e1e6ed"  # .tl-grid
 GRID_MAJOR = "#c3ccd8"  # .tl-grid-major
+VALUE_GRID = "#e4e8ee"  # .rc-grid: the response chart's millimetre lines
 LANE = "#fbfcfd"  # .tl-lane
 LANE_ALT = "#f3f6f9"  # .tl-lane-alt
 FRAME = "#8793a3"  # .rc-frame

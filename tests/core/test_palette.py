@@ -44,7 +44,8 @@ CASES = [
     *[(f".rc-{key}-label", "fill", colour) for key, colour in palette.RESPONSE_LABELS.items()],
     (".tl-grid", "stroke", palette.GRID), (".tl-grid-major", "stroke", palette.GRID_MAJOR),
     (".tl-lane", "fill", palette.LANE), (".tl-lane-alt", "fill", palette.LANE_ALT),
-    (".rc-frame", "stroke", palette.FRAME), (".tl-arrow", "fill", palette.ARROW),
+    (".rc-grid", "stroke", palette.VALUE_GRID), (".rc-frame", "stroke", palette.FRAME),
+    (".tl-arrow", "fill", palette.ARROW),
     (".tl-scan-label", "fill", palette.SCAN_LABEL), (".tl-window-label", "fill", palette.WINDOW_LABEL),
 ]
 
