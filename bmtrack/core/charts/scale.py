@@ -1,4 +1,5 @@
-"""Scales shared by the charts: dates to x, values to y, and readable tick marks."""
+"""What the charts share: scales (dates to x, values to y), readable tick marks, rows and label boxes that
+never overlap, and legends flowed into rows."""
 
 from __future__ import annotations
 
