@@ -11,6 +11,7 @@ on beyond it is cut at the edge and says until when it runs. The packet has no d
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Sequence
 from dataclasses import dataclass, field
 from decimal import Decimal
 
@@ -223,7 +224,7 @@ def _outside_label(x1: float, w: float, label: str, width: float) -> tuple[float
 
 def build_timeline(treatments: list[TreatmentIn], scans: list[ScanIn], windows: list[WindowIn],
                    due: list[DueIn] | None, today: dt.date, *, marker_label: str = "Today",
-                   day_lines: list[DayLine] = (), width: int = WIDTH, legend_in_chart: bool = False) -> Timeline:
+                   day_lines: Sequence[DayLine] = (), width: int = WIDTH, legend_in_chart: bool = False) -> Timeline:
     """The lanes seen from ``today`` (the board day in the packet, labelled ``marker_label``); ``due``
     None leaves the due lane out; ``day_lines`` are more dated lines (their days widen the span)."""
     days = [t.start for t in treatments] + [t.end for t in treatments if t.end] + [s.day for s in scans]
