@@ -17,6 +17,8 @@ from bmtrack.clinical import purposes, watch, workup
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.protocol import check_protocol
 from bmtrack.clinical.schedule import WatchWindowOut
+from bmtrack.core.charts import response as response_geometry
+from bmtrack.core.charts import timeline as timeline_geometry
 from bmtrack.core.clock import local_date
 from bmtrack.patients.models import GPAAssessment, Measurement, ResponseAssessment, Scan, Treatment
 from bmtrack.patients.models.choices import (
@@ -159,34 +161,32 @@ def _status(facts: dict) -> dict:
 
 
 def _response_chart(responses: list[ResponseAssessment]) -> str:
-    points = [charts.ResponsePoint(on=local_date(r.scan.at), category=r.category,
-                                   sum_mm=float(r.sum_mm) if r.sum_mm is not None else None,
-                                   nadir_mm=float(r.nadir_sum_mm) if r.nadir_sum_mm is not None
-                                   and r.category != "baseline" else None)
+    def mm(value):
+        return float(value) if value is not None else None
+
+    points = [response_geometry.PointIn(local_date(r.scan.at), mm(r.sum_mm), mm(r.baseline_sum_mm),
+                                        mm(r.nadir_sum_mm) if r.category != "baseline" else None, r.category, "")
               for r in responses]
-    return charts.response_chart(points)
-
-
-def _treatment_label(treatment: Treatment) -> str:
-    if treatment.agent:
-        return treatment.agent.split("+")[0].strip()[:22] + (" +" if "+" in treatment.agent else "")
-    return treatment.kind.upper() if treatment.kind in ("srs", "fsrs", "wbrt", "litt") else treatment.get_kind_display()
+    return charts.response_svg(response_geometry.build_response_chart(points, **charts.PACKET_RESPONSE))
 
 
 def _timeline(treatments, scans, responses, windows, day, primary) -> str:
+    """The page's timeline seen from the board day, without the due lane, with the diagnosis of brain
+    metastases marked."""
+    g = timeline_geometry
     categories = {r.scan_id: r.category for r in responses}
-    return charts.timeline(
-        treatments=[charts.TimelineTreatment(
-            kind=t.kind, label=_treatment_label(t), start=local_date(t.start),
-            end=local_date(t.end) if t.end else None, planned=t.status == TreatmentStatus.PLANNED,
-            ongoing=t.status == TreatmentStatus.GIVEN and t.is_systemic and t.end is None,
-        ) for t in treatments],
-        scans=[charts.TimelineScan(on=local_date(s.at), modality=s.modality, category=categories.get(s.pk, ""))
-               for s in scans],
-        windows=[charts.TimelineWindow(kind=w.kind, start=w.starts_on, end=w.ends_on) for w in windows],
-        today=day,
-        bm_diagnosed_on=primary.brain_metastases_diagnosed_on if primary else None,
+    bm_on = primary.brain_metastases_diagnosed_on if primary else None
+    chart = g.build_timeline(
+        [g.TreatmentIn(t.kind, g.treatment_label(t.kind, t.agent, t.dose_gy), local_date(t.start),
+                       local_date(t.end) if t.end else None, t.status, t.is_systemic, "") for t in treatments],
+        [g.ScanIn(local_date(s.at), s.modality, categories.get(s.pk), "", pending=s.measurement_status == "pending")
+         for s in scans],
+        [g.WindowIn(w.kind, w.starts_on, w.ends_on, g.window_label(w.kind, w.ends_on)) for w in windows],
+        None, day,
+        day_lines=[g.DayLine(bm_on, "BM diagnosis", "bm")] if bm_on else [],
+        **charts.PACKET_TIMELINE,
     )
+    return charts.timeline_svg(chart)
 
 
 def _protocol(scans: list[Scan], responses: list[ResponseAssessment]) -> ProtocolGaps | None:

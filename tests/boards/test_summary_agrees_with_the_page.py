@@ -3,12 +3,16 @@
 from __future__ import annotations
 
 import datetime as dt
+import re
 from decimal import Decimal
 
 import pytest
+from django.template.loader import render_to_string
 
 from bmtrack.boards import services
 from bmtrack.boards.summary import build_case_summary
+from bmtrack.core import palette
+from bmtrack.core.charts import response, timeline
 from bmtrack.web.queries.patient import load_patient_page
 from tests.conftest import at
 
@@ -49,3 +53,33 @@ def test_the_packet_names_a_work_up_exactly_when_the_page_does(progressing_patie
 
     assert [w.window.kind for w in page.workup] == ["radiation_necrosis"]
     assert summary.workup is not None and summary.workup.steps == list(page.workup[0].hint.suggestions)
+
+
+def page_colours(svg: str, mark: str, prefix: str) -> list[str]:
+    """The colour of each page mark of class ``mark``, from its category class through the palette."""
+    by_class = {f"{prefix}-cat-none": palette.UNSCORED}
+    for classes in (timeline.CATEGORY_CSS, response.CATEGORY_CSS):
+        for category, css in classes.items():
+            by_class.setdefault(css, palette.CATEGORY_COLOURS[category])
+    return sorted(by_class[css] for css in re.findall(rf'<\w+ class="{mark}({prefix}-cat-[\w-]+)', svg))
+
+
+def packet_colours(svg: str, mark: str) -> list[str]:
+    marks = [m for m in re.findall(r"<\w+ [^>]*>", svg) if f'class="{mark}"' in m]
+    return sorted(re.search(r' fill="(#[0-9a-f]+)"', m).group(1) for m in marks)
+
+
+def test_the_page_and_the_packet_draw_the_same_marks_in_the_same_colours(progressing_patient, meeting, dora):
+    summary = build_case_summary(services.add_case(meeting, progressing_patient, question="Next?", user=dora))
+    page = load_patient_page(progressing_patient, at(2026, 6, 10, 9))
+    page_timeline = render_to_string("web/partials/timeline_svg.html", {"page": page})
+    page_chart = render_to_string("web/partials/response_svg.html", {"page": page})
+
+    scans = progressing_patient.scans.count()
+    assert len(page_colours(page_timeline, "tl-scan ", "tl")) == scans == 4
+    assert page_colours(page_timeline, "tl-scan ", "tl") == packet_colours(summary.timeline, "tl-scan")
+    assert len(page_colours(page_chart, "", "rc")) == progressing_patient.responses.count() == 4
+    assert page_colours(page_chart, "", "rc") == packet_colours(summary.response_chart, "rc-point")
+    treatments = progressing_patient.treatments.count()
+    assert page_timeline.count('class="tl-treat ') == summary.timeline.count('class="tl-treat"') == treatments
+    assert page_timeline.count('class="tl-window ') == summary.timeline.count('class="tl-window"') >= 1

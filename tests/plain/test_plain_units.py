@@ -1,5 +1,5 @@
 """Issue 16, plain language: the one date format, the citation and flag mappings, the one error mapper,
-the one palette and chart labels that never collide."""
+chart labels that never collide (the one palette: tests/core/test_palette.py)."""
 
 from __future__ import annotations
 
@@ -14,12 +14,10 @@ from django.core.exceptions import ValidationError
 from django.template import engines
 from django.utils import timezone
 
-from bmtrack.boards import charts as board_charts
 from bmtrack.clinical import citations, gpa, protocol, schedule, screening, vocabulary, workup
-from bmtrack.core import palette
+from bmtrack.core.charts.response import Point, place_point_labels, text_width
 from bmtrack.core.formatting import fmt_date, fmt_datetime, fmt_range, fmt_time, fmt_weekday, readable_dates
 from bmtrack.core.forms import apply_service_error, error_summary
-from bmtrack.web.charts.response import Point, place_point_labels, text_width
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "bmtrack.css"
@@ -189,14 +187,6 @@ def test_the_error_summary_lists_every_error_with_a_link_to_its_input():
 
 # --- one palette; labels that never collide ------------------------------------------------------------
 
-def test_watch_window_colours_are_the_same_on_the_page_and_in_the_packet():
-    css = CSS.read_text()
-    assert re.search(r"--pseudo:\s*" + palette.PSEUDOPROGRESSION, css)
-    assert re.search(r"--rn:\s*" + palette.RADIATION_NECROSIS, css)
-    assert board_charts.WINDOW_COLOURS["pseudoprogression"] == palette.PSEUDOPROGRESSION
-    assert board_charts.WINDOW_COLOURS["radiation_necrosis"] == palette.RADIATION_NECROSIS
-
-
 def boxes(points):
     return [(p.x - text_width(p.label, 11.5) / 2, p.x + text_width(p.label, 11.5) / 2, p.label_y - 11.5,
              p.label_y + 2) for p in points if p.label]
@@ -220,12 +210,3 @@ def test_response_point_labels_far_apart_stay_just_above_their_point():
     assert [p.label_y for p in points] == [138, 108]
 
 
-def test_the_packet_timeline_keeps_its_top_labels_apart_when_the_diagnosis_is_close_to_the_board():
-    today = dt.date(2026, 12, 9)
-    svg = str(board_charts.timeline([], [board_charts.TimelineScan(dt.date(2026, 12, 1), "mri", "baseline")],
-                                    [], today, bm_diagnosed_on=dt.date(2026, 12, 8)))
-    labels = {m["text"]: (float(m["x"]), m["anchor"]) for m in re.finditer(
-        r'<text x="(?P<x>[\d.]+)" y="8"[^>]*text-anchor="(?P<anchor>\w+)"[^>]*>(?P<text>[^<]+)</text>', svg)}
-    board_x, _ = labels["board"]
-    diagnosis_x, anchor = labels["BM diagnosis"]
-    assert anchor == "end" and diagnosis_x < board_x - text_width("board", 7) / 2  # ends left of "board"

@@ -1,6 +1,3 @@
-"""Chart geometry computed in Python and drawn as inline SVG by templates.
-
-The content security policy forbids inline scripts, so the pictures are server-side SVG: these
-modules turn plain data (dates, millimetres, categories) into coordinates, and the templates only
-draw. No clinical rule is computed here: the thresholds come from the stored RANO-BM assessment.
-"""
+"""The dashboard's bar charts, computed in Python and drawn as inline SVG by templates (the content
+security policy forbids inline scripts). The patient timeline and the response chart are drawn from
+the geometry in ``bmtrack.core.charts``, which the board packet shares."""

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
+from bmtrack.core.charts.scale import text_width
 from bmtrack.core.formatting import fmt_date
-from bmtrack.web.charts.scale import text_width
 
 
 @dataclass

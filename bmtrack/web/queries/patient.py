@@ -8,6 +8,8 @@ from dataclasses import dataclass, field
 from django.conf import settings
 from django.db.models import Prefetch
 
+from bmtrack.core.charts import response as response_chart
+from bmtrack.core.charts import timeline as timeline_chart
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
 from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
@@ -15,14 +17,8 @@ from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
 from bmtrack.surveillance import log as notification_log
 from bmtrack.surveillance.models import ContactAttempt, DueItem
 from bmtrack.web import advice, texts
-from bmtrack.web.charts import response as response_chart
-from bmtrack.web.charts import timeline as timeline_chart
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.queries.worklist import classify_items, describe_trigger
-
-SYSTEMIC = ("tt", "ici", "chemo")
-SHORT_KIND = {"surgery": "Surgery", "srs": "SRS", "fsrs": "fSRS", "wbrt": "WBRT", "litt": "LITT", "tt": "TT",
-              "ici": "ICI", "chemo": "Chemo", "other": "Other"}
 
 
 @dataclass
@@ -152,14 +148,10 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
         if t.status == "cancelled":
             continue
         start, end = local_date(t.start), local_date(t.end) if t.end else None
-        label = SHORT_KIND.get(t.kind, t.kind)
-        if t.agent:
-            label += f" · {t.agent}"
-        elif t.dose_gy:
-            label += f" {t.dose_gy.normalize():f} Gy"
+        label = timeline_chart.treatment_label(t.kind, t.agent, t.dose_gy)
         when = fmt_datetime(t.start) + (f" – {fmt_datetime(t.end)}" if t.end else "")
         title = f"{t.get_kind_display()} ({t.get_status_display().lower()}) {when}"
-        t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.kind in SYSTEMIC, title))
+        t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.is_systemic, title))
     late = {}
     for item in items:
         if item.late_text and item.fulfilled_by_id:
@@ -177,9 +169,8 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
             title += f" · {words}"
         s_in.append(timeline_chart.ScanIn(local_date(s.at), s.modality, category, title,
                                           pending=s.measurement_status == "pending"))
-    w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on,
-                                    f"{'Pseudoprogression' if w.kind == 'pseudoprogression' else 'Radiation necrosis'}"
-                                    f" watch to {fmt_date(w.ends_on)}") for w in windows]
+    w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on, timeline_chart.window_label(w.kind, w.ends_on))
+            for w in windows]
     d_in = []
     for row in classify_items(items, now, today):
         if row.section == "closed":

@@ -1,4 +1,5 @@
-"""Scales shared by the charts: dates to x, values to y, and readable tick marks."""
+"""What the charts share: scales (dates to x, values to y), readable tick marks, rows and label boxes that
+never overlap, and legends flowed into rows."""
 
 from __future__ import annotations
 
@@ -83,3 +84,49 @@ class Rows:
 
     def __len__(self) -> int:
         return len(self.ends)
+
+
+class Boxes:
+    """Label boxes placed so far (left, right, top, bottom): a new label goes only where it prints over
+    none of them (``gap`` apart side by side)."""
+
+    def __init__(self, gap: float = 2):
+        self.placed: list[tuple[float, float, float, float]] = []
+        self.gap = gap
+
+    def free(self, box: tuple[float, float, float, float]) -> bool:
+        left, right, top, bottom = box
+        return all(right + self.gap <= x0 or left >= x1 + self.gap or bottom <= y0 or top >= y1
+                   for x0, x1, y0, y1 in self.placed)
+
+    def add(self, box: tuple[float, float, float, float]) -> None:
+        self.placed.append(box)
+
+
+@dataclass
+class LegendEntry:
+    """One key of a legend: ``key`` names the swatch (the page's ``key-<key>`` class, the packet's
+    palette entry), ``text`` what it means; ``x``/``y`` its place when the legend is drawn inside the
+    chart (the packet), left at 0 when the page writes it as HTML under the chart."""
+
+    key: str
+    text: str
+    x: float = 0
+    y: float = 0
+
+
+LEGEND_SWATCH = 16  # the swatch and the space after it, before the text
+
+
+def place_legend(entries: list[LegendEntry], x0: float, y0: float, right: float, size: float,
+                 line: float) -> float:
+    """Flow the entries left to right from (x0, y0), a new row when the next would pass ``right``;
+    returns the y below the last row."""
+    x, y = x0, y0
+    for entry in entries:
+        w = LEGEND_SWATCH + text_width(entry.text, size) + 14
+        if x > x0 and x + w > right:
+            x, y = x0, y + line
+        entry.x, entry.y = round(x, 1), round(y, 1)
+        x += w
+    return y + (line if entries else 0)
