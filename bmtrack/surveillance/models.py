@@ -335,7 +335,7 @@ class NotificationLine(models.Model):
 
 
 class WatchKind(models.TextChoices):
-    PSEUDOPROGRESSION = "pseudoprogression", "Pseudoprogression watch (ICI/TT)"
+    PSEUDOPROGRESSION = "pseudoprogression", "Pseudoprogression watch (immunotherapy or targeted therapy)"
     RADIATION_NECROSIS = "radiation_necrosis", "Radiation-necrosis watch (SRS)"
 
 
