@@ -80,7 +80,12 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     observations = list(patient.observations.all())
     treatments = list(patient.treatments.prefetch_related("lesions"))
     scans = list(patient.scans.select_related("response", "response__baseline_scan").prefetch_related(
-        Prefetch("measurements", queryset=Measurement.objects.select_related("lesion").order_by("lesion__label"))))
+        Prefetch("measurements", queryset=Measurement.objects.order_by("lesion__label"))))
+    # Thirty scans measure the same dozen lesions: one instance per lesion, not one per measurement.
+    lesions = {lesion.pk: lesion for lesion in patient.lesions.all()}
+    for scan in scans:
+        for m in scan.measurements.all():
+            m.lesion = lesions[m.lesion_id]
     items = list(patient.due_items.select_related("trigger_treatment", "trigger_scan", "fulfilled_by")
                  .order_by("due_by", "kind"))
     windows = list(patient.watch_windows.select_related("trigger_treatment"))
