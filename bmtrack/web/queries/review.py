@@ -8,6 +8,7 @@ from django.db.models import QuerySet
 from bmtrack.clinical.record import NEW_LESION_CALL_NEEDED
 from bmtrack.patients.models import ResponseAssessment
 from bmtrack.web.queries.scope import Filters, active_patients
+from bmtrack.web.queries.worklist import PATIENT_LINK
 
 
 def awaiting_call(user) -> QuerySet[ResponseAssessment]:
@@ -16,5 +17,5 @@ def awaiting_call(user) -> QuerySet[ResponseAssessment]:
     on PostgreSQL and SQLite alike; the flag names are distinct words, so no other flag contains this one."""
     return (ResponseAssessment.objects
             .filter(patient__in=active_patients(user, Filters()), flags__icontains=NEW_LESION_CALL_NEEDED)
-            .select_related("scan", "patient", "patient__responsible_nurse")
+            .select_related("scan", "patient").only("category", "scan__at", *PATIENT_LINK)
             .order_by("scan__at", "pk"))

@@ -55,7 +55,16 @@ ROW_UNUSED = (
     "next_transition_at", "overdue_since", "overdue_at", "alert_at", "alerted_at", "escalate_at", "escalated_at",
     "acted_at", "created_at", "updated_at",
     "patient__deceased_on", "patient__last_contact_on", "patient__created_at", "patient__updated_at",
+    # The triggers are named by kind, status, dates and agent (describe_trigger); their reports and
+    # JSON lists (parsed per row) are the patient page's.
+    "trigger_scan__report", "trigger_scan__sequences", "trigger_scan__new_lesions", "trigger_scan__non_target",
+    "trigger_scan__study_uid", "trigger_scan__accession", "trigger_scan__scanner", "trigger_scan__tracer",
+    "trigger_scan__field_strength_t", "trigger_treatment__note", "trigger_treatment__dose_gy",
+    "trigger_treatment__fractions", "trigger_treatment__line",
 )
+
+# What a list reads of a patient to name and link her (the side lists read nothing else of her row).
+PATIENT_LINK = ("patient", "patient__public_id", "patient__given_name", "patient__family_name", "patient__mrn")
 
 # What an item's row reads beside the item: in the worklist table (ROW_RELATED), and in the patient
 # page's list and after an action (ITEM_RELATED, which also names the nurse and the team).
@@ -441,7 +450,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         pending_scans = list(
             Scan.objects.filter(patient__in=patients, modality=Modality.MRI,
                                 measurement_status=MeasurementStatus.PENDING)
-            .select_related("patient").order_by("at")[:MAX_ROWS])
+            .select_related("patient").only("at", "purpose", *PATIENT_LINK).order_by("at")[:MAX_ROWS])
 
     unconfirmed: list[ResponseAssessment] = []
     if kind in ("", "unconfirmed_pd"):
@@ -453,13 +462,17 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
             .annotate(item_state=Subquery(confirmation.values("state")[:1]),
                       item_due_from=Subquery(confirmation.values("due_from")[:1]),
                       item_due_by=Subquery(confirmation.values("due_by")[:1]))
-            .select_related("patient", "scan").order_by("confirmation_due")[:MAX_ROWS])
+            .select_related("patient", "scan")
+            .only("category", "sum_mm", "change_from_nadir_pct", "confirmation_due", "scan__at", *PATIENT_LINK)
+            .order_by("confirmation_due")[:MAX_ROWS])
 
     watching: list[WatchRow] = []
     watching_total = None
     if kind in ("", "watch"):
         windows = (WatchWindow.objects.filter(patient__in=patients, starts_on__lte=today, ends_on__gte=today)
                    .select_related("patient", "trigger_treatment")
+                   .only("kind", "starts_on", "ends_on", "trigger_treatment__kind", "trigger_treatment__start",
+                         *PATIENT_LINK)
                    .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on"))
         if watch_limit is not None:
             # One light query (ids only) for the patients in order and their number, then the
