@@ -1,4 +1,5 @@
 from django.core.exceptions import PermissionDenied
+from django.http import JsonResponse
 from django.shortcuts import redirect
 
 # Paths an administrator may reach before confirming a second factor.
@@ -36,8 +37,6 @@ class RequireAdminOTPMiddleware:
         if (user is not None and user.is_authenticated and user.is_superuser
                 and not user.is_verified() and not request.path.startswith(_ALLOWED)):
             if request.path.startswith("/api/"):
-                from django.http import JsonResponse
-
                 return JsonResponse({"detail": "Administrators must sign in with two-step verification."},
                                     status=403)
             return redirect("two_factor")

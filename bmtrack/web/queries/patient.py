@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from urllib.parse import quote
 
 from django.conf import settings
 from django.db.models import Prefetch
@@ -61,8 +62,6 @@ class PatientPage:
 
 
 def viewer_url(study_uid: str) -> str:
-    from urllib.parse import quote
-
     template = settings.DICOM_VIEWER_URL_TEMPLATE
     if not template or not study_uid:
         return ""
