@@ -9,6 +9,8 @@ from zoneinfo import ZoneInfo
 
 import pytest
 
+from tests.support import personas
+
 AMS = ZoneInfo("Europe/Amsterdam")
 CHROMIUM = Path("/usr/bin/chromium")
 
@@ -20,44 +22,44 @@ def at(year, month, day, hour=10, minute=0) -> dt.datetime:
 
 @pytest.fixture
 def teams(db):
-    from bmtrack.accounts.models import CareTeam
-
-    return CareTeam.objects.create(name="Neuro-oncology A"), CareTeam.objects.create(name="Neuro-oncology B")
+    """Team A and team B (tests/support/personas.py)."""
+    return personas.create_teams()
 
 
 @pytest.fixture
 def alice(teams):
     """A nurse on team A."""
-    return _member("alice", teams[0], "nurse")
+    return personas.create("alice", teams)
 
 
 @pytest.fixture
 def bob(teams):
-    """A physician on team A (Alice's colleague)."""
-    user = _member("bob", teams[0], "physician")
-    teams[0].responsible_physician = user
-    teams[0].save()
-    return user
+    """A physician on team A (Alice's teammate), its responsible physician."""
+    return personas.create("bob", teams)
 
 
 @pytest.fixture
 def charlie(teams):
     """A nurse on team B: must see nothing of team A's."""
-    return _member("charlie", teams[1], "nurse")
+    return personas.create("charlie", teams)
 
 
-def _member(username, team, role):
-    from django.contrib.auth.models import Group
+@pytest.fixture
+def dora(teams):
+    """The board coordinator of team A: reads the record, writes none of it."""
+    return personas.create("dora", teams)
 
-    from bmtrack.accounts.models import User
-    from bmtrack.accounts.roles import sync_role_groups
 
-    sync_role_groups()
-    user = User.objects.create_user(username, f"{username}@example.org", "correct horse battery staple",
-                                    first_name=username.title())
-    team.members.add(user)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+@pytest.fixture
+def erik(teams):
+    """The board coordinator of team B: must see nothing of team A's patients."""
+    return personas.create("erik", teams)
+
+
+@pytest.fixture
+def dana(teams):
+    """The data manager of team A: works in the admin."""
+    return personas.create("dana", teams)
 
 
 def verified_client(client, user):

@@ -54,11 +54,9 @@ def charlie_api(charlie):
 
 
 @pytest.fixture
-def coordinator(teams):
+def coordinator(dora):
     """A board coordinator on team A: reads the record, writes none of it."""
-    from tests.conftest import _member
-
-    return _member("carla", teams[0], "board_coordinator")
+    return dora
 
 
 @pytest.fixture

@@ -136,10 +136,8 @@ def test_a_waiver_is_confirmed_and_undone(page, client, live_server, alice, ward
 
 
 @pytest.fixture
-def coordinator(teams):
-    from tests.conftest import _member
-
-    return _member("dora", teams[0], "board_coordinator")
+def coordinator(dora):
+    return dora
 
 
 @pytest.fixture
