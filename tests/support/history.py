@@ -75,6 +75,11 @@ class History:
         moment = dt.datetime(day.year, day.month, day.day, hour, minute, tzinfo=AMS)
         return min(moment, self.now - dt.timedelta(minutes=30))
 
+    def ahead(self, days: int, hour: int = 9) -> dt.datetime:
+        """A site-local instant ``days`` after ``now``'s day (planned treatments, bookings)."""
+        day = (self.now.astimezone(AMS) + dt.timedelta(days=days)).date()
+        return dt.datetime(day.year, day.month, day.day, hour, tzinfo=AMS)
+
     def day(self, day=None, *, days_ago: float | None = None) -> dt.date:
         return day if days_ago is None else self.at(days_ago=days_ago).date()
 
@@ -113,10 +118,11 @@ class History:
         return services.record_observation(self.patient, observed_on=observed_on,
                                            now=self._recorded(self.at(observed_on, 18)), **facts)
 
-    def mri(self, day=None, lesions=None, *, days_ago=None, purpose="surveillance", hour=11, baseline=False,
-            new_lesions="none", scanner=SCANNER_3T, sequences=None, **extra):
-        """An MRI with its measurements. ``lesions``: {"L1": mm, "L2": 0 (disappeared) or
-        (mm, {"location": ..., other measurement fields})}; None for a scan not yet measured."""
+    def mri(self, day=None, lesions=None, *, days_ago=None, at=None, purpose="surveillance", hour=11,
+            baseline=False, new_lesions="none", scanner=SCANNER_3T, sequences=None, **extra):
+        """An MRI with its measurements, at ``hour`` of its day (or at the instant ``at``). ``lesions``:
+        {"L1": mm, "L2": 0 (disappeared) or (mm, {"location": ..., other measurement fields})}; None
+        for a scan not yet measured."""
         from bmtrack.patients import services
 
         measurements = []
@@ -128,7 +134,7 @@ class History:
                 measurements.append({"lesion": label, "disappeared": True, **fields})
             else:
                 measurements.append({"lesion": label, "longest_diameter_mm": Decimal(str(value)), **fields})
-        when = self.at(day, hour, days_ago=days_ago)
+        when = at or self.at(day, hour, days_ago=days_ago)
         uid = next(_study_numbers)
         extra.setdefault("study_uid", f"1.2.826.0.1.3680043.8.498.{uid}")
         extra.setdefault("accession", f"ACC{uid:07d}")
