@@ -214,3 +214,22 @@ def new_lesion_awaiting_call(team, nurse, now=FIXED_NOW):
     h.mri(days_ago=3, lesions=_at({"L1": (15, ""), "L2": (6, "left occipital")}), purpose="surveillance",
           new_lesions="", call_required=False)
     return h.patient
+
+
+EVERY = (postop_mri_overdue, postop_mri_overdue_melanoma, postop_done_then_cavity_srs, postop_mri_done_late,
+         srs_followup_overdue, srs_serial_response, ici_unconfirmed_progression, tt_response_due, gynae_srs_recent,
+         scan_awaiting_measurements, planned_srs_without_planning_mri, wbrt_sclc,
+         srs_lesion_enlarging_in_necrosis_window, new_lesion_awaiting_call)
+
+
+def deceased(team, nurse, now=FIXED_NOW):
+    """NSCLC treated with whole-brain radiotherapy ten months ago; died a month ago."""
+    from bmtrack.patients import services
+
+    h = History.new_patient(team, nurse, now, sex="male", age=74)
+    h.primary(500, "nsclc_nonadeno", stage="IV", bm=300)
+    h.status(days_ago=300, kps=60, extracranial_metastases=True)
+    h.mri(days_ago=300, lesions=_at({"L1": (24, "left frontal")}), purpose="diagnosis", baseline=True)
+    h.treat("wbrt", days_ago=290, end_days_ago=280, dose_gy=Decimal("20"), fractions=5)
+    services.set_patient_status(h.patient, "deceased", deceased_on=h.day(days_ago=30), now=now)
+    return h.patient
