@@ -216,10 +216,10 @@ def new_lesion_awaiting_call(team, nurse, now=FIXED_NOW):
     return h.patient
 
 
-EVERY = (postop_mri_overdue, postop_mri_overdue_melanoma, postop_done_then_cavity_srs, postop_mri_done_late,
-         srs_followup_overdue, srs_serial_response, ici_unconfirmed_progression, tt_response_due, gynae_srs_recent,
-         scan_awaiting_measurements, planned_srs_without_planning_mri, wbrt_sclc,
-         srs_lesion_enlarging_in_necrosis_window, new_lesion_awaiting_call)
+EVERY = (srs_lesion_enlarging_in_necrosis_window, new_lesion_awaiting_call, postop_mri_overdue,
+         postop_mri_overdue_melanoma, postop_done_then_cavity_srs, postop_mri_done_late, srs_followup_overdue,
+         srs_serial_response, ici_unconfirmed_progression, tt_response_due, gynae_srs_recent,
+         scan_awaiting_measurements, planned_srs_without_planning_mri, wbrt_sclc)
 
 
 def deceased(team, nurse, now=FIXED_NOW):
