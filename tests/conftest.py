@@ -104,23 +104,6 @@ def patient(make_patient):
     return make_patient()
 
 
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once per module inside a transaction rolled back at its end."""
-    from django.db import transaction
-    from django.test import override_settings
-    from django.utils import timezone
-
-    from bmtrack.patients.demo import load_demo_data
-
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo_data(timezone.now())
-        yield
-        transaction.set_rollback(True)
-
-
 # Every browser test (tests/e2e, the board pages) uses pytest-playwright's one browser: Debian's
 # chromium, as a ward PC would show the pages. Starting a second Playwright next to it clashes.
 @pytest.fixture(scope="session")
