@@ -140,7 +140,8 @@ class History:
         extra.setdefault("accession", f"ACC{uid:07d}")
         return services.record_scan(
             self.patient, at=when, modality="mri", purpose=purpose,
-            field_strength_t=Decimal("1.5") if "1.5T" in scanner else Decimal("3.0"), scanner=scanner,
+            field_strength_t=extra.pop("field_strength_t", Decimal("1.5") if "1.5T" in scanner else Decimal("3.0")),
+            scanner=scanner,
             sequences=sequences or FULL_PROTOCOL, new_lesions=new_lesions, is_baseline=baseline,
             measurements=measurements, now=self._recorded(when), **extra,
         )
