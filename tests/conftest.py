@@ -1,5 +1,6 @@
-"""Shared fixtures: personas from two care teams (healthchecks' Alice/Bob/Charlie), and
-builders that create clinical history through the real services."""
+"""Shared fixtures: thin wrappers around the personas of tests/support/personas.py (two care teams;
+Alice, her teammate Bob, the outsider Charlie...), a patient factory, and the browser settings.
+Clinical histories are written with tests/support/history.py (docs/testing.md)."""
 
 from __future__ import annotations
 
