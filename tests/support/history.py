@@ -2,7 +2,7 @@
 bmtrack's own forms, API and importers make), read as steps back from a fixed clock.
 
     h = History.new_patient(teams[0], alice)            # now = FIXED_NOW unless given
-    h.primary(diagnosed=400, type_="nsclc_adeno", bm=6, markers=[EGFR_POSITIVE])
+    h.primary(diagnosed=400, type_="nsclc_adeno", bm=6, markers=[EGFR_EXON19])
     h.status(days_ago=7, kps=80, dexamethasone_mg=Decimal("8"))
     h.mri(days_ago=6, lesions={"L1": 34, "L2": 8}, purpose="diagnosis", baseline=True)
     h.surgery(days_ago=4, lesions=["L1"])               # 09:00-13:00, four days before now
