@@ -73,7 +73,7 @@ def record(make_patient, alice):
     a follow-up MRI: enough for GPA, RANO-BM, due items and watch windows to exist."""
     h = History(make_patient(), now=timezone.now())
     four = ["t1_pre_3d", "t1_post_3d", "t2", "flair"]
-    primary = h.primary(200, "nsclc_adeno", bm=130, histology="", markers=[
+    primary = h.primary(200, "nsclc_adeno", bm=130, tested=190, histology="", markers=[
         {"marker": "egfr", "result": "positive", "detail": "L858R"},
         {"marker": "pd_l1", "result": "positive", "value_pct": Decimal("40")}])
     h.status(days_ago=131, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("0"), user=alice)

@@ -92,15 +92,12 @@ class History:
     def primary(self, diagnosed, type_="nsclc_adeno", bm=None, markers=(), stage="IVA", seer="metastatic",
                 histology=None, tested=None):
         """The primary tumour. ``diagnosed`` and ``bm`` (brain metastases) are days ago or dates;
-        markers are tested ten days after the diagnosis unless ``tested`` says otherwise."""
+        markers are tested on the day of the diagnosis unless ``tested`` (days ago or a date) says otherwise."""
         from bmtrack.patients import services
 
         diagnosed_on = self._day_of(diagnosed)
         bm_on = self._day_of(bm) if bm is not None else None
-        tested_on = self._day_of(tested) if tested is not None else min(
-            diagnosed_on + dt.timedelta(days=10), self.now.astimezone(AMS).date())
-        if isinstance(diagnosed, dt.date):
-            tested_on = diagnosed_on if tested is None else tested_on  # the board tests' convention
+        tested_on = self._day_of(tested) if tested is not None else diagnosed_on
         last = max(diagnosed_on, bm_on or diagnosed_on)
         return services.record_primary(
             self.patient, type=type_, stage=stage, seer_stage=seer, diagnosed_on=diagnosed_on,
