@@ -1,5 +1,6 @@
-"""Shared fixtures: personas from two care teams (healthchecks' Alice/Bob/Charlie), and
-builders that create clinical history through the real services."""
+"""Shared fixtures: thin wrappers around the personas of tests/support/personas.py (two care teams;
+Alice, her teammate Bob, the outsider Charlie...), a patient factory, and the browser settings.
+Clinical histories are written with tests/support/history.py (docs/testing.md)."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ from pathlib import Path
 from zoneinfo import ZoneInfo
 
 import pytest
+
+from tests.support import personas
 
 AMS = ZoneInfo("Europe/Amsterdam")
 CHROMIUM = Path("/usr/bin/chromium")
@@ -20,44 +23,44 @@ def at(year, month, day, hour=10, minute=0) -> dt.datetime:
 
 @pytest.fixture
 def teams(db):
-    from bmtrack.accounts.models import CareTeam
-
-    return CareTeam.objects.create(name="Neuro-oncology A"), CareTeam.objects.create(name="Neuro-oncology B")
+    """Team A and team B (tests/support/personas.py)."""
+    return personas.create_teams()
 
 
 @pytest.fixture
 def alice(teams):
     """A nurse on team A."""
-    return _member("alice", teams[0], "nurse")
+    return personas.create("alice", teams)
 
 
 @pytest.fixture
 def bob(teams):
-    """A physician on team A (Alice's colleague)."""
-    user = _member("bob", teams[0], "physician")
-    teams[0].responsible_physician = user
-    teams[0].save()
-    return user
+    """A physician on team A (Alice's teammate), its responsible physician."""
+    return personas.create("bob", teams)
 
 
 @pytest.fixture
 def charlie(teams):
     """A nurse on team B: must see nothing of team A's."""
-    return _member("charlie", teams[1], "nurse")
+    return personas.create("charlie", teams)
 
 
-def _member(username, team, role):
-    from django.contrib.auth.models import Group
+@pytest.fixture
+def dora(teams):
+    """The board coordinator of team A: reads the record, writes none of it."""
+    return personas.create("dora", teams)
 
-    from bmtrack.accounts.models import User
-    from bmtrack.accounts.roles import sync_role_groups
 
-    sync_role_groups()
-    user = User.objects.create_user(username, f"{username}@example.org", "correct horse battery staple",
-                                    first_name=username.title())
-    team.members.add(user)
-    user.groups.add(Group.objects.get(name=role))
-    return user
+@pytest.fixture
+def erik(teams):
+    """The board coordinator of team B: must see nothing of team A's patients."""
+    return personas.create("erik", teams)
+
+
+@pytest.fixture
+def dana(teams):
+    """The data manager of team A: works in the admin."""
+    return personas.create("dana", teams)
 
 
 def verified_client(client, user):
@@ -100,23 +103,6 @@ def make_patient(teams, alice):
 @pytest.fixture
 def patient(make_patient):
     return make_patient()
-
-
-@pytest.fixture(scope="module")
-def demo(django_db_setup, django_db_blocker):
-    """The demo data, loaded once per module inside a transaction rolled back at its end."""
-    from django.db import transaction
-    from django.test import override_settings
-    from django.utils import timezone
-
-    from bmtrack.patients.demo import load_demo_data
-
-    with django_db_blocker.unblock(), override_settings(
-        PASSWORD_HASHERS=["django.contrib.auth.hashers.MD5PasswordHasher"]
-    ), transaction.atomic():
-        load_demo_data(timezone.now())
-        yield
-        transaction.set_rollback(True)
 
 
 # Every browser test (tests/e2e, the board pages) uses pytest-playwright's one browser: Debian's

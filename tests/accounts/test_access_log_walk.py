@@ -69,12 +69,9 @@ def _takes_an_id(pattern: URLPattern) -> bool:
 
 
 @pytest.fixture
-def world(make_patient, teams, alice, charlie, settings):
+def world(make_patient, teams, alice, charlie, dora, settings):
     """Two patients of team A and one of team B with histories, a meeting with cases of all three,
     Alice (nurse, attendee) and Dora (coordinator of team A) who walk, and Alice's calendar token."""
-    from django.contrib.auth.models import Group
-
-    from bmtrack.accounts.models import User
     from bmtrack.boards import services as boards
     from bmtrack.boards.models import Board
     from bmtrack.patients import services
@@ -110,9 +107,6 @@ def world(make_patient, teams, alice, charlie, settings):
     patients = {"a1": make_patient(), "a2": make_patient(), "b1": make_patient(care_team=teams[1])}
     records = {key: history(patient) for key, patient in patients.items()}
 
-    dora = User.objects.create_user("dora", "dora@example.org", "correct horse battery staple")
-    teams[0].members.add(dora)
-    dora.groups.add(Group.objects.get(name="board_coordinator"))
     board = Board.objects.create(name="Neuro-oncology board")
     board.care_teams.add(teams[0], teams[1])
     meeting = boards.create_meeting(board, date=(now + dt.timedelta(days=7)).date(), attendees=[alice], user=dora)

@@ -1,4 +1,5 @@
-"""API fixtures: token clients for the personas, and a patient with a history built through the services."""
+"""API fixtures: token clients for the personas, and a patient with a history written with the history
+builder; every API test runs at the fixed clock (FIXED_NOW), as the web tests do."""
 
 from __future__ import annotations
 
@@ -11,6 +12,13 @@ from rest_framework.authtoken.models import Token
 from rest_framework.test import APIClient
 
 from bmtrack.core.clock import site_zone
+from tests.support.history import History, fixed_clock
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    with fixed_clock():
+        yield
 
 
 @pytest.fixture(autouse=True)
@@ -20,7 +28,7 @@ def fast_password_hashing(settings):
 
 
 def days_ago(days: int, hour: int = 10) -> dt.datetime:
-    """An aware site-local instant ``days`` before today (services refuse the future)."""
+    """An aware site-local instant ``days`` before today (services refuse the future): for request bodies."""
     day = (timezone.now().astimezone(site_zone()) - dt.timedelta(days=days)).date()
     return dt.datetime.combine(day, dt.time(hour), tzinfo=site_zone())
 
@@ -54,46 +62,27 @@ def charlie_api(charlie):
 
 
 @pytest.fixture
-def coordinator(teams):
+def coordinator(dora):
     """A board coordinator on team A: reads the record, writes none of it."""
-    from tests.conftest import _member
-
-    return _member("carla", teams[0], "board_coordinator")
+    return dora
 
 
 @pytest.fixture
 def record(make_patient, alice):
     """Alice's patient (team A) with a primary and markers, status, an MRI with two lesions, SRS and
     a follow-up MRI: enough for GPA, RANO-BM, due items and watch windows to exist."""
-    from bmtrack.patients import services
-
-    patient = make_patient()
-    primary = services.record_primary(
-        patient, type="nsclc_adeno", diagnosed_on=days_ago(200).date(), stage="IVA", seer_stage="metastatic",
-        brain_metastases_diagnosed_on=days_ago(130).date(),
-        markers=[{"marker": "egfr", "result": "positive", "tested_on": days_ago(190).date(), "detail": "L858R"},
-                 {"marker": "pd_l1", "result": "positive", "value_pct": Decimal("40"),
-                  "tested_on": days_ago(190).date()}],
-    )
-    services.record_observation(patient, observed_on=days_ago(131).date(), kps=80, extracranial_metastases=True,
-                                dexamethasone_mg=Decimal("0"), user=alice)
-    baseline = services.record_scan(
-        patient, at=days_ago(130, 11), modality="mri", purpose="srs_planning", field_strength_t=Decimal("3.0"),
-        sequences=["t1_pre_3d", "t1_post_3d", "t2", "flair"], study_uid="1.2.3.4.5", accession="ACC1",
-        is_baseline=True,
-        measurements=[{"lesion": "L1", "longest_diameter_mm": Decimal("18"), "location": "left frontal"},
-                      {"lesion": "L2", "longest_diameter_mm": Decimal("12"), "location": "right parietal"}],
-    )
-    srs = services.record_treatment(patient, kind="srs", status="given", start=days_ago(125, 9),
-                                    end=days_ago(125, 10), dose_gy=Decimal("20"), fractions=1,
-                                    lesions=list(patient.lesions.all()))
-    followup = services.record_scan(
-        patient, at=days_ago(40, 11), modality="mri", purpose="surveillance",
-        sequences=["t1_pre_3d", "t1_post_3d", "t2", "flair"],
-        measurements=[{"lesion": "L1", "longest_diameter_mm": Decimal("10")},
-                      {"lesion": "L2", "longest_diameter_mm": Decimal("7")}],
-    )
-    tt = services.record_treatment(patient, kind="tt", status="given", start=days_ago(120, 9), agent="osimertinib",
-                                   line=1)
-    return {"patient": patient, "primary": primary, "baseline": baseline, "followup": followup, "srs": srs,
+    h = History(make_patient(), now=timezone.now())
+    four = ["t1_pre_3d", "t1_post_3d", "t2", "flair"]
+    primary = h.primary(200, "nsclc_adeno", bm=130, tested=190, histology="", markers=[
+        {"marker": "egfr", "result": "positive", "detail": "L858R"},
+        {"marker": "pd_l1", "result": "positive", "value_pct": Decimal("40")}])
+    h.status(days_ago=131, kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("0"), user=alice)
+    baseline = h.mri(days_ago=130, purpose="srs_planning", scanner="", sequences=four, study_uid="1.2.3.4.5",
+                     accession="ACC1", baseline=True,
+                     lesions={"L1": (18, {"location": "left frontal"}), "L2": (12, {"location": "right parietal"})})
+    srs = h.srs(days_ago=125, lesions=["L1", "L2"], dose_gy=20)
+    followup = h.mri(days_ago=40, purpose="surveillance", scanner="", sequences=four, field_strength_t=None,
+                     study_uid="", accession="", lesions={"L1": 10, "L2": 7})
+    tt = h.treat("tt", days_ago=120, agent="osimertinib", line=1)
+    return {"patient": h.patient, "primary": primary, "baseline": baseline, "followup": followup, "srs": srs,
             "tt": tt}

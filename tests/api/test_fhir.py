@@ -1,5 +1,5 @@
 """FHIR R4 (mCODE) import and export: scoped like every read and write, and a bad Bundle is a 400 naming
-where it is wrong, with nothing saved. (The demo patients' round trips are in test_fhir_demo.py.)"""
+where it is wrong, with nothing saved. (The named histories' round trips are in test_fhir_histories.py.)"""
 
 from __future__ import annotations
 

@@ -29,7 +29,7 @@ def test_a_first_case_says_so(meeting, dora, make_patient):
 def test_it_lists_scans_responses_and_treatments_since_the_previous_case_only(meeting, board, dora, make_patient):
     patient = make_patient()
     h = History(patient)
-    h.primary(D(2025, 10, 1), type_="melanoma", bm_on=D(2026, 1, 10))
+    h.primary(D(2025, 10, 1), type_="melanoma", bm=D(2026, 1, 10))
     h.status(D(2026, 1, 10), kps=90, extracranial_metastases=True, dexamethasone_mg=Decimal("0"))
     h.mri(D(2026, 1, 10), {"L1": 16, "L2": 12}, purpose="diagnosis", baseline=True)
     earlier = services.create_meeting(board, date=D(2026, 1, 15), user=dora)

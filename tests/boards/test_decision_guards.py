@@ -33,7 +33,7 @@ def operated_case(meeting, dora, make_patient):
     """Surgery on 9 Jun 2026: the urgent post-operative MRI (72 h) and nothing else open yet."""
     patient = make_patient()
     h = History(patient)
-    h.primary(D(2025, 3, 1), bm_on=D(2026, 5, 30))
+    h.primary(D(2025, 3, 1), bm=D(2026, 5, 30))
     h.mri(D(2026, 5, 30), {"L1": 31}, purpose="diagnosis")
     h.treat("surgery", D(2026, 6, 9))
     return services.add_case(meeting, patient, question="Resected: what next?", user=dora)

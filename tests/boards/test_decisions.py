@@ -26,7 +26,7 @@ DECIDED_AT = at(2026, 6, 10, 17)
 def case(meeting, dora, bob, make_patient):
     patient = make_patient()
     h = History(patient)
-    h.primary(D(2025, 3, 1), bm_on=D(2026, 5, 30), markers=[{"marker": "egfr", "result": "negative"},
+    h.primary(D(2025, 3, 1), bm=D(2026, 5, 30), markers=[{"marker": "egfr", "result": "negative"},
                                                            {"marker": "alk", "result": "negative"}])
     h.status(D(2026, 5, 30), kps=90, extracranial_metastases=False)
     h.mri(D(2026, 5, 30), {"L1": 16, "L2": 9}, purpose="diagnosis")

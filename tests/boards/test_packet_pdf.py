@@ -45,7 +45,7 @@ def collapse(text: str) -> str:
 def three_cases(meeting, dora, bob, progressing_patient, make_patient):
     resected = make_patient(given_name="Henk", family_name="de Boer", sex="male", birth_date=D(1958, 8, 14))
     h = History(resected)
-    h.primary(D(2025, 6, 1), type_="colorectal", bm_on=D(2026, 5, 1), stage="IVB",
+    h.primary(D(2025, 6, 1), type_="colorectal", bm=D(2026, 5, 1), stage="IVB",
               markers=[{"marker": "ras", "result": "positive", "detail": "KRAS G12D"}])
     h.status(D(2026, 5, 1), kps=80, extracranial_metastases=True, dexamethasone_mg=Decimal("8"), neuro_status="worse")
     h.mri(D(2026, 5, 1), {"L1": 31, "L2": 9}, purpose="diagnosis")
@@ -54,7 +54,7 @@ def three_cases(meeting, dora, bob, progressing_patient, make_patient):
 
     new = make_patient(given_name="Fenna", family_name="Mulder", birth_date=D(1972, 1, 30))
     h = History(new)
-    h.primary(D(2026, 5, 2), type_="breast", bm_on=D(2026, 6, 1), stage="IV", markers=[
+    h.primary(D(2026, 5, 2), type_="breast", bm=D(2026, 6, 1), stage="IV", markers=[
         {"marker": "er", "result": "positive", "value_pct": Decimal("90")},
         {"marker": "pr", "result": "positive", "value_pct": Decimal("40")},
         {"marker": "her2", "result": "negative"}])

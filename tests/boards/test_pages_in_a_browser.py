@@ -26,7 +26,7 @@ def test_the_meeting_and_case_pages_render_without_csp_violations(page, live_ser
     if not CHROMIUM.exists():
         pytest.skip("Debian's chromium is not installed")
     suggested = make_patient(given_name="Sanne", family_name="Kok")
-    History(suggested).primary(dt.date(2025, 1, 5), bm_on=dt.date(2026, 5, 28))
+    History(suggested).primary(dt.date(2025, 1, 5), bm=dt.date(2026, 5, 28))
     case = services.add_case(meeting, progressing_patient, question="Radiation necrosis or tumour?", user=dora)
     artifacts = settings.BASE_DIR / "test-artifacts" / "boards"
     artifacts.mkdir(parents=True, exist_ok=True)

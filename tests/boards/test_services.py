@@ -32,7 +32,7 @@ def test_a_case_needs_a_question(meeting, dora, patient):
 
 def test_taking_a_case_off_closes_up_the_agenda_and_its_suggestion_returns(meeting, dora, make_patient):
     first, second, third = make_patient(), make_patient(), make_patient()
-    History(second).primary(dt.date(2025, 1, 5), bm_on=dt.date(2026, 5, 28))
+    History(second).primary(dt.date(2025, 1, 5), bm=dt.date(2026, 5, 28))
     services.add_case(meeting, first, question="Q1", user=dora)
     (suggested,) = suggestions_for_meeting(meeting, dora)
     accepted = services.accept_suggestion(meeting, suggested, user=dora)

@@ -23,8 +23,8 @@ def reasons_by_patient(meeting, user) -> dict[int, set[str]]:
 
 def test_it_suggests_a_new_brain_metastasis_diagnosis_and_not_an_old_one(meeting, dora, make_patient):
     new, old = make_patient(), make_patient()
-    History(new).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
-    History(old).primary(D(2024, 1, 5), bm_on=D(2025, 6, 1))
+    History(new).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
+    History(old).primary(D(2024, 1, 5), bm=D(2025, 6, 1))
 
     found = reasons_by_patient(meeting, dora)
 
@@ -46,7 +46,7 @@ def test_it_suggests_first_lesions_on_an_mri_when_no_diagnosis_date_is_recorded(
 
 def _responding(patient, last_sizes, new_lesions="none"):
     h = History(patient)
-    h.primary(D(2025, 10, 1), type_="melanoma", bm_on=D(2026, 1, 10),
+    h.primary(D(2025, 10, 1), type_="melanoma", bm=D(2026, 1, 10),
               markers=[{"marker": "braf", "result": "negative"}])
     h.status(D(2026, 1, 10), kps=90, extracranial_metastases=True, dexamethasone_mg=Decimal("0"))
     h.mri(D(2026, 1, 10), {"L1": 16, "L2": 12}, purpose="diagnosis", baseline=True)
@@ -73,7 +73,7 @@ def test_it_suggests_progression_and_not_a_continued_response(meeting, dora, mak
 def test_it_suggests_an_unconfirmed_progression_on_immunotherapy(meeting, dora, make_patient):
     patient = make_patient()
     h = History(patient)
-    h.primary(D(2025, 10, 1), type_="melanoma", bm_on=D(2026, 1, 10))
+    h.primary(D(2025, 10, 1), type_="melanoma", bm=D(2026, 1, 10))
     h.status(D(2026, 1, 10), kps=90, extracranial_metastases=True, dexamethasone_mg=Decimal("0"))
     h.mri(D(2026, 1, 10), {"L1": 16, "L2": 12}, purpose="diagnosis", baseline=True)
     h.treat("ici", D(2026, 1, 20), agent="ipilimumab + nivolumab", line=1)
@@ -89,7 +89,7 @@ def test_it_suggests_an_unconfirmed_progression_on_immunotherapy(meeting, dora, 
 
 def _srs_then(patient, last_l1, last_l2=7):
     h = History(patient)
-    h.primary(D(2025, 1, 1), type_="breast", bm_on=D(2025, 11, 1), markers=[
+    h.primary(D(2025, 1, 1), type_="breast", bm=D(2025, 11, 1), markers=[
         {"marker": "er", "result": "negative"}, {"marker": "pr", "result": "negative"},
         {"marker": "her2", "result": "negative"}])
     h.status(D(2025, 11, 1), kps=80, extracranial_metastases=False, dexamethasone_mg=Decimal("0"))
@@ -126,7 +126,7 @@ def test_it_does_not_call_an_untreated_lesion_enlarging_in_a_window(meeting, dor
 
 def _resected(patient, postop_l1):
     h = History(patient)
-    h.primary(D(2025, 1, 1), type_="colorectal", bm_on=D(2026, 5, 1))
+    h.primary(D(2025, 1, 1), type_="colorectal", bm=D(2026, 5, 1))
     h.status(D(2026, 5, 1), kps=80, extracranial_metastases=True)
     h.mri(D(2026, 5, 1), {"L1": 31, "L2": 9}, purpose="diagnosis")
     h.treat("surgery", D(2026, 5, 20), end=D(2026, 5, 20), lesions=["L1"])
@@ -159,7 +159,7 @@ def test_it_does_not_count_a_non_measurable_remnant_as_residual_tumour(meeting, 
 
 def _gpa(patient, kps_then, kps_now):
     h = History(patient)
-    h.primary(D(2024, 1, 1), type_="renal", bm_on=D(2025, 1, 10))
+    h.primary(D(2024, 1, 1), type_="renal", bm=D(2025, 1, 10))
     h.status(D(2025, 1, 10), kps=kps_then, extracranial_metastases=True, haemoglobin_g_dl=Decimal("12.5"))
     h.mri(D(2025, 1, 10), {"L1": 15}, purpose="diagnosis", baseline=True)
     h.status(D(2026, 5, 15), kps=kps_now)
@@ -183,8 +183,8 @@ def test_it_suggests_a_patient_whose_gpa_has_fallen_and_not_one_whose_gpa_rose(m
 
 def test_a_dismissed_suggestion_is_not_offered_again_and_an_accepted_one_becomes_a_case(meeting, dora, make_patient):
     dismissed, accepted = make_patient(), make_patient()
-    History(dismissed).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
-    History(accepted).primary(D(2025, 1, 5), bm_on=D(2026, 5, 30))
+    History(dismissed).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
+    History(accepted).primary(D(2025, 1, 5), bm=D(2026, 5, 30))
     by_patient = {ps.patient.pk: ps for ps in suggestions_for_meeting(meeting, dora)}
 
     services.dismiss_suggestion(meeting, by_patient[dismissed.pk], user=dora)
@@ -200,7 +200,7 @@ def test_a_dismissed_suggestion_is_not_offered_again_and_an_accepted_one_becomes
 
 def test_it_only_suggests_patients_the_coordinator_may_see(meeting, dora, erik, teams, make_patient):
     theirs = make_patient(care_team=teams[1])
-    History(theirs).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    History(theirs).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
 
     assert suggestions_for_meeting(meeting, dora) == []  # not a patient of team A (the board's team)
     assert suggestions_for_meeting(meeting, erik) == []  # Erik sees team B, but this board is team A's
@@ -208,8 +208,8 @@ def test_it_only_suggests_patients_the_coordinator_may_see(meeting, dora, erik, 
 
 def test_the_look_back_starts_at_the_previous_meeting_of_the_board(meeting, board, dora, make_patient):
     before, after = make_patient(), make_patient()
-    History(before).primary(D(2025, 1, 5), bm_on=D(2026, 5, 20))
-    History(after).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    History(before).primary(D(2025, 1, 5), bm=D(2026, 5, 20))
+    History(after).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
     services.create_meeting(board, date=D(2026, 5, 27), user=dora)
 
     assert set(reasons_by_patient(meeting, dora)) == {after.pk}
@@ -219,7 +219,7 @@ def test_a_new_diagnosis_already_treated_locally_is_not_suggested_but_one_only_p
                                                                                           make_patient):
     treated, planned, systemic = make_patient(), make_patient(), make_patient()
     for patient in (treated, planned, systemic):
-        History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+        History(patient).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
         History(patient).mri(D(2026, 5, 28), {"L1": 9}, purpose="diagnosis")
     History(treated).treat("srs", D(2026, 6, 2), lesions=["L1"], dose_gy=Decimal("20"), fractions=1)
     History(planned).treat("srs", D(2026, 6, 9), status="planned", lesions=["L1"])
@@ -250,7 +250,7 @@ def test_a_patient_discussed_at_a_board_since_the_trigger_is_not_suggested(meeti
 
     discussed, waiting = make_patient(), make_patient()
     for patient in (discussed, waiting):
-        History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+        History(patient).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
     surgical = Board.objects.create(name="Surgical board")  # another board: its meeting is not the look-back
     surgical.care_teams.add(teams[0])
     other_board = services.create_meeting(surgical, date=D(2026, 5, 30), user=dora)
@@ -264,7 +264,7 @@ def test_a_patient_discussed_at_a_board_since_the_trigger_is_not_suggested(meeti
 
 def test_each_suggestion_says_why_now_with_the_trigger_and_its_date(meeting, board, dora, make_patient):
     fresh, known = make_patient(), make_patient()
-    History(fresh).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    History(fresh).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
     _responding(known, {"L1": 17, "L2": 9})
     earlier = services.create_meeting(board, date=D(2026, 3, 2), user=dora)
     services.add_case(earlier, known, question="Response so far?", presenter=None, user=dora)

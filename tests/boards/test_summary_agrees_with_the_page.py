@@ -14,19 +14,21 @@ from bmtrack.boards.summary import build_case_summary
 from bmtrack.core import palette
 from bmtrack.core.charts import response, timeline
 from bmtrack.web.queries.patient import load_patient_page
+from tests.boards.conftest import History
 from tests.conftest import at
 
 pytestmark = pytest.mark.django_db
 
 
 @pytest.fixture
-def scored_without_flair(make_patient, history):
+def scored_without_flair(make_patient):
     """Baseline MRI with FLAIR, SRS, then a follow-up booked as 'surveillance' without FLAIR: it is
     scored against the baseline (RANO-BM), so it must repeat the baseline's sequences."""
     patient = make_patient()
-    h = history(patient)
-    h.primary(dt.date(2025, 9, 20), bm_on=dt.date(2025, 11, 1))
-    h.mri(dt.date(2025, 11, 1), {"L1": 20}, purpose="diagnosis", baseline=True)
+    h = History(patient)
+    h.primary(dt.date(2025, 9, 20), bm=dt.date(2025, 11, 1))
+    h.mri(dt.date(2025, 11, 1), {"L1": 20}, purpose="diagnosis", baseline=True,
+          sequences=["t1_pre_3d", "t1_post_3d", "t2", "flair"])
     h.treat("srs", dt.date(2025, 11, 10), end=dt.date(2025, 11, 10), lesions=["L1"], dose_gy=Decimal("20"),
             fractions=1)
     h.mri(dt.date(2026, 2, 1), {"L1": 14}, purpose="surveillance", sequences=["t1_pre_3d", "t1_post_3d", "t2"])

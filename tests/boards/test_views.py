@@ -20,14 +20,14 @@ D = dt.date
 @pytest.fixture
 def new_bm_patient(make_patient):
     patient = make_patient(given_name="Sanne", family_name="Kok")
-    History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    History(patient).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
     return patient
 
 
 @pytest.fixture
 def team_b_patient(make_patient, teams, charlie):
     patient = make_patient(given_name="Bert", family_name="Hidden", care_team=teams[1], responsible_nurse=charlie)
-    History(patient).primary(D(2025, 1, 5), bm_on=D(2026, 5, 28))
+    History(patient).primary(D(2025, 1, 5), bm=D(2026, 5, 28))
     return patient
 
 
@@ -176,7 +176,7 @@ def operated_today(make_patient):
 
     patient = make_patient(given_name="Mira", family_name="Smit")
     h = History(patient)
-    h.primary(D(2025, 1, 5), bm_on=today() - dt.timedelta(days=20))
+    h.primary(D(2025, 1, 5), bm=today() - dt.timedelta(days=20))
     h.mri(today() - dt.timedelta(days=20), {"L1": 31}, purpose="diagnosis")
     h.treat("surgery", today() - dt.timedelta(days=1))
     return patient

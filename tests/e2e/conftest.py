@@ -2,6 +2,13 @@
 
 Playwright's sync API runs an event loop in the test thread, which makes Django's async-safety
 check refuse ORM calls made by the test itself; the live server runs in its own thread.
+
+The clock: these tests build their histories with the one history builder (tests/support/history.py)
+at the real now (the ``now`` fixture), not on the fixed clock the request-level tests travel to. The
+browser is another process whose clock time-machine cannot move: its date pickers, "today" and
+relative times would disagree with a server sent to FIXED_NOW; and a frozen clock in this process
+stalls the waits of Playwright's event loop and of the live server. Building at the real now keeps
+the server, the browser and the histories on one clock; what the tests assert is relative to it.
 """
 
 from __future__ import annotations
@@ -26,6 +33,14 @@ def pytest_collection_modifyitems(items):
 @pytest.fixture(autouse=True)
 def fast_password_hashing(settings):
     settings.PASSWORD_HASHERS = ["django.contrib.auth.hashers.MD5PasswordHasher"]
+
+
+@pytest.fixture
+def now():
+    """The real now, at the start of the test: the histories are written back from it."""
+    from django.utils import timezone
+
+    return timezone.now()
 
 
 @pytest.fixture

@@ -20,22 +20,15 @@ SHOTS = ARTIFACTS.parent / "adherence"
 
 
 @pytest.fixture
-def ward(alice, teams, charlie):
-    from django.utils import timezone
+def ward(alice, teams, charlie, now):
+    """Alice's patients in every adherence state, and one of team B's (not hers) last."""
+    from tests.support import histories as h
 
-    from bmtrack.patients import demo
-    from bmtrack.patients.models import Patient
-
-    builder = demo.DemoBuilder(timezone.now())
-    ctx = {"a": teams[0], "b": teams[1], "nina": alice, "noor": charlie}
-    for scenario in (demo.postop_mri_overdue_nsclc_egfr, demo.srs_followup_overdue, demo.postop_mri_done_late,
-                     demo.tt_response_due, demo.wbrt_sclc, demo.planned_srs_without_planning_mri,
-                     demo.scan_awaiting_measurements):
-        scenario(builder, ctx)
-    demo.srs_serial_response(builder, ctx, team="a", nurse="nina")
-    demo.postop_done_then_cavity_srs(builder, ctx, team="a", nurse="nina")
-    demo.postop_mri_overdue_melanoma(builder, ctx)  # team B: not Alice's
-    return list(Patient.objects.order_by("pk"))
+    mine = [history(teams[0], alice, now) for history in (
+        h.postop_mri_overdue, h.srs_followup_overdue, h.postop_mri_done_late, h.tt_response_due, h.wbrt_sclc,
+        h.planned_srs_without_planning_mri, h.scan_awaiting_measurements, h.srs_serial_response,
+        h.postop_done_then_cavity_srs)]
+    return [*mine, h.postop_mri_overdue_melanoma(teams[1], charlie, now)]
 
 
 

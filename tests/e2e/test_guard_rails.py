@@ -23,19 +23,12 @@ def shots() -> Path:
 
 
 @pytest.fixture
-def ward(alice, teams, charlie):
+def ward(alice, teams, now):
     """Alice's overdue follow-up MRI and overdue urgent post-operative MRI, built through the real services."""
-    from django.utils import timezone
+    from tests.support import histories
 
-    from bmtrack.patients import demo
-    from bmtrack.patients.models import Patient
-
-    builder = demo.DemoBuilder(timezone.now())
-    ctx = {"a": teams[0], "b": teams[1], "nina": alice, "noor": charlie}
-    demo.postop_mri_overdue_nsclc_egfr(builder, ctx)
-    demo.srs_followup_overdue(builder, ctx)
-    postop, followup = Patient.objects.order_by("pk")
-    return {"postop": postop, "followup": followup}
+    return {"postop": histories.postop_mri_overdue(teams[0], alice, now),
+            "followup": histories.srs_followup_overdue(teams[0], alice, now)}
 
 
 def signed_in(page, client, live_server, user):
@@ -136,10 +129,8 @@ def test_a_waiver_is_confirmed_and_undone(page, client, live_server, alice, ward
 
 
 @pytest.fixture
-def coordinator(teams):
-    from tests.conftest import _member
-
-    return _member("dora", teams[0], "board_coordinator")
+def coordinator(dora):
+    return dora
 
 
 @pytest.fixture
@@ -222,7 +213,7 @@ def test_deceased_is_confirmed_listing_the_urgent_item_and_undone_from_the_patie
     page.get_by_role("button", name="Update care status").click()
 
     box = page.locator(".confirm-box")
-    expect(box).to_contain_text("Set Anna de Vries to “deceased”?")
+    expect(box).to_contain_text(f"Set {patient.given_name} {patient.family_name} to “deceased”?")
     expect(box.locator("li.confirm-urgent")).to_contain_text("Post-operative MRI")
     box.screenshot(path=shots / "deceased-confirm.png")
     patient.refresh_from_db()

@@ -13,21 +13,13 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def ward(alice, teams, charlie):
-    """Demo-like patients of Alice's team, built through the real services."""
-    from django.utils import timezone
+def ward(alice, teams, now):
+    """Patients of Alice's team, written through the real services (tests/support/histories.py)."""
+    from tests.support import histories
 
-    from bmtrack.patients import demo
-
-    builder = demo.DemoBuilder(timezone.now())
-    ctx = {"a": teams[0], "b": teams[1], "nina": alice, "noor": charlie}
-    demo.postop_mri_overdue_nsclc_egfr(builder, ctx)
-    demo.srs_followup_overdue(builder, ctx)
-    demo.srs_serial_response(builder, ctx, team="a", nurse="nina")
-    from bmtrack.patients.models import Patient
-
-    postop, followup, serial = Patient.objects.order_by("pk")
-    return {"postop": postop, "followup": followup, "serial": serial}
+    return {"postop": histories.postop_mri_overdue(teams[0], alice, now),
+            "followup": histories.srs_followup_overdue(teams[0], alice, now),
+            "serial": histories.srs_serial_response(teams[0], alice, now)}
 
 
 

@@ -18,26 +18,26 @@ SHOTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "plain"
 
 
 @pytest.fixture
-def ward(alice, teams, charlie):
-    from django.utils import timezone
+def ward(alice, teams, dora, bob, now):
+    """Three of Alice's patients, each a case of next week's board meeting (Dora coordinates it)."""
+    import datetime as dt
 
     from bmtrack.boards import services as board_services
-    from bmtrack.boards.demo import load_demo_board
-    from bmtrack.patients import demo
-    from bmtrack.patients.models import Patient
-    from tests.conftest import _member
+    from bmtrack.boards.models import Board
+    from bmtrack.core.clock import today
+    from tests.support import histories
 
-    builder = demo.DemoBuilder(timezone.now())
-    ctx = {"a": teams[0], "b": teams[1], "nina": alice, "noor": charlie}
-    demo.postop_mri_overdue_nsclc_egfr(builder, ctx)
-    demo.srs_serial_response(builder, ctx, team="a", nurse="nina")
-    demo.srs_lesion_enlarging_in_necrosis_window(builder, ctx)
-    coordinator = _member("dora", teams[0], "board_coordinator")
-    meeting = load_demo_board(timezone.now())
-    meeting.attendees.add(coordinator)
-    for patient in Patient.objects.filter(care_team=teams[0]).order_by("pk"):
+    postop = histories.postop_mri_overdue(teams[0], alice, now)
+    serial = histories.srs_serial_response(teams[0], alice, now)
+    necrosis = histories.srs_lesion_enlarging_in_necrosis_window(teams[0], alice, now)
+    board = Board.objects.create(name="Neuro-oncology tumour board")
+    board.care_teams.add(teams[0])
+    board.members.add(dora, bob)
+    meeting = board_services.create_meeting(board, date=today(now) + dt.timedelta(days=7), starts_at=dt.time(16, 0),
+                                            location="Room 4.12")
+    meeting.attendees.add(dora)
+    for patient in (postop, serial, necrosis):
         board_services.add_case(meeting, patient, question="Next step after the latest MRI?")
-    postop, serial = Patient.objects.filter(care_team=teams[0]).order_by("pk")[:2]
     return {"postop": postop, "serial": serial, "meeting": meeting}
 
 

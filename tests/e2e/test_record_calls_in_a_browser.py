@@ -13,18 +13,11 @@ pytestmark = [pytest.mark.e2e, pytest.mark.django_db(transaction=True)]
 
 
 @pytest.fixture
-def ward(alice, teams, charlie):
-    from django.utils import timezone
+def ward(alice, teams, now):
+    from tests.support import histories
 
-    from bmtrack.patients import demo
-    from bmtrack.patients.models import Patient
-
-    builder = demo.DemoBuilder(timezone.now())
-    ctx = {"a": teams[0], "b": teams[0], "nina": alice, "noor": alice}
-    demo.srs_lesion_enlarging_in_necrosis_window(builder, ctx)
-    demo.new_lesion_awaiting_call(builder, ctx)
-    necrosis, awaiting = Patient.objects.order_by("pk")
-    return {"necrosis": necrosis, "awaiting": awaiting}
+    return {"necrosis": histories.srs_lesion_enlarging_in_necrosis_window(teams[0], alice, now),
+            "awaiting": histories.new_lesion_awaiting_call(teams[0], alice, now)}
 
 
 @pytest.mark.parametrize("width", [1400, 800])

@@ -8,17 +8,10 @@ from django.urls import reverse
 from bmtrack.pacs.importer import poll
 from bmtrack.pacs.models import PacsStudy, StudyState
 from bmtrack.patients.models import Scan
-from tests.conftest import _member
 from tests.pacs.conftest import scan_time
 from tests.support.dicom_studies import Study
 
 pytestmark = pytest.mark.django_db
-
-
-@pytest.fixture
-def dana(teams):
-    """A data manager on team A."""
-    return _member("dana", teams[0], "data_manager")
 
 
 @pytest.fixture

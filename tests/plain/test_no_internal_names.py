@@ -1,13 +1,15 @@
 """Issue 16, plain language: no page, packet or email shows an internal name.
 
-The demo data (every scenario) and its tumour board are walked as a nurse, a physician and a coordinator
-would: worklist, each patient's page, the dashboard, the meeting, the packet, a case, the entry forms,
-and the emails the app sends. None may show a file name of the clinical reference, "seed review", a raw
-flag id, an unexplained abbreviation or a 12-hour time.
+Every named test history (tests/support/histories.py) and a board meeting over them are walked, at the
+fixed clock, as a nurse, a physician and a coordinator would: worklist, each patient's page, the
+dashboard, the meeting, the packet, a case, the entry forms, and the emails the app sends. None may show
+a file name of the clinical reference, "seed review", a raw flag id, an unexplained abbreviation or a
+12-hour time.
 """
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from types import SimpleNamespace
 
@@ -18,11 +20,13 @@ from django.utils import timezone
 from bmtrack.accounts.models import User
 from bmtrack.boards import services as board_services
 from bmtrack.boards.agenda import render_agenda
-from bmtrack.boards.demo import load_demo_board
+from bmtrack.boards.models import Board
 from bmtrack.clinical.vocabulary import FLAG_WORDS
 from bmtrack.patients.models import Patient
 from bmtrack.surveillance import emails
 from bmtrack.surveillance.models import DueItem
+from tests.support import histories
+from tests.support.history import fixed_clock
 
 pytestmark = pytest.mark.django_db
 
@@ -57,13 +61,23 @@ def leaks(text: str) -> list[str]:
 
 
 @pytest.fixture
-def walked(demo):
-    now = timezone.now()
-    meeting = load_demo_board(now)
-    for patient in Patient.objects.order_by("pk")[:6]:
-        if not meeting.cases.filter(patient=patient).exists():
+def walked(teams, alice, bob, charlie, dora):
+    """Every history on Alice's team, two on Charlie's (team B), and a meeting next week whose cases are
+    six of them; Bob and Dora work for both teams, as the board's physician and coordinator."""
+    with fixed_clock():
+        for history in (*histories.EVERY, histories.deceased):
+            history(teams[0], alice)
+        histories.postop_mri_overdue_melanoma(teams[1], charlie)
+        histories.ici_unconfirmed_progression(teams[1], charlie)
+        teams[1].members.add(bob, dora)
+        board = Board.objects.create(name="Neuro-oncology tumour board")
+        board.care_teams.add(*teams)
+        board.members.add(bob, dora)
+        meeting = board_services.create_meeting(board, date=timezone.localdate() + dt.timedelta(days=7),
+                                                starts_at=dt.time(16, 0), location="Room 4.12")
+        for patient in Patient.objects.order_by("pk")[:6]:
             board_services.add_case(meeting, patient, question="Next step?")
-    return meeting
+        yield meeting
 
 
 def test_the_visible_text_check_catches_each_kind_of_leak():
@@ -77,7 +91,7 @@ def test_the_visible_text_check_catches_each_kind_of_leak():
 def test_pages_packet_and_case_show_no_internal_name(client, walked):
     meeting = walked
     pages = {}
-    for username in ("nina", "noor", "pieter", "carla"):
+    for username in ("alice", "charlie", "bob", "dora"):
         user = User.objects.get(username=username)
         client.force_login(user)
         for name in ("web:worklist", "web:dashboard", "web:notifications", "web:account", "boards:meetings"):
@@ -107,7 +121,7 @@ def test_pages_packet_and_case_show_no_internal_name(client, walked):
 
 def test_emails_show_no_internal_name(walked):
     now = timezone.now()
-    nurse = User.objects.get(username="nina")
+    nurse = User.objects.get(username="alice")
     rendered = []
     for item in DueItem.objects.select_related("patient")[:12]:
         context = {"item": emails.describe_item(item, now), "kind": item.kind, "recipient": nurse,
@@ -119,7 +133,7 @@ def test_emails_show_no_internal_name(walked):
         "recipient": nurse, "day": timezone.localdate().isoformat(), "overdue_count": 1, "due_count": 2,
         "this_week_count": 1, "urgent_count": 1, "worklist_url": "https://bmtrack.example/",
         "patients": [{"url": "https://bmtrack.example/p/", "items": items}]})
-    row = SimpleNamespace(context={"meeting": walked.pk}, recipient=User.objects.get(username="carla"))
+    row = SimpleNamespace(context={"meeting": walked.pk}, recipient=User.objects.get(username="dora"))
     agenda = render_agenda(row, now)
     assert agenda is not None
     rendered += agenda
@@ -130,7 +144,7 @@ def test_emails_show_no_internal_name(walked):
 def test_the_packet_pdf_shows_no_internal_name(client, walked, tmp_path):
     from tests.boards.test_packet_pdf import pdf_pages
 
-    client.force_login(User.objects.get(username="carla"))
+    client.force_login(User.objects.get(username="dora"))
     response = client.get(reverse("boards:packet_pdf", args=[walked.pk]))
     assert response.status_code == 200
     pages = pdf_pages(response.content, tmp_path)

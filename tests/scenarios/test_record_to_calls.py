@@ -29,13 +29,6 @@ def api(alice):
     return client
 
 
-@pytest.fixture
-def dora(teams):
-    from tests.conftest import _member
-
-    return _member("dora", teams[0], "board_coordinator")
-
-
 def post(api, url, body):
     response = api.post(url, body, format="json")
     assert response.status_code == 201, response.json()

@@ -8,7 +8,7 @@ from decimal import Decimal
 
 import pytest
 
-from tests.conftest import _member, at, verified_client
+from tests.conftest import at, verified_client
 
 
 @pytest.fixture(autouse=True)
@@ -17,9 +17,9 @@ def fast_password_hashing(settings):
 
 
 @pytest.fixture
-def dm_a(teams):
+def dm_a(dana):
     """A data manager of team A: the admin's everyday user."""
-    user = _member("dana", teams[0], "data_manager")
+    user = dana
     user.is_staff = True
     user.save(update_fields=["is_staff"])
     return user

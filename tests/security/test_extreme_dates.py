@@ -10,7 +10,7 @@ import pytest
 from django.core.exceptions import ValidationError
 from django.urls import reverse
 
-from tests.conftest import _member, at
+from tests.conftest import at
 from tests.security.conftest import write_record
 
 pytestmark = pytest.mark.django_db
@@ -18,8 +18,8 @@ PAGES_SERVER_ERROR = "pages answered 5xx"
 
 
 @pytest.fixture
-def coordinator(teams):
-    return _member("dora", teams[0], "board_coordinator")
+def coordinator(dora):
+    return dora
 
 
 @pytest.fixture

@@ -1,10 +1,14 @@
-"""Web fixtures: the personas and a "ward" of clinical histories, built once per test module.
+"""Web fixtures: the personas and a "ward" of clinical histories, built once per test module, on a
+fixed clock.
 
-Histories are built through the real services (the demo scenarios, relative to the real clock so
-views and records agree). Building them costs hundreds of queries each, so a module declares the
-ones it needs in ``WARD`` (key -> (scenario name, kwargs)); they are built once inside a transaction
-that is rolled back when the module ends, and every test runs in a savepoint within it. Tests get
-fresh instances (``ward_patient("postop")``), never objects another test may have changed.
+Every test here runs at ``FIXED_NOW`` (tests/support/history.py) through time-machine, so the views
+(which read the real clock), the services and the histories agree on what "today" is. Histories are
+the named ones of tests/support/histories.py, written through the real services; building them costs
+hundreds of queries each, so a module declares the ones it needs in ``WARD`` (key -> history, or
+(history, nurse) for a nurse other than Alice; ``functools.partial`` for its arguments). They are
+built once inside a transaction rolled back when the module ends, and every test runs in a savepoint
+within it. Tests get fresh instances (``ward_patient("postop")``), never objects another test may
+have changed.
 """
 
 from __future__ import annotations
@@ -13,6 +17,9 @@ from dataclasses import dataclass, field
 
 import pytest
 from django.db import transaction
+
+from tests.support import personas
+from tests.support.history import FIXED_NOW, fixed_clock
 
 HTMX = {"HTTP_HX_REQUEST": "true"}
 PASSWORD = "correct horse battery staple"
@@ -32,36 +39,29 @@ class Ward:
     teams: tuple[int, int] = (0, 0)
     users: dict[str, int] = field(default_factory=dict)
     patients: dict[str, int] = field(default_factory=dict)
-    now: object = None
 
 
-def _build(scenarios: dict) -> Ward:
-    from django.utils import timezone
-
-    from bmtrack.accounts.models import CareTeam
-    from bmtrack.patients import demo
-    from bmtrack.patients.models import Patient
-    from tests.conftest import _member
-
-    team_a, team_b = CareTeam.objects.create(name="Neuro-oncology A"), CareTeam.objects.create(name="Neuro-oncology B")
-    alice, bob = _member("alice", team_a, "nurse"), _member("bob", team_a, "physician")
-    charlie, dora = _member("charlie", team_b, "nurse"), _member("dora", team_a, "board_coordinator")
-    team_a.responsible_physician = bob
-    team_a.save()
-    ward = Ward((team_a.pk, team_b.pk), {"alice": alice.pk, "bob": bob.pk, "charlie": charlie.pk, "dora": dora.pk},
-                now=timezone.now())
-    builder = demo.DemoBuilder(ward.now)
-    ctx = {"a": team_a, "b": team_b, "nina": alice, "noor": charlie}
-    for key, (name, kwargs) in scenarios.items():
-        before = set(Patient.objects.values_list("pk", flat=True))
-        getattr(demo, name)(builder, ctx, **kwargs)
-        ward.patients[key] = Patient.objects.exclude(pk__in=before).get().pk
+def _build(histories: dict) -> Ward:
+    teams = personas.create_teams()
+    users = personas.create_all(teams)
+    ward = Ward(tuple(team.pk for team in teams), {name: user.pk for name, user in users.items()})
+    for key, history in histories.items():
+        make, nurse = history if isinstance(history, tuple) else (history, "alice")
+        team = teams[personas.PERSONAS[nurse][0]]
+        ward.patients[key] = make(team, users[nurse]).pk
     return ward
+
+
+@pytest.fixture(autouse=True)
+def frozen_clock():
+    """Every test here at FIXED_NOW."""
+    with fixed_clock():
+        yield
 
 
 @pytest.fixture(scope="module")
 def ward(request, fast_password_hashing, django_db_setup, django_db_blocker):
-    with django_db_blocker.unblock(), transaction.atomic():
+    with django_db_blocker.unblock(), transaction.atomic(), fixed_clock():
         yield _build(getattr(request.module, "WARD", {}))
         transaction.set_rollback(True)
 
@@ -104,6 +104,23 @@ def coordinator(ward, db):
 
 
 @pytest.fixture
+def dora(coordinator):
+    return coordinator
+
+
+@pytest.fixture
+def erik(ward, db):
+    """A tumour-board coordinator on team B."""
+    return _user(ward, "erik")
+
+
+@pytest.fixture
+def dana(ward, db):
+    """A data manager on team A."""
+    return _user(ward, "dana")
+
+
+@pytest.fixture
 def ward_patient(ward, db):
     from bmtrack.patients.models import Patient
 
@@ -115,34 +132,8 @@ def ward_patient(ward, db):
 
 @pytest.fixture
 def now():
-    from django.utils import timezone
-
-    return timezone.now()
-
-
-@pytest.fixture
-def builder(now, teams, alice, charlie):
-    """A demo builder for patients of one test (MRNs numbered clear of the ward's)."""
-    from bmtrack.patients.demo import DemoBuilder
-
-    b = DemoBuilder(now)
-    b.count = 500
-    b.ctx = {"a": teams[0], "b": teams[1], "nina": alice, "noor": charlie}
-    return b
-
-
-@pytest.fixture
-def scenario(builder):
-    """Run a demo scenario by name for this test only; returns the patient it created."""
-    from bmtrack.patients import demo
-    from bmtrack.patients.models import Patient
-
-    def run(name, **kwargs):
-        before = set(Patient.objects.values_list("pk", flat=True))
-        getattr(demo, name)(builder, builder.ctx, **kwargs)
-        return Patient.objects.exclude(pk__in=before).get()
-
-    return run
+    """The fixed clock's instant: what the views read as now."""
+    return FIXED_NOW
 
 
 @pytest.fixture

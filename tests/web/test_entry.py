@@ -6,14 +6,15 @@ import re
 import pytest
 from django.utils import timezone
 
+from tests.support import histories as h
 from tests.web.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
 
 WARD = {
-    "postop": ("postop_mri_overdue_nsclc_egfr", {}),
-    "planned": ("planned_srs_without_planning_mri", {}),
-    "measuring": ("scan_awaiting_measurements", {}),
+    "postop": h.postop_mri_overdue,
+    "planned": h.planned_srs_without_planning_mri,
+    "measuring": h.scan_awaiting_measurements,
 }
 
 

@@ -4,11 +4,12 @@ import datetime as dt
 
 import pytest
 
+from tests.support import histories as h
 from tests.web.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
 
-WARD = {"followup": ("srs_followup_overdue", {}), "postop": ("postop_mri_overdue_nsclc_egfr", {})}
+WARD = {"followup": h.srs_followup_overdue, "postop": h.postop_mri_overdue}
 
 
 @pytest.fixture

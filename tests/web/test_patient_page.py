@@ -5,13 +5,15 @@ import uuid
 
 import pytest
 
+from tests.support import histories as h
+
 pytestmark = pytest.mark.django_db
 
 WARD = {
-    "postop": ("postop_mri_overdue_nsclc_egfr", {}),
-    "serial": ("srs_serial_response", {"team": "a", "nurse": "nina"}),
-    "followup": ("srs_followup_overdue", {}),
-    "ici": ("ici_unconfirmed_progression", {}),  # team B
+    "postop": h.postop_mri_overdue,
+    "serial": h.srs_serial_response,  # on Alice's team
+    "followup": h.srs_followup_overdue,
+    "ici": (h.ici_unconfirmed_progression, "charlie"),  # team B
 }
 
 

@@ -2,23 +2,25 @@
 
 import datetime as dt
 import re
+from functools import partial
 
 import pytest
 
+from tests.support import histories as h
 from tests.web.conftest import HTMX
 
 pytestmark = pytest.mark.django_db
 
 WARD = {
-    "postop": ("postop_mri_overdue_nsclc_egfr", {}),  # team A: overdue post-operative MRI
-    "tt": ("tt_response_due", {}),  # team A: response and follow-up MRI due, deadline in ~4 weeks
-    "tt_soon": ("tt_response_due", {"started_days_ago": 86}),  # team A: the same need, deadline within a week
-    "tt_soon2": ("tt_response_due", {"started_days_ago": 88}),  # team A: the same need, deadline within a week
-    "gynae": ("gynae_srs_recent", {}),  # team A: follow-up MRI upcoming; radiation-necrosis window
-    "measuring": ("scan_awaiting_measurements", {}),  # team A: an MRI waiting for measurements
-    "followup": ("srs_followup_overdue", {}),  # team A: follow-up MRI overdue
-    "melanoma": ("postop_mri_overdue_melanoma", {}),  # team B
-    "ici": ("ici_unconfirmed_progression", {}),  # team B: unconfirmed PD on immunotherapy
+    "postop": h.postop_mri_overdue,  # team A: overdue post-operative MRI
+    "tt": h.tt_response_due,  # team A: response and follow-up MRI due, deadline in ~4 weeks
+    "tt_soon": partial(h.tt_response_due, started_days_ago=86),  # team A: the same need, deadline within a week
+    "tt_soon2": partial(h.tt_response_due, started_days_ago=88),  # team A: the same need, deadline within a week
+    "gynae": h.gynae_srs_recent,  # team A: follow-up MRI upcoming; radiation-necrosis window
+    "measuring": h.scan_awaiting_measurements,  # team A: an MRI waiting for measurements
+    "followup": h.srs_followup_overdue,  # team A: follow-up MRI overdue
+    "melanoma": (h.postop_mri_overdue_melanoma, "charlie"),  # team B
+    "ici": (h.ici_unconfirmed_progression, "charlie"),  # team B: unconfirmed PD on immunotherapy
 }
 
 

@@ -2,17 +2,20 @@
 needs that already wait on a date."""
 
 import datetime as dt
+from functools import partial
 
 import pytest
+
+from tests.support import histories as h
 
 pytestmark = pytest.mark.django_db
 
 WARD = {
-    "postop": ("postop_mri_overdue_nsclc_egfr", {}),  # urgent, overdue by hours
-    "followup": ("srs_followup_overdue", {}),  # overdue by weeks
-    "booked": ("srs_followup_overdue", {}),
-    "snoozed": ("srs_followup_overdue", {}),
-    "tt_soon": ("tt_response_due", {"started_days_ago": 86}),  # follow-up + response MRI, deadline this week
+    "postop": h.postop_mri_overdue,  # urgent, overdue by hours
+    "followup": h.srs_followup_overdue,  # overdue by weeks
+    "booked": h.srs_followup_overdue,
+    "snoozed": h.srs_followup_overdue,
+    "tt_soon": partial(h.tt_response_due, started_days_ago=86),  # follow-up + response MRI, deadline this week
 }
 
 

@@ -1,5 +1,5 @@
-"""FHIR R4 (mCODE) on the demo data: every demo patient's export is a Bundle fhir.resources parses, and
-export → import → export gives the same Bundle up to ids."""
+"""FHIR R4 (mCODE) on every named test history (tests/support/histories.py): each patient's export is a
+Bundle fhir.resources parses, and export → import → export gives the same Bundle up to ids."""
 
 from __future__ import annotations
 
@@ -13,10 +13,20 @@ from rest_framework.test import APIClient
 from bmtrack.accounts.models import User
 from bmtrack.patients.models import Patient
 from tests.conftest import verified_client
+from tests.support import histories
+from tests.support.history import fixed_clock
 
 pytestmark = pytest.mark.django_db
 
 
+@pytest.fixture
+def records(teams, alice):
+    """Every named history, and a deceased patient, at the fixed clock; returns a verified admin client."""
+    with fixed_clock():
+        for history in (*histories.EVERY, histories.deceased):
+            history(teams[0], alice)
+        root = User.objects.create_superuser("root", "root@example.org", "a long enough password")
+        yield verified_client(APIClient(), root)
 
 def normalize(bundle: dict) -> dict:
     """The bundle without its timestamp and with every resource id replaced by its position."""
@@ -28,10 +38,10 @@ def normalize(bundle: dict) -> dict:
     return json.loads(text)
 
 
-def test_every_demo_patient_exports_a_bundle_that_fhir_resources_parses(demo):
-    api = verified_client(APIClient(), User.objects.get(username="admin"))
+def test_every_patient_exports_a_bundle_that_fhir_resources_parses(records):
+    api = records
     patients = list(Patient.objects.order_by("mrn"))
-    assert len(patients) >= 30
+    assert len(patients) == len(histories.EVERY) + 1
     kinds = set()
     for patient in patients:
         response = api.get(f"/api/v1/patients/{patient.public_id}/fhir")
@@ -51,7 +61,7 @@ def test_every_demo_patient_exports_a_bundle_that_fhir_resources_parses(demo):
 
 
 def features(patient: Patient) -> set[str]:
-    """What a patient's record holds, to choose demo patients that together exercise every mapping."""
+    """What a patient's record holds, to choose patients that together exercise every mapping."""
     return (
         {f"status:{patient.status}"}
         | {f"treatment:{kind}:{status}" for kind, status in patient.treatments.values_list("kind", "status")}
@@ -63,9 +73,8 @@ def features(patient: Patient) -> set[str]:
     )
 
 
-def test_export_import_export_is_stable_for_demo_patients_covering_every_mapping(demo):
-    admin = User.objects.get(username="admin")
-    api = verified_client(APIClient(), admin)
+def test_export_import_export_is_stable_for_patients_covering_every_mapping(records):
+    api = records
     chosen, seen = [], set()
     for patient in Patient.objects.order_by("mrn"):
         new = features(patient) - seen
