@@ -43,7 +43,7 @@ from bmtrack.boards.pdf import packet_context, render_packet_pdf
 from bmtrack.boards.suggestions import candidate_patients, find_suggestion, lookback, suggestions_for_meeting
 from bmtrack.boards.summary import build_case_summary, build_packet
 from bmtrack.core.clock import today, utcnow
-from bmtrack.core.forms import apply_service_error
+from bmtrack.core.forms import apply_service_error, flash_errors
 
 MANAGE = "boards.change_meeting"
 RECENT_PAST = 8
@@ -62,12 +62,6 @@ def _require_manage(user) -> None:
 
 def _form_errors(form, exc: ValidationError) -> None:
     apply_service_error(exc, form)  # every field's errors at once, the same mapper as the web forms
-
-
-def _flash_errors(request, exc: ValidationError) -> None:
-    for errors in exc.message_dict.values():
-        for error in errors:
-            messages.error(request, error)
 
 
 # --- meetings ---------------------------------------------------------------------------------
@@ -163,7 +157,7 @@ def suggestion_accept(request, pk: int):
         case = services.accept_suggestion(meeting, suggested, presenter=form.cleaned_data["presenter"],
                                           user=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
         return redirect("boards:meeting", meeting.pk)
     messages.success(request, f"Added as case {case.order}.")
     return redirect(f"{meeting_url(meeting)}#cases")
@@ -198,7 +192,7 @@ def suggestion_undismiss(request, pk: int):
     try:
         services.undismiss_suggestion(meeting, patient, user=request.user)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, "Dismissal undone: the suggestion is offered again.")
     return redirect(f"{meeting_url(meeting)}#suggestions")
@@ -216,7 +210,7 @@ def case_add(request, pk: int):
             case = services.add_case(meeting, form.cleaned_data["patient"], question=form.cleaned_data["question"],
                                      presenter=form.cleaned_data["presenter"], user=request.user)
         except ValidationError as exc:
-            _flash_errors(request, exc)
+            flash_errors(request, exc)
         else:
             messages.success(request, f"Added as case {case.order}.")
     else:
@@ -245,7 +239,7 @@ def case_remove(request, pk: int):
     try:
         services.remove_case(case)
     except ValidationError as exc:
-        _flash_errors(request, exc)
+        flash_errors(request, exc)
     else:
         messages.success(request, "Case taken off the agenda.")
     return redirect(f"{meeting_url(case.meeting)}#cases")

@@ -21,6 +21,17 @@ from functools import lru_cache
 
 
 @dataclass(frozen=True)
+class Sourced:
+    """A piece of advice or a reason, with the rule source it comes from (``cite(source)`` shows it)."""
+
+    text: str
+    source: str
+
+    def __str__(self) -> str:
+        return f"{self.text} ({self.source})"
+
+
+@dataclass(frozen=True)
 class Publication:
     short: str  # "Lin et al., Lancet Oncol 2015": what a summary line shows
     full: str  # the bibliographic record

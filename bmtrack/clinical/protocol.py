@@ -35,6 +35,7 @@ from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from typing import Any
 
+from bmtrack.clinical.citations import Sourced
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.parsing import as_choice, as_list, as_object, require
 from bmtrack.clinical.vocabulary import PURPOSES, SEQUENCES
@@ -128,13 +129,7 @@ RULES: dict[str, PurposeRule] = {
 }
 
 
-@dataclass(frozen=True)
-class Advice:
-    text: str
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.text} ({self.source})"
+Advice = Sourced
 
 
 @dataclass(frozen=True)

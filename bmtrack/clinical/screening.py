@@ -39,6 +39,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
+from bmtrack.clinical.citations import Sourced
 from bmtrack.clinical.errors import ClinicalInputError
 from bmtrack.clinical.parsing import as_bool, as_choice, require
 
@@ -200,13 +201,7 @@ SOURCES = {
 }
 
 
-@dataclass(frozen=True)
-class Reason:
-    text: str
-    source: str
-
-    def __str__(self) -> str:
-        return f"{self.text} ({self.source})"
+Reason = Sourced
 
 
 @dataclass(frozen=True)

@@ -6,6 +6,9 @@ and by ``<list>[<i>].<field>`` for rows (``measurements[2].longest_diameter_mm``
 formsets with the row index each list item came from (blank rows are not sent), so the message lands
 next to the input the nurse typed into.
 
+``flash_errors`` shows a service's refusal as messages, for the actions that have no form on the page
+(a button on a list): every message, each once, whichever shape the error has.
+
 ``error_summary`` lists every error of a form and its formsets, each with the id of its input, for the
 summary at the top of the page (``core/_error_summary.html``, included by ``{% error_summary %}``).
 """
@@ -15,6 +18,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass
 
+from django.contrib import messages
 from django.core.exceptions import NON_FIELD_ERRORS, ValidationError
 
 _ROW = re.compile(r"^(?P<list>\w+)\[(?P<index>\d+)\]\.(?P<field>\w+)$")
@@ -54,6 +58,20 @@ def apply_service_error(exc: ValidationError, form, rows: dict | None = None, al
         else:
             label = key.replace("_", " ")
             form.add_error(None, [f"{label}: {message}" for message in errors])
+
+
+def error_messages(exc: ValidationError) -> list[str]:
+    """Every message of ``exc``, in order, each once (a dict error's field messages as they read)."""
+    found: list[str] = []
+    for message in exc.messages:
+        if message not in found:
+            found.append(message)
+    return found
+
+
+def flash_errors(request, exc: ValidationError) -> None:
+    for message in error_messages(exc):
+        messages.error(request, message)
 
 
 @dataclass(frozen=True)

@@ -16,6 +16,7 @@ from django.views.decorators.http import require_GET, require_POST
 
 from bmtrack.accounts.access import access_patient, patients_for, scope
 from bmtrack.core.clock import utcnow
+from bmtrack.core.forms import flash_errors
 from bmtrack.pacs import services
 from bmtrack.pacs.client import PacsUnavailable
 from bmtrack.pacs.health import poll_status
@@ -24,10 +25,6 @@ from bmtrack.pacs.models import DraftState, MeasurementDraft, PacsStudy, StudySt
 MANAGE = "pacs.change_pacsstudy"
 MEASURE = "patients.change_measurement"
 QUEUE_LIMIT = 200
-
-
-def _errors(exc: ValidationError) -> str:
-    return " ".join(exc.messages)
 
 
 @login_required
@@ -66,7 +63,7 @@ def assign(request, public_id):
     try:
         services.assign_study(study, patient, user=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        flash_errors(request, exc)
     except PacsUnavailable as exc:
         messages.error(request, f"The PACS cannot be reached now ({exc}); try again later.")
     else:
@@ -81,7 +78,7 @@ def ignore(request, public_id):
     try:
         services.ignore_study(_study(public_id), user=request.user, reason=request.POST.get("reason", ""))
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        flash_errors(request, exc)
     else:
         messages.success(request, "The study is ignored.")
     return redirect("pacs:queue")
@@ -94,7 +91,7 @@ def retry(request, public_id):
     try:
         study = services.retry_study(_study(public_id), user=request.user)
     except ValidationError as exc:
-        messages.error(request, _errors(exc))
+        flash_errors(request, exc)
     except PacsUnavailable as exc:
         messages.error(request, f"The PACS cannot be reached now ({exc}); try again later.")
     else:
@@ -142,7 +139,7 @@ def draft(request, public_id):
                 messages.success(request, "The measurements are recorded; the response assessment is updated.")
             return redirect(reverse("web:patient", args=[draft.scan.patient.public_id]))
         except ValidationError as exc:
-            messages.error(request, _errors(exc))
+            flash_errors(request, exc)
     return render(request, "pacs/draft.html", {"draft": draft, "lines": lines, "lesions": lesions,
                                                "patient": draft.scan.patient})
 

@@ -17,7 +17,7 @@ from django.utils import timezone
 from bmtrack.clinical import citations, gpa, protocol, schedule, screening, vocabulary, workup
 from bmtrack.core.charts.response import Point, place_point_labels, text_width
 from bmtrack.core.formatting import fmt_date, fmt_datetime, fmt_range, fmt_time, fmt_weekday, readable_dates
-from bmtrack.core.forms import apply_service_error, error_summary
+from bmtrack.core.forms import apply_service_error, error_messages, error_summary
 
 AMSTERDAM = ZoneInfo("Europe/Amsterdam")
 CSS = Path(__file__).resolve().parents[2] / "static" / "css" / "bmtrack.css"
@@ -183,6 +183,16 @@ def test_the_error_summary_lists_every_error_with_a_link_to_its_input():
     assert 'href="#id_day"' in html and 'href="#id_kps"' in html
     assert "data-error-summary" in html and 'tabindex="-1"' in html
     assert engines["django"].from_string("{% error_summary form %}").render({"form": VisitForm()}).strip() == ""
+
+
+@pytest.mark.parametrize("error", [
+    ValidationError("The meeting is in the past."),
+    ValidationError(["The meeting is in the past.", "The meeting is in the past."]),
+    ValidationError({"__all__": ["The meeting is in the past."]}),
+], ids=["one message", "a list", "keyed by field"])
+def test_an_action_without_a_form_shows_a_refusal_of_any_shape(error):
+    # boards flashed ``exc.message_dict`` and failed with a 500 on a refusal that was not keyed by field
+    assert error_messages(error) == ["The meeting is in the past."]
 
 
 # --- one palette; labels that never collide ------------------------------------------------------------

@@ -35,12 +35,12 @@ PERIOD_DAYS = 90
 KIND_LABELS = dict(DueKind.choices)
 
 
-@dataclass
-class Share:
-    label: str
+class _OnTime:
+    """A tally of scans due: on time, late, and the rest missed."""
+
     on_time: int
     total: int
-    late: int = 0
+    late: int
 
     @property
     def missed(self) -> int:
@@ -49,6 +49,14 @@ class Share:
     @property
     def pct(self) -> float | None:
         return round(100 * self.on_time / self.total, 1) if self.total else None
+
+
+@dataclass
+class Share(_OnTime):
+    label: str
+    on_time: int
+    total: int
+    late: int = 0
 
 
 @dataclass
@@ -58,19 +66,11 @@ class Count_:
 
 
 @dataclass
-class Week:
+class Week(_OnTime):
     start: dt.date
     on_time: int
     total: int
     late: int = 0
-
-    @property
-    def missed(self) -> int:
-        return self.total - self.on_time - self.late
-
-    @property
-    def pct(self) -> float | None:
-        return round(100 * self.on_time / self.total, 1) if self.total else None
 
 
 @dataclass

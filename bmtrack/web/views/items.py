@@ -17,7 +17,7 @@ from django.views.decorators.http import require_GET, require_POST
 from bmtrack.accounts.access import access_due_item
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
-from bmtrack.core.forms import apply_service_error
+from bmtrack.core.forms import apply_service_error, error_messages
 from bmtrack.surveillance import actions
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.formatting import fmt_date, fmt_datetime
@@ -195,7 +195,7 @@ def unwaive(request, public_id, item_id):
     try:
         item = actions.unwaive_item(item, user=request.user)
     except ValidationError as exc:
-        message = " ".join(exc.messages)
+        message = " ".join(error_messages(exc))
     else:
         message = f"Waiver undone: {item.get_kind_display()} is {item.get_state_display().lower()} again."
     if is_htmx(request):
