@@ -15,6 +15,7 @@ from bmtrack.surveillance.models import DueKind, WatchKind
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.paths import patient_path
+from bmtrack.web.worklist_row import RowContext, booking_html, panel_renderer, render_row
 
 register = template.Library()
 
@@ -160,3 +161,23 @@ def patient_url(name, public_id, number=None):
     """``{% url %}`` for a patient's pages in lists: ``{% patient_url 'web:patient' p.public_id %}``
     (``web.paths``: no ``reverse()`` per row)."""
     return patient_path(name, public_id, number)
+
+
+@register.simple_tag(takes_context=True)
+def worklist_row(context, row):
+    """One row of a worklist table (``web.worklist_row``: written in Python, not a template per row)."""
+    perms = context.get("perms")
+    ctx = RowContext(
+        can_change=bool(perms and perms["surveillance"]["change_dueitem"]),
+        can_add_scan=bool(perms and perms["patients"]["add_scan"]),
+        csrf_token=str(context.get("csrf_token", "")),
+        worklist_url=row.worklist_url,
+        message=context.get("message") or "",
+    )
+    return render_row(row, ctx, panel_renderer(context, row))
+
+
+@register.simple_tag
+def booking(item, compact=False):
+    """An item's booking and its flag (``web.worklist_row.booking_html``)."""
+    return booking_html(item, compact=bool(compact))
