@@ -143,13 +143,14 @@ def _ordered(past: list[dict], planned: list[dict]) -> list[dict]:
     return past + planned
 
 
-def for_patient(patient, *, now: dt.datetime | None = None, open_items=None) -> list[dict]:
-    """``open_items``: the patient's open items when the caller has them, each with its patient, her
+def for_patient(patient, *, now: dt.datetime | None = None, open_items=None, past_limit: int = 500) -> list[dict]:
+    """The latest ``past_limit`` notifications about the patient, then every one her open items will
+    cause. ``open_items``: the patient's open items when the caller has them, each with its patient, her
     care team's physician and her nurse loaded (the patient page reads them anyway)."""
     now = now or utcnow()
     digest_ids = NotificationLine.objects.filter(patient=patient).values("notification_id")
     rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__in=digest_ids))
-            .select_related("recipient", "item").order_by("-created_at")[:500])
+            .select_related("recipient", "item").order_by("-created_at")[:past_limit])
     past = [_past(row) for row in rows]
     items = open_items
     if items is None:

@@ -18,11 +18,12 @@ from dataclasses import dataclass
 
 from django.template.loader import get_template
 from django.utils.html import escape, format_html, format_html_join
-from django.utils.safestring import SafeString, mark_safe
+from django.utils.safestring import SafeString
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
 from bmtrack.web.formatting import fmt_date, fmt_datetime
+from bmtrack.web.html import concat
 from bmtrack.web.paths import patient_path
 
 
@@ -49,14 +50,9 @@ def render_row(row, ctx: RowContext, panel_html=None) -> SafeString:
     if row.section == "closed":
         body = _closed(row, ctx)
     else:
-        body = _concat(_patient(row), _need(row), _deadline(row), _contact(row), _booking(item),
+        body = concat(_patient(row), _need(row), _deadline(row), _contact(row), _booking(item),
                        _actions(row, ctx, panel_html))
     return format_html('<tr class="{}" id="item-{}">{}</tr>', classes, item.pk, body)
-
-
-def _concat(*parts: str) -> SafeString:
-    """Parts that are all ``format_html`` output or constant markup of this module, as one safe string."""
-    return mark_safe("".join(parts))  # noqa: S308 - every part is escaped where it is built
 
 
 def _message(ctx: RowContext) -> str:
@@ -113,7 +109,7 @@ def _reason(reason: dict, merged: bool) -> str:
     parts.extend(format_html('<div class="note">{}</div>', readable_dates(note)) for note in item.notes or ())
     if reason["source"]:
         parts.append(format_html('<div class="source">Source: {}</div>', cite_text(reason["source"])))
-    return format_html('<div class="why-reason">{}</div>', _concat(*parts))
+    return format_html('<div class="why-reason">{}</div>', concat(*parts))
 
 
 _URGENT = SafeString('<span class="tag tag-urgent">Urgent</span> ')
@@ -122,7 +118,7 @@ _URGENT = SafeString('<span class="tag tag-urgent">Urgent</span> ')
 def _need(row) -> str:
     urgent = _URGENT if row.urgent and row.section != "upcoming" else ""
     count = f" ({len(row.items)} reasons)" if row.merged else ""
-    reasons = _concat(*(_reason(reason, row.merged) for reason in row.reasons))
+    reasons = concat(*(_reason(reason, row.merged) for reason in row.reasons))
     return format_html('<td class="wl-need"><div class="kind">{}<strong>{}</strong></div><div class="meta">{}</div>'
                        '<details class="why"><summary>Why{}</summary>{}</details></td>',
                        urgent, row.kind_label, row.trigger, count, reasons)
@@ -205,7 +201,7 @@ def _actions(row, ctx: RowContext, panel_html) -> str:
                        '<a class="menu-item" href="{}">Open patient</a>{}</div></details>',
                        SafeString(more_open), row.patient_name, record, row.patient_url, waive)
     # The primary action: log a call. The others (book, record the scan, waive) are behind "More".
-    buttons = _concat(_panel(row, "contact", "Log call", True, "Record a contact attempt", panel_html),
+    buttons = concat(_panel(row, "contact", "Log call", True, "Record a contact attempt", panel_html),
                       _panel(row, "book", "Book", False, "Mark the scan booked", panel_html), more)
     return format_html('<td class="wl-actions">{}<div class="wl-buttons">{}</div></td>', _message(ctx), buttons)
 

@@ -78,22 +78,32 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     primaries = list(patient.primaries.prefetch_related("markers"))
     observations = list(patient.observations.all())
     treatments = list(patient.treatments.prefetch_related("lesions"))
-    scans = list(patient.scans.select_related("response", "response__baseline_scan").prefetch_related(
+    scans = list(patient.scans.select_related("response").prefetch_related(
         Prefetch("measurements", queryset=Measurement.objects.order_by("lesion__label"))))
     # Thirty scans measure the same dozen lesions: one instance per lesion, not one per measurement.
     lesions = {lesion.pk: lesion for lesion in patient.lesions.all()}
     for scan in scans:
         for m in scan.measurements.all():
             m.lesion = lesions[m.lesion_id]
-    items = list(patient.due_items.select_related("trigger_treatment", "trigger_scan", "fulfilled_by")
-                 .order_by("due_by", "kind"))
-    windows = list(patient.watch_windows.select_related("trigger_treatment"))
-    contacts = list(ContactAttempt.objects.filter(item__patient=patient).select_related("user", "item")
+    # The items', windows' and contacts' related rows are the patient's own, loaded above: attached
+    # from there instead of joined again (a scan row joined twice per item was most of the items query).
+    items = list(patient.due_items.order_by("due_by", "kind"))
+    windows = list(patient.watch_windows.all())
+    contacts = list(ContactAttempt.objects.filter(item__patient=patient).select_related("user")
                     .order_by("-at", "-pk")[:50])
+    by_treatment = {t.pk: t for t in treatments}
+    by_scan = {s.pk: s for s in scans}
+    _attach([s.response for s in scans if getattr(s, "response", None) is not None], "baseline_scan", by_scan)
     for item in items:
         item.patient = patient
+    _attach(items, "trigger_treatment", by_treatment)
+    _attach(items, "trigger_scan", by_scan)
+    _attach(items, "fulfilled_by", by_scan)
+    _attach(windows, "trigger_treatment", by_treatment)
+    _attach(contacts, "item", {i.pk: i for i in items})
+    # The latest fifty sent, and every planned one (a long history must not hide what is coming).
     notifications = notification_log.for_patient(
-        patient, now=now, open_items=[i for i in items if i.is_open])[:50]
+        patient, now=now, open_items=[i for i in items if i.is_open], past_limit=50)
 
     for primary in primaries:
         primary.latest = sorted(latest_markers(list(primary.markers.all())).values(), key=lambda m: m.marker)
@@ -106,7 +116,9 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
 
     item_rows = classify_items(items, now, today)
     open_rows = [row for row in item_rows if row.section != "closed"]
-    open_rows.sort(key=lambda r: ({"overdue": 0, "this_week": 1, "due": 2, "upcoming": 3}[r.section], r.due_by))
+    timeline = _timeline(treatments, scans, windows, items, open_rows, today)
+    open_rows = sorted(open_rows, key=lambda r: ({"overdue": 0, "this_week": 1, "due": 2, "upcoming": 3}[r.section],
+                                                 r.due_by))
     past = [i for row in item_rows if row.section == "closed" for i in row.items]
     past.sort(key=lambda i: i.due_by, reverse=True)
 
@@ -115,7 +127,7 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
         response=current, scans=list(reversed(cards)), treatments=treatments, open_items=open_rows,
         past_items=past, windows=windows, workup=advice.workup_hints(treatments, scans, windows),
         contacts=contacts, notifications=notifications,
-        timeline=_timeline(treatments, scans, windows, items, now, today),
+        timeline=timeline,
         chart=_response_chart(scans),
     )
     page.screening = {p.pk: advice.screening_for(p.type, p.stage, p.seer_stage) for p in primaries}
@@ -146,7 +158,15 @@ def _scan_cards(scans: list[Scan], baseline_scan: Scan | None) -> list[ScanCard]
     return cards
 
 
-def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.Timeline:
+def _attach(rows: list, field: str, loaded: dict) -> None:
+    """Sets each row's ``field`` to its instance in ``loaded`` (a row pointing elsewhere loads it lazily)."""
+    for row in rows:
+        pk = getattr(row, f"{field}_id")
+        if pk in loaded:
+            setattr(row, field, loaded[pk])
+
+
+def _timeline(treatments, scans, windows, items, open_rows, today) -> timeline_chart.Timeline:
     t_in = []
     for t in treatments:
         if t.status == "cancelled":
@@ -176,9 +196,7 @@ def _timeline(treatments, scans, windows, items, now, today) -> timeline_chart.T
     w_in = [timeline_chart.WindowIn(w.kind, w.starts_on, w.ends_on, timeline_chart.window_label(w.kind, w.ends_on))
             for w in windows]
     d_in = []
-    for row in classify_items(items, now, today):
-        if row.section == "closed":
-            continue
+    for row in open_rows:
         state = "overdue" if row.section == "overdue" else "due" if row.section in ("this_week", "due") else "upcoming"
         label = row.kind_label
         triggers = "; ".join(describe_trigger(i) for i in row.items)

@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from decimal import Decimal
-
 from django import template
 
 from bmtrack.clinical.citations import cite_text
@@ -12,8 +10,8 @@ from bmtrack.core.formatting import readable_dates
 from bmtrack.patients.models.choices import Marker, Sequence
 from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 from bmtrack.surveillance.models import DueKind, WatchKind
-from bmtrack.web import texts
-from bmtrack.web.formatting import fmt_date, fmt_datetime
+from bmtrack.web import patient_rows, texts
+from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_mm, fmt_num, fmt_signed_mm, fmt_signed_pct
 from bmtrack.web.paths import patient_path
 from bmtrack.web.worklist_row import RowContext, booking_html, panel_renderer, render_row
 
@@ -98,39 +96,22 @@ def gpa_value(value, factor=""):
 
 @register.filter
 def num(value):
-    """A number without trailing zeros (12.0 -> 12, 12.50 -> 12.5)."""
-    if value is None or value == "":
-        return ""
-    if isinstance(value, Decimal):
-        value = float(value)
-    if isinstance(value, float):
-        return f"{value:.1f}".rstrip("0").rstrip(".")
-    return value
+    return fmt_num(value)
 
 
 @register.filter
 def mm(value):
-    if value is None or value == "":
-        return "—"
-    return f"{num(value)} mm"
+    return fmt_mm(value)
 
 
 @register.filter
 def signed_pct(value):
-    if value is None:
-        return "—"
-    number = float(value)
-    return f"{'+' if number > 0 else '−' if number < 0 else '±'}{abs(number):.1f} %"
+    return fmt_signed_pct(value)
 
 
 @register.filter
 def signed_mm(value):
-    if value is None:
-        return ""
-    number = float(value)
-    if number == 0:
-        return "±0"
-    return f"{'+' if number > 0 else '−'}{num(abs(number))}"
+    return fmt_signed_mm(value)
 
 
 @register.filter
@@ -181,3 +162,25 @@ def worklist_row(context, row):
 def booking(item, compact=False):
     """An item's booking and its flag (``web.worklist_row.booking_html``)."""
     return booking_html(item, compact=bool(compact))
+
+
+@register.simple_tag
+def lesion_rows(rows):
+    """A scan card's lesion rows (``web.patient_rows``: written in Python, not a template per row)."""
+    return patient_rows.lesion_rows(rows)
+
+
+@register.simple_tag(takes_context=True)
+def past_item_rows(context, items, patient):
+    """The rows of a patient's due-item history (``web.patient_rows``)."""
+    perms = context.get("perms")
+    ctx = patient_rows.HistoryContext(public_id=patient.public_id,
+                                      can_change=bool(perms and perms["surveillance"]["change_dueitem"]),
+                                      csrf_token=str(context.get("csrf_token", "")))
+    return patient_rows.past_item_rows(items, ctx)
+
+
+@register.simple_tag
+def treatment_rows(treatments):
+    """The rows of a patient's treatment table (``web.patient_rows``)."""
+    return patient_rows.treatment_rows(treatments)
