@@ -11,6 +11,7 @@ from bmtrack.patients.models.choices import Marker, Sequence
 from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 from bmtrack.surveillance.models import DueKind, WatchKind
 from bmtrack.web import patient_rows, texts
+from bmtrack.web.charts.timeline_svg import timeline_svg as draw_timeline
 from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_mm, fmt_num, fmt_signed_mm, fmt_signed_pct
 from bmtrack.web.paths import patient_path
 from bmtrack.web.worklist_row import RowContext, booking_html, panel_renderer, render_row
@@ -184,3 +185,11 @@ def past_item_rows(context, items, patient):
 def treatment_rows(treatments):
     """The rows of a patient's treatment table (``web.patient_rows``)."""
     return patient_rows.treatment_rows(treatments)
+
+
+@register.simple_tag
+def timeline_svg(page):
+    """The patient page's timeline (``web.charts.timeline_svg``), described in words for screen readers."""
+    described = (f"{len(page.treatments)} treatments, {len(page.scans)} scans, {len(page.windows)} watch windows and "
+                 f"{len(page.open_items)} open due items; the lists below give the same information.")
+    return draw_timeline(page.timeline, described)
