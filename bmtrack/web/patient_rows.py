@@ -11,7 +11,6 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.utils.html import format_html, format_html_join
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
@@ -19,7 +18,7 @@ from bmtrack.core.formatting import readable_dates
 from bmtrack.patients.models import Measurement, Scan, Treatment
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_num, fmt_signed_mm
-from bmtrack.web.html import concat
+from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
 
 

@@ -17,13 +17,13 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from django.template.loader import get_template
-from django.utils.html import escape, format_html, format_html_join
+from django.utils.html import escape
 from django.utils.safestring import SafeString
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
 from bmtrack.web.formatting import fmt_date, fmt_datetime
-from bmtrack.web.html import concat
+from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
 
 

@@ -9,11 +9,10 @@ template work"). Numbers are written as Python writes them (unlocalised, as ``{%
 
 from __future__ import annotations
 
-from django.utils.html import format_html
 from django.utils.safestring import SafeString
 
 from bmtrack.core.charts.timeline import Timeline
-from bmtrack.web.html import concat
+from bmtrack.web.html import concat, format_html
 
 
 def timeline_svg(t: Timeline, described: str) -> SafeString:

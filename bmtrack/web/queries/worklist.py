@@ -31,7 +31,7 @@ from bmtrack.surveillance import needs as item_needs
 from bmtrack.surveillance.models import ContactAttempt, DueItem, DueKind, WatchWindow
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime
-from bmtrack.web.queries.scope import Filters, active_patients
+from bmtrack.web.queries.scope import Filters, active_patients, listed_patients
 
 UPCOMING_DAYS = 42
 MAX_ROWS = 200
@@ -392,7 +392,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     later / upcoming only (all of them are still counted). ``watch_limit``: load the watch windows
     of the first patients only (their number is still counted). Overdue rows are always built."""
     today = site_today(now)
-    patients = active_patients(user, filters)
+    patients = listed_patients(active_patients(user, filters))
     kind = filters.kind
     show_items = kind == "" or kind in DueKind.values
     truncated = False
@@ -400,7 +400,8 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     overdue, this_week, due, upcoming, waiting, snoozed = [], [], [], [], [], 0
     upcoming_total = this_week_total = due_total = waiting_total = 0
     if show_items:
-        items = (DueItem.objects.filter(patient__in=patients, due_from__lte=today + dt.timedelta(days=UPCOMING_DAYS))
+        horizon = today + dt.timedelta(days=UPCOMING_DAYS)
+        items = (DueItem.objects.filter(patient__any_of=patients, due_from__lte=horizon)
                  .open().order_by("due_by", "due_by_at", "kind", "pk"))
         # One light query (the columns that place an item, no joins) groups the items into needs and
         # splits the list; then the rows shown are loaded with their related records: the rows past
@@ -448,7 +449,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     pending_scans: list[Scan] = []
     if kind in ("", "measurements"):
         pending_scans = list(
-            Scan.objects.filter(patient__in=patients, modality=Modality.MRI,
+            Scan.objects.filter(patient__any_of=patients, modality=Modality.MRI,
                                 measurement_status=MeasurementStatus.PENDING)
             .select_related("patient").only("at", "purpose", *PATIENT_LINK).order_by("at")[:MAX_ROWS])
 
@@ -457,7 +458,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         later = ResponseAssessment.objects.filter(patient=OuterRef("patient"), scan__at__gt=OuterRef("scan__at"))
         confirmation = DueItem.objects.filter(kind="confirmation_mri", trigger_scan=OuterRef("scan"))
         unconfirmed = list(
-            ResponseAssessment.objects.filter(patient__in=patients, category="unconfirmed PD")
+            ResponseAssessment.objects.filter(patient__any_of=patients, category="unconfirmed PD")
             .filter(~Exists(later))
             .annotate(item_state=Subquery(confirmation.values("state")[:1]),
                       item_due_from=Subquery(confirmation.values("due_from")[:1]),
@@ -469,7 +470,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     watching: list[WatchRow] = []
     watching_total = None
     if kind in ("", "watch"):
-        windows = (WatchWindow.objects.filter(patient__in=patients, starts_on__lte=today, ends_on__gte=today)
+        windows = (WatchWindow.objects.filter(patient__any_of=patients, starts_on__lte=today, ends_on__gte=today)
                    .select_related("patient", "trigger_treatment")
                    .only("kind", "starts_on", "ends_on", "trigger_treatment__kind", "trigger_treatment__start",
                          *PATIENT_LINK)
