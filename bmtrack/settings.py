@@ -221,7 +221,7 @@ WHITENOISE_USE_FINDERS = True
 # --- Authentication and security ------------------------------------------------------------
 AUTHENTICATION_BACKENDS = [
     "axes.backends.AxesStandaloneBackend",
-    "django.contrib.auth.backends.ModelBackend",
+    "bmtrack.accounts.backends.RoleBackend",  # Django's ModelBackend, roles read with their permissions
 ]
 AUTH_PASSWORD_VALIDATORS = [
     {"NAME": "django.contrib.auth.password_validation.UserAttributeSimilarityValidator"},

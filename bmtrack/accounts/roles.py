@@ -16,15 +16,29 @@ ALL_ROLES = (NURSE, PHYSICIAN, BOARD_COORDINATOR, DATA_MANAGER, ADMINISTRATOR)
 ADMIN_ROLES = (DATA_MANAGER, ADMINISTRATOR)
 
 
+def role_names(user) -> frozenset[str]:
+    """The names of the user's roles, read once per user object (a request's; ``backends.RoleBackend``
+    reads them with her permissions). A change of roles shows from her next request on."""
+    names = getattr(user, "_role_names", None)
+    if names is None:
+        names = remember_role_names(user, user.groups.values_list("name", flat=True))
+    return names
+
+
+def remember_role_names(user, names) -> frozenset[str]:
+    user._role_names = frozenset(names)
+    return user._role_names
+
+
 def works_in_admin(user) -> bool:
     """Whether ``user`` may enter the admin: active staff, or active in a role of ``ADMIN_ROLES``."""
     if not (user.is_authenticated and user.is_active):
         return False
-    return user.is_staff or user.groups.filter(name__in=ADMIN_ROLES).exists()
+    return user.is_staff or not role_names(user).isdisjoint(ADMIN_ROLES)
 
 
 def has_role(user, role: str) -> bool:
-    return user.is_authenticated and user.groups.filter(name=role).exists()
+    return user.is_authenticated and role in role_names(user)
 
 _CLINICAL_WRITE = [
     ("patients", "patient", ("view", "add", "change")),
