@@ -89,17 +89,19 @@ class WorkupView:
 
 def workup_hints(treatments, scans, windows) -> list[WorkupView]:
     """Treated lesions whose latest measurement is an enlargement inside a watch window: which lesion
-    a window watches, and from which day, is ``clinical.watch``'s to say."""
+    a window watches, and from which day, is ``clinical.watch``'s to say. ``scans`` with their
+    ``measured`` lesions and ``treatments`` with their ``treated_lesions``, as the patient page loads
+    them (``queries.patient``)."""
     series: dict[int, list[tuple[dt.date, float]]] = {}
     lesions = {}
     for scan in scans:
         if scan.modality != "mri":
             continue
         day = local_date(scan.at)
-        for m in scan.measurements.all():
+        for m in scan.measured:
             series.setdefault(m.lesion_id, []).append((day, float(m.diameter_mm)))
             lesions[m.lesion_id] = m.lesion
-    treated = {f"T{t.pk}": [lesion.pk for lesion in t.lesions.all()] for t in treatments}
+    treated = {f"T{t.pk}": [lesion.pk for lesion in t.treated_lesions] for t in treatments}
     plain = [WatchWindowOut(w.kind, w.trigger, w.starts_on, w.ends_on) for w in windows]
     try:
         found = watch.current_enlargements(series, watch.lesion_watches(plain, treated, series))

@@ -92,7 +92,7 @@ def _past_item_row(item, ctx: HistoryContext, back: str) -> str:
 
 
 def treatment_rows(treatments) -> SafeString:
-    """The rows of the patient's treatment table (their lesions prefetched)."""
+    """The rows of the patient's treatment table (each with its ``treated_lesions``, ``queries.patient``)."""
     return concat(*(_treatment_row(t) for t in treatments))
 
 
@@ -107,7 +107,7 @@ def _treatment_row(t) -> str:
         details.append(format_html("{} Gy{}", fmt_num(t.dose_gy), fractions))
     if t.note:
         details.append(format_html(' <span class="meta">{}</span>', t.note))
-    lesions = ", ".join(lesion.label for lesion in t.lesions.all()) or "—"
+    lesions = ", ".join(lesion.label for lesion in t.treated_lesions) or "—"
     return format_html('<tr>\n      <td>{}</td><td>{}</td><td>{}</td><td>{}</td>\n      <td>{}</td>\n'
                        '      <td>{}</td>\n    </tr>', _TREATMENT_KIND.get(t.kind, t.kind),
                        _TREATMENT_STATUS.get(t.status, t.status), fmt_datetime(t.start), fmt_datetime(t.end) or "—",

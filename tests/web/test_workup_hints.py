@@ -14,7 +14,7 @@ START = dt.date(2025, 1, 10)
 def _scan(day: dt.date, lesion, mm: str):
     at = dt.datetime.combine(day, dt.time(12), tzinfo=dt.UTC)
     m = SimpleNamespace(lesion_id=lesion.pk, lesion=lesion, diameter_mm=Decimal(mm))
-    return SimpleNamespace(modality="mri", at=at, measurements=SimpleNamespace(all=lambda: [m]))
+    return SimpleNamespace(modality="mri", at=at, measured=[m])
 
 
 def _hints(*mms: str):

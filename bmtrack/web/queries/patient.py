@@ -4,16 +4,16 @@ from __future__ import annotations
 
 import datetime as dt
 from dataclasses import dataclass, field
+from decimal import Decimal
 from urllib.parse import quote
 
 from django.conf import settings
-from django.db.models import Prefetch
 
 from bmtrack.core.charts import response as response_chart
 from bmtrack.core.charts import timeline as timeline_chart
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
-from bmtrack.patients.models import Measurement, Patient, Scan, Treatment
+from bmtrack.patients.models import Lesion, Measurement, Patient, Scan, Treatment
 from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
 from bmtrack.surveillance import log as notification_log
 from bmtrack.surveillance.models import ContactAttempt, DueItem
@@ -22,9 +22,57 @@ from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.queries.worklist import classify_items, describe_trigger
 
 
+@dataclass(frozen=True, slots=True)
+class Measured:
+    """One lesion's measurement on a scan, as the page reads it: read as a plain row (two hundred
+    measurements of thirty scans cost ~3 ms as model instances through a prefetch)."""
+
+    lesion: Lesion
+    longest_diameter_mm: Decimal | None
+    perpendicular_mm: Decimal | None
+    disappeared: bool
+    enhancing: bool | None
+    measurable: bool | None
+    role: str
+
+    @property
+    def lesion_id(self) -> int:
+        return self.lesion.pk
+
+    @property
+    def diameter_mm(self) -> Decimal:
+        """As ``Measurement.diameter_mm``: a lesion gone measures 0."""
+        return Decimal(0) if self.disappeared else self.longest_diameter_mm
+
+
+MEASURED = ("scan_id", "lesion_id", "longest_diameter_mm", "perpendicular_mm", "disappeared", "enhancing",
+            "measurable", "role")
+
+
+def _attach_lesions(patient: Patient, treatments: list[Treatment], scans: list[Scan]) -> None:
+    """Each scan's ``measured`` (by lesion label) and each treatment's ``treated_lesions``, with one
+    instance per lesion (thirty scans measure the same dozen lesions), from three plain queries."""
+    ranked = list(patient.lesions.all())  # ordered by label, in the database's collation
+    lesions = {lesion.pk: lesion for lesion in ranked}
+    rank = {lesion.pk: index for index, lesion in enumerate(ranked)}
+    measured: dict[int, list[Measured]] = {scan.pk: [] for scan in scans}
+    rows = Measurement.objects.filter(scan_id__any_of=list(measured)).order_by().values_list(*MEASURED)
+    for scan_id, lesion_id, *values in sorted(rows, key=lambda row: rank[row[1]]):
+        measured[scan_id].append(Measured(lesions[lesion_id], *values))
+    for scan in scans:
+        scan.measured = measured[scan.pk]
+    treated: dict[int, list[Lesion]] = {t.pk: [] for t in treatments}
+    links = Treatment.lesions.through.objects.filter(treatment_id__any_of=list(treated)).values_list(
+        "treatment_id", "lesion_id")
+    for treatment_id, lesion_id in sorted(links, key=lambda link: rank[link[1]]):
+        treated[treatment_id].append(lesions[lesion_id])
+    for t in treatments:
+        t.treated_lesions = treated[t.pk]
+
+
 @dataclass
 class LesionRow:
-    measurement: Measurement
+    measurement: Measured
     target: bool
     change_mm: float | None
 
@@ -77,14 +125,9 @@ def load_patient_page(patient: Patient, now: dt.datetime) -> PatientPage:
     today = site_today(now)
     primaries = list(patient.primaries.prefetch_related("markers"))
     observations = list(patient.observations.all())
-    treatments = list(patient.treatments.prefetch_related("lesions"))
-    scans = list(patient.scans.select_related("response").prefetch_related(
-        Prefetch("measurements", queryset=Measurement.objects.order_by("lesion__label"))))
-    # Thirty scans measure the same dozen lesions: one instance per lesion, not one per measurement.
-    lesions = {lesion.pk: lesion for lesion in patient.lesions.all()}
-    for scan in scans:
-        for m in scan.measurements.all():
-            m.lesion = lesions[m.lesion_id]
+    treatments = list(patient.treatments.all())
+    scans = list(patient.scans.select_related("response"))
+    _attach_lesions(patient, treatments, scans)
     # The items', windows' and contacts' related rows are the patient's own, loaded above: attached
     # from there instead of joined again (a scan row joined twice per item was most of the items query).
     items = list(patient.due_items.order_by("due_by", "kind"))
@@ -141,7 +184,7 @@ def _scan_cards(scans: list[Scan], baseline_scan: Scan | None) -> list[ScanCard]
         response = getattr(scan, "response", None)
         targets = set(response.targets) if response else set()
         rows = []
-        for m in scan.measurements.all():
+        for m in scan.measured:
             mm = float(m.diameter_mm)
             previous = last_mm.get(m.lesion_id)
             rows.append(LesionRow(m, m.lesion.label in targets, None if previous is None else round(mm - previous, 1)))
