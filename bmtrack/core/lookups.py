@@ -15,15 +15,30 @@ from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
 
 
+def _plain_ids(values) -> bool:
+    return isinstance(values, (list, tuple)) and all(type(value) is int for value in values)
+
+
 class _AsArray:
     lookup_name = "any_of"
+
+    def get_prep_lookup(self):
+        # Ids read from the database are already what it wants: preparing them one by one cost ~0.4 ms
+        # per query for a nurse's few hundred patients (a page runs five such queries).
+        if self.rhs_is_direct_value() and _plain_ids(self.rhs):
+            return list(self.rhs)
+        return super().get_prep_lookup()
 
     def as_postgresql(self, compiler, connection):
         field = self.lhs.output_field
         if not self.rhs_is_direct_value() or len(getattr(field, "foreign_related_fields", (field,))) != 1:
             return self.as_sql(compiler, connection)  # a subquery, or a multi-column relation: IN as usual
         lhs, lhs_params = self.process_lhs(compiler, connection)
-        values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs if value is not None]
+        if _plain_ids(self.rhs):
+            values = list(self.rhs)
+        else:
+            values = [field.get_db_prep_value(value, connection, prepared=True) for value in self.rhs
+                      if value is not None]
         if not values:
             raise EmptyResultSet
         return f"{lhs} = ANY(%s::{field.rel_db_type(connection)}[])", (*lhs_params, values)

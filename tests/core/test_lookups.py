@@ -36,3 +36,13 @@ def test_an_empty_list_finds_nothing_without_asking(three):
 def test_a_subquery_stays_a_subquery(three):
     inner = Patient.objects.filter(pk=three[1].pk).values("pk")
     assert list(Patient.objects.filter(pk__any_of=inner).values_list("pk", flat=True)) == [three[1].pk]
+
+
+def test_instances_and_strings_are_prepared_as_before(three):
+    """Plain int ids skip the per-value preparation; anything else still gets it."""
+    team = three[0].care_team
+    by_instance = set(Patient.objects.filter(care_team__any_of=[team]).values_list("pk", flat=True))
+    by_text = set(Patient.objects.filter(pk__any_of=[str(three[0].pk), None]).values_list("pk", flat=True))
+    by_id = set(Patient.objects.filter(care_team_id__any_of=(team.pk,)).values_list("pk", flat=True))
+    assert by_instance == by_id and three[0].pk in by_id
+    assert by_text == {three[0].pk}

@@ -401,7 +401,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     upcoming_total = this_week_total = due_total = waiting_total = 0
     if show_items:
         horizon = today + dt.timedelta(days=UPCOMING_DAYS)
-        items = (DueItem.objects.filter(patient__any_of=patients, due_from__lte=horizon)
+        items = (DueItem.objects.filter(patient_id__any_of=patients, due_from__lte=horizon)
                  .open().order_by("due_by", "due_by_at", "kind", "pk"))
         # One light query (the columns that place an item, no joins) groups the items into needs and
         # splits the list; then the rows shown are loaded with their related records: the rows past
@@ -449,7 +449,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     pending_scans: list[Scan] = []
     if kind in ("", "measurements"):
         pending_scans = list(
-            Scan.objects.filter(patient__any_of=patients, modality=Modality.MRI,
+            Scan.objects.filter(patient_id__any_of=patients, modality=Modality.MRI,
                                 measurement_status=MeasurementStatus.PENDING)
             .select_related("patient").only("at", "purpose", *PATIENT_LINK).order_by("at")[:MAX_ROWS])
 
@@ -458,7 +458,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         later = ResponseAssessment.objects.filter(patient=OuterRef("patient"), scan__at__gt=OuterRef("scan__at"))
         confirmation = DueItem.objects.filter(kind="confirmation_mri", trigger_scan=OuterRef("scan"))
         unconfirmed = list(
-            ResponseAssessment.objects.filter(patient__any_of=patients, category="unconfirmed PD")
+            ResponseAssessment.objects.filter(patient_id__any_of=patients, category="unconfirmed PD")
             .filter(~Exists(later))
             .annotate(item_state=Subquery(confirmation.values("state")[:1]),
                       item_due_from=Subquery(confirmation.values("due_from")[:1]),
@@ -470,7 +470,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     watching: list[WatchRow] = []
     watching_total = None
     if kind in ("", "watch"):
-        windows = (WatchWindow.objects.filter(patient__any_of=patients, starts_on__lte=today, ends_on__gte=today)
+        windows = (WatchWindow.objects.filter(patient_id__any_of=patients, starts_on__lte=today, ends_on__gte=today)
                    .select_related("patient", "trigger_treatment")
                    .only("kind", "starts_on", "ends_on", "trigger_treatment__kind", "trigger_treatment__start",
                          *PATIENT_LINK)
