@@ -7,6 +7,8 @@ describe them for the worklist's "why it is due" column. Keep them in step with 
 from __future__ import annotations
 
 from bmtrack.clinical import schedule as schedule_rules
+from bmtrack.clinical.vocabulary import plain_words
+from bmtrack.surveillance.models import WatchKind
 
 RULES = {
     "postop_mri": "MRI within 48 h (at most 72 h) after surgery, before surgery-related enhancement",
@@ -17,6 +19,9 @@ RULES = {
     "confirmation_mri": "Repeat MRI about 3 months (± 14 days) after a scan suspect for progression (iRANO)",
     "board_followup": "Follow-up decided by the tumour board",
 }
+
+# A watch window's kind in words ("immunotherapy or targeted therapy", not "ICI/TT").
+WATCH_LABELS = {kind: plain_words(label) for kind, label in WatchKind.choices}
 
 WATCH_RULES = {
     "pseudoprogression": ("Up to 6 months after starting immunotherapy or targeted therapy an enlarging lesion may be "

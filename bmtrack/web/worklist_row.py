@@ -22,9 +22,11 @@ from django.utils.safestring import SafeString
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
+from bmtrack.patients.models import Scan, Treatment
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
+from bmtrack.web.texts import WATCH_LABELS
 
 
 @dataclass(frozen=True)
@@ -214,3 +216,53 @@ def panel_renderer(context, row):
         with context.push(row=row, panel=panel):
             return template.render(context)
     return render
+
+
+# --- the worklist's side lists: scans to measure, patients inside a watch window ------------------
+
+_PURPOSE = dict(Scan._meta.get_field("purpose").flatchoices)
+_TREATMENT_KIND = dict(Treatment._meta.get_field("kind").flatchoices)
+
+
+def _patient_cell(patient) -> str:
+    return format_html('<td><a href="{}">{}, {}</a><div class="meta">MRN {}</div></td>',
+                       patient_path("web:patient", patient.public_id), patient.family_name, patient.given_name,
+                       patient.mrn)
+
+
+def pending_scan_rows(scans, can_measure: bool, worklist_url: str) -> SafeString:
+    """The rows of "Scans waiting for lesion measurements"."""
+    return concat(*(_pending_scan_row(scan, can_measure, worklist_url) for scan in scans))
+
+
+def _pending_scan_row(scan, can_measure: bool, worklist_url: str) -> str:
+    action = ""
+    if can_measure:
+        action = format_html('<a class="btn btn-small" href="{}?next={}">Enter measurements</a>',
+                             patient_path("web:measurements", scan.patient.public_id, scan.pk), worklist_url)
+    return format_html('\n        <tr>\n          {}\n          <td>{}</td>\n          <td>{}</td>\n'
+                       '          <td class="actions">{}</td>\n        </tr>', _patient_cell(scan.patient),
+                       fmt_datetime(scan.at), _PURPOSE.get(scan.purpose, scan.purpose), action)
+
+
+def watch_rows(rows) -> SafeString:
+    """The rows of "Inside a watch window today" (``queries.worklist.WatchRow``: a patient and her windows)."""
+    return concat(*(_watch_row(row) for row in rows))
+
+
+def _watch_window(win) -> str:
+    after = ""
+    if win.trigger_treatment_id:
+        treatment = win.trigger_treatment
+        after = format_html(' <span class="meta">after {} of {}</span>',
+                            _TREATMENT_KIND.get(treatment.kind, treatment.kind), fmt_date(treatment.start))
+    return format_html('<div><span class="win win-{}">{}</span>{}</div>', win.kind,
+                       WATCH_LABELS.get(win.kind, win.kind), after)
+
+
+def _watch_row(row) -> str:
+    windows = concat(*(_watch_window(win) for win in row.windows))
+    ends = format_html_join("", '<div>{} <span class="meta">({} d)</span></div>',
+                            ((fmt_date(win.ends_on), win.days_left) for win in row.windows))
+    return format_html('\n        <tr>\n          {}\n          <td>{}</td>\n          <td>{}</td>\n        </tr>',
+                       _patient_cell(row.patient), windows, ends)

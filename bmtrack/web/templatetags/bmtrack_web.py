@@ -5,12 +5,12 @@ from __future__ import annotations
 from django import template
 
 from bmtrack.clinical.citations import cite_text
-from bmtrack.clinical.vocabulary import plain_words
 from bmtrack.core.formatting import readable_dates
 from bmtrack.patients.models.choices import Marker, Sequence
 from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
-from bmtrack.surveillance.models import DueKind, WatchKind
+from bmtrack.surveillance.models import DueKind
 from bmtrack.web import patient_rows, texts
+from bmtrack.web import worklist_row as worklist_row_html
 from bmtrack.web.charts.timeline_svg import timeline_svg as draw_timeline
 from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_mm, fmt_num, fmt_signed_mm, fmt_signed_pct
 from bmtrack.web.paths import patient_path
@@ -21,7 +21,7 @@ register = template.Library()
 SEQUENCE_LABELS = dict(Sequence.choices)
 MARKER_LABELS = dict(Marker.choices)
 KIND_LABELS = dict(DueKind.choices)
-WATCH_LABELS = {kind: plain_words(label) for kind, label in WatchKind.choices}
+WATCH_LABELS = texts.WATCH_LABELS
 
 
 @register.filter
@@ -193,3 +193,17 @@ def timeline_svg(page):
     described = (f"{len(page.treatments)} treatments, {len(page.scans)} scans, {len(page.windows)} watch windows and "
                  f"{len(page.open_items)} open due items; the lists below give the same information.")
     return draw_timeline(page.timeline, described)
+
+
+@register.simple_tag(takes_context=True)
+def pending_scan_rows(context, scans, worklist_url):
+    """The worklist's scans waiting for measurements (``web.worklist_row``)."""
+    perms = context.get("perms")
+    return worklist_row_html.pending_scan_rows(scans, bool(perms and perms["patients"]["add_measurement"]),
+                                               worklist_url)
+
+
+@register.simple_tag
+def watch_rows(rows):
+    """The worklist's patients inside a watch window (``web.worklist_row``)."""
+    return worklist_row_html.watch_rows(rows)
