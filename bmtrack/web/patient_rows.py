@@ -1,4 +1,5 @@
-"""The patient page's long tables as HTML, written in Python: lesion rows, due-item history, treatments.
+"""The patient page's repeated parts as HTML, written in Python: scan cards with their lesion rows, the
+due-item history, the treatments.
 
 A patient followed for years has thirty scans of a dozen lesions, forty closed due items and twenty
 treatments. Through Django's template engine those rows cost ~7 ms of the page (a dozen lookups and
@@ -11,13 +12,17 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from bmtrack.core.formatting import readable_dates
+from bmtrack.core.templatetags.plain import cite
 from bmtrack.patients.models import Measurement, Scan, Treatment
+from bmtrack.patients.models.choices import Sequence
 from bmtrack.surveillance.models import DueItem
-from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_num, fmt_signed_mm
+from bmtrack.web import texts
+from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_mm, fmt_num, fmt_signed_mm, fmt_signed_pct
 from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
 
@@ -30,6 +35,8 @@ def _labels(model, field: str) -> dict:
 _ITEM_KIND, _ITEM_STATE = _labels(DueItem, "kind"), _labels(DueItem, "state")
 _MODALITY, _ROLE = _labels(Scan, "modality"), _labels(Measurement, "role")
 _TREATMENT_KIND, _TREATMENT_STATUS = _labels(Treatment, "kind"), _labels(Treatment, "status")
+_TRACER, _PURPOSE, _SEQUENCE = _labels(Scan, "tracer"), _labels(Scan, "purpose"), dict(Sequence.choices)
+_NEW_LESIONS, _NON_TARGET = _labels(Scan, "new_lesions"), _labels(Scan, "non_target")
 
 _TARGET = SafeString(' <span class="tag tag-target" title="RANO-BM target">T</span>')
 
@@ -112,3 +119,132 @@ def _treatment_row(t) -> str:
                        '      <td>{}</td>\n    </tr>', _TREATMENT_KIND.get(t.kind, t.kind),
                        _TREATMENT_STATUS.get(t.status, t.status), fmt_datetime(t.start), fmt_datetime(t.end) or "—",
                        concat(*details), lesions)
+
+
+# --- scan cards ----------------------------------------------------------------------------------
+
+@dataclass(frozen=True)
+class CardContext:
+    """What the scan cards share: whose they are, what the reader may do, the form token."""
+
+    public_id: object
+    can_measure: bool
+    can_call: bool
+    csrf_token: str
+
+
+_CALL_CHOICES = (("none", "None"), ("equivocal", "Equivocal"), ("definite", "Definite"))
+
+
+def scan_card(card, ctx: CardContext) -> SafeString:
+    """One scan with its protocol check, lesion table, response and the reader's call
+    (``queries.patient.ScanCard``; ``templates/web/partials/scan_card.html`` places it)."""
+    scan, r = card.scan, card.response
+    pk = scan.pk
+    tracer = format_html(" ({})", _TRACER.get(scan.tracer, scan.tracer)) if scan.tracer else ""
+    meta = [format_html("{}", _PURPOSE.get(scan.purpose, scan.purpose))]
+    if scan.field_strength_t:
+        meta.append(format_html(" · {} T", fmt_num(scan.field_strength_t)))
+    if scan.scanner:
+        meta.append(format_html(" · {}", scan.scanner))
+    if scan.is_baseline:
+        meta.append(" · pinned baseline")
+    head = [format_html('\n    <h3 id="scan-{}-title" class="h4">{}{} · {}</h3>\n    <span class="meta">{}</span>',
+                        pk, _MODALITY.get(scan.modality, scan.modality), tracer, fmt_datetime(scan.at),
+                        concat(*meta))]
+    if r:
+        head.append(format_html('\n    <span class="cat {}" title="{}">{}</span>',
+                                texts.CATEGORY_CLASSES.get(r.category, "cat-ne"),
+                                texts.CATEGORY_NAMES.get(r.category, r.category or ""), r.category))
+    pending = scan.measurement_status == "pending"
+    if pending:
+        head.append('\n    <span class="state state-due">Awaiting measurements</span>')
+    call_needed = bool(r) and "new_lesion_call_needed" in (r.flags or ())
+    if call_needed:
+        head.append('\n    <span class="state state-due">New lesion awaiting the reader\'s call</span>')
+    head.append(format_html('\n    <span class="scan-links">\n      {}\n      {}\n    </span>\n  ',
+                            _viewer(card), _measure_link(scan, ctx, pending)))
+    body = [format_html('\n<article class="scan-card" id="scan-{0}" aria-labelledby="scan-{0}-title">\n'
+                        '  <header class="scan-head">{1}</header>\n  ', pk, concat(*head))]
+    if scan.sequences:
+        body.append(format_html('<p class="meta">Sequences: {}</p>',
+                                ", ".join(_SEQUENCE.get(v, v) for v in scan.sequences)))
+    body.append(_protocol(card))
+    if card.rows:
+        body.append(format_html(
+            '\n  <div class="table-scroll"><table class="table compact lesions">\n    <caption class="sr-only">'
+            'Lesions on the {} of {}</caption>\n    <thead><tr><th scope="col">Lesion</th><th scope="col">Location'
+            '</th><th scope="col" class="num">Longest (mm)</th><th scope="col" class="num">Change</th>'
+            '<th scope="col" class="num">Perp. (mm)</th><th scope="col">Enhancing</th><th scope="col">Measurable'
+            '</th><th scope="col">Role</th></tr></thead>\n    <tbody>{}</tbody>\n  </table></div>\n  ',
+            _MODALITY.get(scan.modality, scan.modality), fmt_date(scan.at), lesion_rows(card.rows)))
+    scored = bool(r) and r.category != "baseline"
+    if scored:
+        tail = []
+        if scan.new_lesions and scan.new_lesions != "none":
+            tail.append(format_html(" · new lesions: {}", _NEW_LESIONS.get(scan.new_lesions, scan.new_lesions).lower()))
+        if scan.non_target != "none":
+            tail.append(format_html(" · non-target: {}", _NON_TARGET.get(scan.non_target, scan.non_target).lower()))
+        body.append(format_html('<p class="meta">Sum {} · {} from baseline · {} from nadir{}</p>',
+                                fmt_mm(r.sum_mm), fmt_signed_pct(r.change_from_baseline_pct),
+                                fmt_signed_pct(r.change_from_nadir_pct), concat(*tail)))
+        if ctx.can_call and (scan.new_lesions or call_needed):
+            body.append(_call_form(scan, ctx))
+    if scan.report:
+        body.append(format_html('\n  <p class="report">{}</p>', linebreaksbr(scan.report)))
+    body.append("\n</article>")
+    return concat(*body)
+
+
+def _viewer(card) -> str:
+    scan = card.scan
+    if card.viewer_url:
+        return format_html('<a class="btn btn-small" href="{}" target="_blank" rel="noopener noreferrer">Open in viewer'
+                           '<span class="sr-only"> (MRI of {}, new tab)</span></a>', card.viewer_url, fmt_date(scan.at))
+    if scan.study_uid:
+        return format_html('<span class="meta" title="Set DICOM_VIEWER_URL_TEMPLATE to link studies">Study {}</span>',
+                           scan.study_uid)
+    return ""
+
+
+def _measure_link(scan, ctx: CardContext, pending: bool) -> str:
+    if scan.modality != "mri" or not ctx.can_measure:
+        return ""
+    return format_html('<a class="btn btn-small" href="{}">{} measurements</a>',
+                       patient_path("web:measurements", ctx.public_id, scan.pk), "Enter" if pending else "Edit")
+
+
+def _protocol(card) -> str:
+    view = card.protocol
+    check = view.check if view else None
+    if not check or not (check.missing or check.advice):
+        return ""
+    parts = []
+    if check.missing:
+        parts.append(format_html("<p><strong>Protocol gap:</strong> missing required {}.</p>",
+                                 ", ".join(_SEQUENCE.get(s, s) for s in check.missing)))
+    if check.advice:
+        parts.append(format_html("<ul>{}</ul>", format_html_join(
+            "", "<li>{} {}</li>", ((readable_dates(a.text), cite(a.source)) for a in check.advice))))
+    if view.checked_as != card.scan.purpose:
+        day = format_html(" of {}", fmt_date(view.baseline_day)) if view.baseline_day else ""
+        parts.append(format_html('<p class="meta">Checked as a response scan against the baseline{}, since RANO-BM '
+                                 'scores it against that baseline.</p>', day))
+    return format_html('\n  <div class="protocol{}">{}</div>\n  ', " protocol-gap" if check.missing else "",
+                       concat(*parts))
+
+
+def _call_form(scan, ctx: CardContext) -> str:
+    pk = scan.pk
+    options = [format_html('<option value=""{}>— not called yet —</option>', "" if scan.new_lesions else " selected")]
+    options += [format_html('<option value="{}"{}>{}</option>', value, " selected" if scan.new_lesions == value else "",
+                            label) for value, label in _CALL_CHOICES]
+    return format_html(
+        '\n  <form method="post" action="{0}" class="call-form">\n    <input type="hidden" '
+        'name="csrfmiddlewaretoken" value="{1}">\n    <label for="call-{2}">New lesion call</label>\n'
+        '    <select name="new_lesions" id="call-{2}" aria-describedby="call-{2}-help">{3}</select>\n'
+        '    <button type="submit" class="btn btn-small">{4}</button>\n    <span class="meta" id="call-{2}-help">'
+        "The reader's call on lesions not on the baseline MRI; a correction keeps the earlier call in the history."
+        "</span>\n  </form>\n  ",
+        patient_path("web:scan_call", ctx.public_id, pk), ctx.csrf_token, pk, concat(*options),
+        "Correct the call" if scan.new_lesions else "Save the call")

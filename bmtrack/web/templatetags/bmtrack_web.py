@@ -207,3 +207,14 @@ def pending_scan_rows(context, scans, worklist_url):
 def watch_rows(rows):
     """The worklist's patients inside a watch window (``web.worklist_row``)."""
     return worklist_row_html.watch_rows(rows)
+
+
+@register.simple_tag(takes_context=True)
+def scan_card(context, card, patient):
+    """One scan card of the patient page (``web.patient_rows.scan_card``)."""
+    perms = context.get("perms")
+    ctx = patient_rows.CardContext(public_id=patient.public_id,
+                                   can_measure=bool(perms and perms["patients"]["add_measurement"]),
+                                   can_call=bool(perms and perms["patients"]["change_scan"]),
+                                   csrf_token=str(context.get("csrf_token", "")))
+    return patient_rows.scan_card(card, ctx)
