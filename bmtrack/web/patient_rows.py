@@ -17,6 +17,7 @@ from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
 from bmtrack.core.formatting import readable_dates
+from bmtrack.core.labels import choices_of
 from bmtrack.core.templatetags.plain import cite
 from bmtrack.patients.models import Measurement, Scan, Treatment
 from bmtrack.patients.models.choices import Sequence
@@ -26,12 +27,7 @@ from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_mm, fmt_num, fmt_
 from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
 
-
-def _labels(model, field: str) -> dict:
-    """A field's choice labels, read once (``get_FOO_display`` flattens the choices on every call)."""
-    return dict(model._meta.get_field(field).flatchoices)
-
-
+_labels = choices_of
 _ITEM_KIND, _ITEM_STATE = _labels(DueItem, "kind"), _labels(DueItem, "state")
 _MODALITY, _ROLE = _labels(Scan, "modality"), _labels(Measurement, "role")
 _TREATMENT_KIND, _TREATMENT_STATUS = _labels(Treatment, "kind"), _labels(Treatment, "status")

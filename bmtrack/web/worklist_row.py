@@ -22,6 +22,7 @@ from django.utils.safestring import SafeString
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
+from bmtrack.core.labels import choice_label
 from bmtrack.patients.models import Scan, Treatment
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.html import concat, format_html, format_html_join
@@ -76,7 +77,7 @@ def _closed(row, ctx: RowContext) -> str:
     elif item.late_text:
         outcome = escape(item.late_text)
     else:
-        outcome = escape(item.get_state_display().lower())
+        outcome = escape(choice_label(item, "state").lower())
     undo = ""
     if getattr(row, "undo", "") == "waive" and item.state == "waived":
         action = patient_path("web:item_unwaive", item.patient.public_id, item.pk)
@@ -210,11 +211,9 @@ def _actions(row, ctx: RowContext, panel_html) -> str:
 
 def panel_renderer(context, row):
     """``panel_html`` for ``render_row`` from a template context: ``item_panel.html`` with the row and panel."""
-    template = get_template("web/partials/item_panel.html").template
-
-    def render(panel: str) -> str:
+    def render(panel: str) -> str:  # a row with an open panel is rare: the template is looked up then
         with context.push(row=row, panel=panel):
-            return template.render(context)
+            return get_template("web/partials/item_panel.html").template.render(context)
     return render
 
 

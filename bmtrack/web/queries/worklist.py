@@ -25,6 +25,7 @@ from django.db.models import Exists, OuterRef, Subquery
 
 from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import today as site_today
+from bmtrack.core.labels import choice_label
 from bmtrack.patients.models import ResponseAssessment, Scan
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
 from bmtrack.surveillance import needs as item_needs
@@ -109,12 +110,12 @@ class ItemRow:
 
     @property
     def kind_label(self) -> str:
-        return self.label or self.item.get_kind_display()
+        return self.label or choice_label(self.item, "kind")
 
     @property
     def reasons(self) -> list[dict]:
         """Each item of the need with its own rule, trigger, source and notes."""
-        return [{"item": item, "kind": item.get_kind_display(), "rule": texts.rule_for(item.kind),
+        return [{"item": item, "kind": choice_label(item, "kind"), "rule": texts.rule_for(item.kind),
                  "source": texts.source_for(item.kind), "trigger": describe_trigger(item)} for item in self.items]
 
     @property
@@ -174,7 +175,7 @@ class ItemRow:
         if not contact:
             return {}
         user = contact.user
-        return {"outcome": contact.get_outcome_display(), "at": fmt_datetime(contact.at),
+        return {"outcome": choice_label(contact, "outcome"), "at": fmt_datetime(contact.at),
                 "attempts": f"{self.attempts} attempt{_s(self.attempts)}", "note": contact.note,
                 "reason": contact.reason, "by": (user.get_full_name() or user.username) if user else ""}
 
@@ -183,7 +184,7 @@ class ItemRow:
         contact = self.last_contact
         if not contact:
             return ""
-        text = f"Last contact {fmt_datetime(contact.at)}: {contact.get_outcome_display()}"
+        text = f"Last contact {fmt_datetime(contact.at)}: {choice_label(contact, 'outcome')}"
         if contact.note:
             text += f" — “{contact.note}”"
         if contact.user:
@@ -300,7 +301,7 @@ def today_order(row: ItemRow) -> tuple:
 def describe_trigger(item: DueItem) -> str:
     treatment, scan = item.trigger_treatment, item.trigger_scan
     if treatment is not None:
-        name = treatment.get_kind_display()
+        name = choice_label(treatment, "kind")
         if treatment.status == "planned":
             return f"{name} planned for {fmt_date(treatment.start)}"
         if treatment.kind == "surgery":
@@ -310,7 +311,7 @@ def describe_trigger(item: DueItem) -> str:
         agent = f" ({treatment.agent})" if treatment.agent else ""
         return f"{name}{agent} started {fmt_date(treatment.start)}"
     if scan is not None:
-        what = f"{scan.get_modality_display()} of {fmt_date(scan.at)}"
+        what = f"{choice_label(scan, 'modality')} of {fmt_date(scan.at)}"
         if item.kind == "confirmation_mri":
             return f"Unconfirmed progression on the {what}"
         return f"Last {what}"
