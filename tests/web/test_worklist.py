@@ -6,6 +6,7 @@ from functools import partial
 
 import pytest
 
+from bmtrack.core.formatting import fmt_date
 from tests.support import histories as h
 from tests.web.conftest import HTMX
 
@@ -107,8 +108,14 @@ def test_scans_waiting_for_measurements_are_listed_with_a_link_to_measure(client
 
 def test_unconfirmed_progression_awaiting_confirmation_is_listed(client_for, charlie, ward_patient):
     listed = section(client_for(charlie).get("/").content.decode(), "unconfirmed")
-    assert name(ward_patient("ici")) in listed
+    patient = ward_patient("ici")
+    assert name(patient) in listed
     assert "uPD" in listed and "iRANO" in listed
+    # The confirmation MRI's window and state, next to the suspect MRI that triggered it.
+    confirmation = patient.due_items.filter(kind="confirmation_mri").order_by("due_by").first()
+    assert confirmation is not None
+    assert f"{fmt_date(confirmation.due_from)} – {fmt_date(confirmation.due_by)}" in listed
+    assert f'<span class="state state-{confirmation.state}">{confirmation.state}</span>' in listed
 
 
 def test_patients_inside_a_watch_window_are_listed(client_for, alice, charlie, ward_patient):

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef, Subquery
+from django.db.models import Exists, OuterRef
 
 from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import today as site_today
@@ -457,16 +457,13 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     unconfirmed: list[ResponseAssessment] = []
     if kind in ("", "unconfirmed_pd"):
         later = ResponseAssessment.objects.filter(patient=OuterRef("patient"), scan__at__gt=OuterRef("scan__at"))
-        confirmation = DueItem.objects.filter(kind="confirmation_mri", trigger_scan=OuterRef("scan"))
         unconfirmed = list(
             ResponseAssessment.objects.filter(patient_id__any_of=patients, category="unconfirmed PD")
             .filter(~Exists(later))
-            .annotate(item_state=Subquery(confirmation.values("state")[:1]),
-                      item_due_from=Subquery(confirmation.values("due_from")[:1]),
-                      item_due_by=Subquery(confirmation.values("due_by")[:1]))
             .select_related("patient", "scan")
             .only("category", "sum_mm", "change_from_nadir_pct", "confirmation_due", "scan__at", *PATIENT_LINK)
             .order_by("confirmation_due")[:MAX_ROWS])
+        _attach_confirmations(unconfirmed)
 
     watching: list[WatchRow] = []
     watching_total = None
@@ -496,6 +493,22 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
                     watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total,
                     due_total=due_total)
+
+
+def _attach_confirmations(responses: list[ResponseAssessment]) -> None:
+    """Each unconfirmed progression's confirmation MRI (its first by deadline): ``item_state``,
+    ``item_due_from``, ``item_due_by``, None without one. One query when there are any (a correlated
+    subquery per column cost more to plan than the list costs to read)."""
+    first: dict[int, dict] = {}
+    if responses:
+        items = (DueItem.objects.filter(kind="confirmation_mri", trigger_scan_id__any_of=[r.scan_id for r in responses])
+                 .order_by("due_by", "kind").values("trigger_scan_id", "state", "due_from", "due_by"))
+        for item in items:
+            first.setdefault(item["trigger_scan_id"], item)
+    for response in responses:
+        item = first.get(response.scan_id, {})
+        response.item_state, response.item_due_from, response.item_due_by = (
+            item.get("state"), item.get("due_from"), item.get("due_by"))
 
 
 def search_hits(user, filters: Filters, limit: int = 20):
