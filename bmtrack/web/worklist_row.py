@@ -22,7 +22,7 @@ from django.utils.safestring import SafeString
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
-from bmtrack.core.labels import choice_label
+from bmtrack.core.labels import choice_label, choices_of
 from bmtrack.patients.models import Scan, Treatment
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.html import concat, format_html, format_html_join
@@ -219,8 +219,8 @@ def panel_renderer(context, row):
 
 # --- the worklist's side lists: scans to measure, patients inside a watch window ------------------
 
-_PURPOSE = dict(Scan._meta.get_field("purpose").flatchoices)
-_TREATMENT_KIND = dict(Treatment._meta.get_field("kind").flatchoices)
+_PURPOSE = choices_of(Scan, "purpose")
+_TREATMENT_KIND = choices_of(Treatment, "kind")
 
 
 def _patient_cell(patient) -> str:
