@@ -62,14 +62,20 @@ def scope(queryset: QuerySet, user, patient_path: str = "patient") -> QuerySet:
     if user.is_superuser:
         return queryset
     teams = team_ids_for(user)
-    ids = list(Patient.objects.filter(care_team_id__in=teams).order_by().values_list("pk", flat=True)
-               [:MAX_LISTED_PATIENTS + 1])
-    if len(ids) <= MAX_LISTED_PATIENTS:
+    ids = listed_ids(Patient.objects.filter(care_team_id__in=teams))
+    if ids is not None:
         # ``any_of`` (bmtrack.core.lookups): the ids as one array parameter on PostgreSQL.
         return queryset.filter(**{f"{patient_path}__any_of": ids})
     # "pk" or "id" scope patient rows themselves ("id" also their history rows, whose pk is history_id).
     team_path = "care_team_id" if patient_path in ("pk", "id") else f"{patient_path}__care_team_id"
     return queryset.filter(**{f"{team_path}__in": teams})
+
+
+def listed_ids(patients: QuerySet[Patient]) -> list[int] | None:
+    """The ids of ``patients`` in one query when they are a few hundred (at most ``MAX_LISTED_PATIENTS``),
+    for ``patient_id__any_of``; None when they are more, and a list should filter otherwise."""
+    ids = list(patients.order_by().values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
+    return ids if len(ids) <= MAX_LISTED_PATIENTS else None
 
 
 def can_see_patient(user, patient: Patient) -> bool:

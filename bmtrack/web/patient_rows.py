@@ -16,23 +16,15 @@ from django.template.defaultfilters import linebreaksbr
 from django.utils.safestring import SafeString
 from django.utils.text import capfirst
 
+from bmtrack.clinical.record import NEW_LESION_CALL_NEEDED
 from bmtrack.core.formatting import readable_dates
-from bmtrack.core.labels import choices_of
+from bmtrack.core.labels import choice_label, choices_of
 from bmtrack.core.templatetags.plain import cite
-from bmtrack.patients.models import Measurement, Scan, Treatment
-from bmtrack.patients.models.choices import Sequence
-from bmtrack.surveillance.models import DueItem
+from bmtrack.patients.models import Measurement
 from bmtrack.web import texts
 from bmtrack.web.formatting import fmt_date, fmt_datetime, fmt_mm, fmt_num, fmt_signed_mm, fmt_signed_pct
 from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
-
-_labels = choices_of
-_ITEM_KIND, _ITEM_STATE = _labels(DueItem, "kind"), _labels(DueItem, "state")
-_MODALITY, _ROLE = _labels(Scan, "modality"), _labels(Measurement, "role")
-_TREATMENT_KIND, _TREATMENT_STATUS = _labels(Treatment, "kind"), _labels(Treatment, "status")
-_TRACER, _PURPOSE, _SEQUENCE = _labels(Scan, "tracer"), _labels(Scan, "purpose"), dict(Sequence.choices)
-_NEW_LESIONS, _NON_TARGET = _labels(Scan, "new_lesions"), _labels(Scan, "non_target")
 
 _TARGET = SafeString(' <span class="tag tag-target" title="RANO-BM target">T</span>')
 
@@ -54,7 +46,7 @@ def _lesion_row(row) -> str:
         m.lesion.label, _TARGET if row.target else "", m.lesion.location or "—",
         "gone" if m.disappeared else fmt_num(m.longest_diameter_mm), fmt_signed_mm(row.change_mm),
         fmt_num(m.perpendicular_mm) or "—", _yes_no(m.enhancing), _yes_no(m.measurable),
-        _ROLE.get(m.role, m.role) or "—")
+        choices_of(Measurement, "role").get(m.role, m.role) or "—")
 
 
 @dataclass(frozen=True)
@@ -76,10 +68,10 @@ def _past_item_row(item, ctx: HistoryContext, back: str) -> str:
     if item.late_text:
         state = format_html('<span class="state state-overdue">{}</span>', capfirst(item.late_text))
     else:
-        label = _ITEM_STATE.get(item.state, item.state)
+        label = choice_label(item, "state")
         state = format_html('<span class="state state-{}">{}</span>', item.state, label)
     scan = item.fulfilled_by if item.fulfilled_by_id else None
-    by = format_html(" by {} of {}", _MODALITY.get(scan.modality, scan.modality), fmt_date(scan.at)) if scan else ""
+    by = format_html(" by {} of {}", choice_label(scan, "modality"), fmt_date(scan.at)) if scan else ""
     waived = format_html(": {}", item.waived_reason) if item.waived_reason else ""
     notes = format_html_join("", ' <span class="meta">{}</span>', ((readable_dates(n),) for n in item.notes or ()))
     undo = ""
@@ -90,7 +82,7 @@ def _past_item_row(item, ctx: HistoryContext, back: str) -> str:
             '<button type="submit" class="btn btn-small">Undo waiver</button></form>',
             patient_path("web:item_unwaive", ctx.public_id, item.pk), ctx.csrf_token, back)
     return format_html('<tr><td>{}</td><td>{} – {}</td>\n        <td>{}{}{}{}{}</td></tr>',
-                       _ITEM_KIND.get(item.kind, item.kind), fmt_date(item.due_from), fmt_date(item.due_by),
+                       choice_label(item, "kind"), fmt_date(item.due_from), fmt_date(item.due_by),
                        state, by, waived, notes, undo)
 
 
@@ -112,8 +104,8 @@ def _treatment_row(t) -> str:
         details.append(format_html(' <span class="meta">{}</span>', t.note))
     lesions = ", ".join(lesion.label for lesion in t.treated_lesions) or "—"
     return format_html('<tr>\n      <td>{}</td><td>{}</td><td>{}</td><td>{}</td>\n      <td>{}</td>\n'
-                       '      <td>{}</td>\n    </tr>', _TREATMENT_KIND.get(t.kind, t.kind),
-                       _TREATMENT_STATUS.get(t.status, t.status), fmt_datetime(t.start), fmt_datetime(t.end) or "—",
+                       '      <td>{}</td>\n    </tr>', choice_label(t, "kind"),
+                       choice_label(t, "status"), fmt_datetime(t.start), fmt_datetime(t.end) or "—",
                        concat(*details), lesions)
 
 
@@ -137,8 +129,8 @@ def scan_card(card, ctx: CardContext) -> SafeString:
     (``queries.patient.ScanCard``; ``templates/web/partials/scan_card.html`` places it)."""
     scan, r = card.scan, card.response
     pk = scan.pk
-    tracer = format_html(" ({})", _TRACER.get(scan.tracer, scan.tracer)) if scan.tracer else ""
-    meta = [format_html("{}", _PURPOSE.get(scan.purpose, scan.purpose))]
+    tracer = format_html(" ({})", choice_label(scan, "tracer")) if scan.tracer else ""
+    meta = [format_html("{}", choice_label(scan, "purpose"))]
     if scan.field_strength_t:
         meta.append(format_html(" · {} T", fmt_num(scan.field_strength_t)))
     if scan.scanner:
@@ -146,7 +138,7 @@ def scan_card(card, ctx: CardContext) -> SafeString:
     if scan.is_baseline:
         meta.append(" · pinned baseline")
     head = [format_html('\n    <h3 id="scan-{}-title" class="h4">{}{} · {}</h3>\n    <span class="meta">{}</span>',
-                        pk, _MODALITY.get(scan.modality, scan.modality), tracer, fmt_datetime(scan.at),
+                        pk, choice_label(scan, "modality"), tracer, fmt_datetime(scan.at),
                         concat(*meta))]
     if r:
         head.append(format_html('\n    <span class="cat {}" title="{}">{}</span>',
@@ -155,7 +147,7 @@ def scan_card(card, ctx: CardContext) -> SafeString:
     pending = scan.measurement_status == "pending"
     if pending:
         head.append('\n    <span class="state state-due">Awaiting measurements</span>')
-    call_needed = bool(r) and "new_lesion_call_needed" in (r.flags or ())
+    call_needed = bool(r) and NEW_LESION_CALL_NEEDED in (r.flags or ())
     if call_needed:
         head.append('\n    <span class="state state-due">New lesion awaiting the reader\'s call</span>')
     head.append(format_html('\n    <span class="scan-links">\n      {}\n      {}\n    </span>\n  ',
@@ -164,7 +156,7 @@ def scan_card(card, ctx: CardContext) -> SafeString:
                         '  <header class="scan-head">{1}</header>\n  ', pk, concat(*head))]
     if scan.sequences:
         body.append(format_html('<p class="meta">Sequences: {}</p>',
-                                ", ".join(_SEQUENCE.get(v, v) for v in scan.sequences)))
+                                texts.sequence_labels(scan.sequences)))
     body.append(_protocol(card))
     if card.rows:
         body.append(format_html(
@@ -173,14 +165,14 @@ def scan_card(card, ctx: CardContext) -> SafeString:
             '</th><th scope="col" class="num">Longest (mm)</th><th scope="col" class="num">Change</th>'
             '<th scope="col" class="num">Perp. (mm)</th><th scope="col">Enhancing</th><th scope="col">Measurable'
             '</th><th scope="col">Role</th></tr></thead>\n    <tbody>{}</tbody>\n  </table></div>\n  ',
-            _MODALITY.get(scan.modality, scan.modality), fmt_date(scan.at), lesion_rows(card.rows)))
+            choice_label(scan, "modality"), fmt_date(scan.at), lesion_rows(card.rows)))
     scored = bool(r) and r.category != "baseline"
     if scored:
         tail = []
         if scan.new_lesions and scan.new_lesions != "none":
-            tail.append(format_html(" · new lesions: {}", _NEW_LESIONS.get(scan.new_lesions, scan.new_lesions).lower()))
+            tail.append(format_html(" · new lesions: {}", choice_label(scan, "new_lesions").lower()))
         if scan.non_target != "none":
-            tail.append(format_html(" · non-target: {}", _NON_TARGET.get(scan.non_target, scan.non_target).lower()))
+            tail.append(format_html(" · non-target: {}", choice_label(scan, "non_target").lower()))
         body.append(format_html('<p class="meta">Sum {} · {} from baseline · {} from nadir{}</p>',
                                 fmt_mm(r.sum_mm), fmt_signed_pct(r.change_from_baseline_pct),
                                 fmt_signed_pct(r.change_from_nadir_pct), concat(*tail)))
@@ -218,7 +210,7 @@ def _protocol(card) -> str:
     parts = []
     if check.missing:
         parts.append(format_html("<p><strong>Protocol gap:</strong> missing required {}.</p>",
-                                 ", ".join(_SEQUENCE.get(s, s) for s in check.missing)))
+                                 texts.sequence_labels(check.missing)))
     if check.advice:
         parts.append(format_html("<ul>{}</ul>", format_html_join(
             "", "<li>{} {}</li>", ((readable_dates(a.text), cite(a.source)) for a in check.advice))))

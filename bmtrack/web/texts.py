@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from bmtrack.clinical import schedule as schedule_rules
 from bmtrack.clinical.vocabulary import plain_words
+from bmtrack.patients.models.choices import Sequence
 from bmtrack.surveillance.models import WatchKind
 
 RULES = {
@@ -19,6 +20,14 @@ RULES = {
     "confirmation_mri": "Repeat MRI about 3 months (± 14 days) after a scan suspect for progression (iRANO)",
     "board_followup": "Follow-up decided by the tumour board",
 }
+
+SEQUENCE_LABELS = dict(Sequence.choices)
+
+
+def sequence_labels(values) -> str:
+    """MRI sequences by their names ("3D T1 post-contrast, FLAIR")."""
+    return ", ".join(SEQUENCE_LABELS.get(value, value) for value in values or ())
+
 
 # A watch window's kind in words ("immunotherapy or targeted therapy", not "ICI/TT").
 WATCH_LABELS = {kind: plain_words(label) for kind, label in WatchKind.choices}

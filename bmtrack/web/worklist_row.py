@@ -22,8 +22,7 @@ from django.utils.safestring import SafeString
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
-from bmtrack.core.labels import choice_label, choices_of
-from bmtrack.patients.models import Scan, Treatment
+from bmtrack.core.labels import choice_label
 from bmtrack.web.formatting import fmt_date, fmt_datetime
 from bmtrack.web.html import concat, format_html, format_html_join
 from bmtrack.web.paths import patient_path
@@ -219,8 +218,6 @@ def panel_renderer(context, row):
 
 # --- the worklist's side lists: scans to measure, patients inside a watch window ------------------
 
-_PURPOSE = choices_of(Scan, "purpose")
-_TREATMENT_KIND = choices_of(Treatment, "kind")
 
 
 def _patient_cell(patient) -> str:
@@ -241,7 +238,7 @@ def _pending_scan_row(scan, can_measure: bool, worklist_url: str) -> str:
                              patient_path("web:measurements", scan.patient.public_id, scan.pk), worklist_url)
     return format_html('\n        <tr>\n          {}\n          <td>{}</td>\n          <td>{}</td>\n'
                        '          <td class="actions">{}</td>\n        </tr>', _patient_cell(scan.patient),
-                       fmt_datetime(scan.at), _PURPOSE.get(scan.purpose, scan.purpose), action)
+                       fmt_datetime(scan.at), choice_label(scan, "purpose"), action)
 
 
 def watch_rows(rows) -> SafeString:
@@ -254,7 +251,7 @@ def _watch_window(win) -> str:
     if win.trigger_treatment_id:
         treatment = win.trigger_treatment
         after = format_html(' <span class="meta">after {} of {}</span>',
-                            _TREATMENT_KIND.get(treatment.kind, treatment.kind), fmt_date(treatment.start))
+                            choice_label(treatment, "kind"), fmt_date(treatment.start))
     return format_html('<div><span class="win win-{}">{}</span>{}</div>', win.kind,
                        WATCH_LABELS.get(win.kind, win.kind), after)
 

@@ -4,6 +4,7 @@ import datetime as dt
 from decimal import Decimal
 from types import SimpleNamespace
 
+from bmtrack.patients.models import Scan
 from bmtrack.web import patient_rows
 
 AT = dt.datetime(2026, 11, 3, 9, 30, tzinfo=dt.UTC)
@@ -15,7 +16,7 @@ def _card(**scan):
               "sequences": [], "study_uid": "", "new_lesions": "", "non_target": "none", "report": ""} | scan
     response = SimpleNamespace(category="SD", flags=["new_lesion_call_needed"], sum_mm=Decimal("21.0"),
                                change_from_baseline_pct=Decimal("-4.5"), change_from_nadir_pct=Decimal("0"))
-    return SimpleNamespace(scan=SimpleNamespace(**fields), response=response, rows=[], protocol=None, viewer_url="")
+    return SimpleNamespace(scan=Scan(**fields), response=response, rows=[], protocol=None, viewer_url="")
 
 
 def _html(card, **ctx):

@@ -39,10 +39,7 @@ class Measured:
     def lesion_id(self) -> int:
         return self.lesion.pk
 
-    @property
-    def diameter_mm(self) -> Decimal:
-        """As ``Measurement.diameter_mm``: a lesion gone measures 0."""
-        return Decimal(0) if self.disappeared else self.longest_diameter_mm
+    diameter_mm = Measurement.diameter_mm  # the model's own rule: a lesion gone measures 0
 
 
 MEASURED = ("scan_id", "lesion_id", "longest_diameter_mm", "perpendicular_mm", "disappeared", "enhancing",

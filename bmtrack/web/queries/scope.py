@@ -11,7 +11,7 @@ from bmtrack.accounts.models import CareTeam, User
 from bmtrack.accounts.roles import NURSE
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
-from bmtrack.patients.scoping import MAX_LISTED_PATIENTS
+from bmtrack.patients.scoping import listed_ids
 
 
 @dataclass(frozen=True)
@@ -64,8 +64,8 @@ def active_patients(user, filters: Filters) -> QuerySet[Patient]:
 
 
 def listed_patients(patients: QuerySet[Patient]) -> list[int] | QuerySet[Patient]:
-    """The patients a page's lists are about, read once, for ``patient__any_of``: their ids when they are
-    a nurse's few hundred (each list then walks its own patient index for those ids, instead of every
+    """The patients a page's lists are about, read once, for ``patient_id__any_of``: their ids when they
+    are a nurse's few hundred (each list then walks its own patient index for those ids, instead of every
     list's plan scanning the patients again); the queryset itself, as a subquery, when they are very many."""
-    ids = list(patients.order_by().values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
-    return ids if len(ids) <= MAX_LISTED_PATIENTS else patients
+    ids = listed_ids(patients)
+    return patients if ids is None else ids

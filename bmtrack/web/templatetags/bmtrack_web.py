@@ -6,7 +6,7 @@ from django import template
 
 from bmtrack.clinical.citations import cite_text
 from bmtrack.core.formatting import readable_dates
-from bmtrack.patients.models.choices import Marker, Sequence
+from bmtrack.patients.models.choices import Marker
 from bmtrack.patients.selectors import gpa_factor_label, gpa_value_words, response_flag_words
 from bmtrack.surveillance.models import DueKind
 from bmtrack.web import patient_rows, texts
@@ -18,7 +18,7 @@ from bmtrack.web.worklist_row import RowContext, booking_html, panel_renderer, r
 
 register = template.Library()
 
-SEQUENCE_LABELS = dict(Sequence.choices)
+SEQUENCE_LABELS = texts.SEQUENCE_LABELS
 MARKER_LABELS = dict(Marker.choices)
 KIND_LABELS = dict(DueKind.choices)
 WATCH_LABELS = texts.WATCH_LABELS
@@ -51,7 +51,7 @@ def sequence_label(value):
 
 @register.filter
 def sequence_labels(values):
-    return ", ".join(SEQUENCE_LABELS.get(v, v) for v in values or ())
+    return texts.sequence_labels(values)
 
 
 @register.filter
@@ -145,14 +145,24 @@ def patient_url(name, public_id, number=None):
     return patient_path(name, public_id, number)
 
 
+def _can(context, perm: str) -> bool:
+    """Whether the reader holds ``perm`` ("app.codename"), as ``{{ perms.app.codename }}`` answers."""
+    perms = context.get("perms")
+    app, codename = perm.split(".")
+    return bool(perms and perms[app][codename])
+
+
+def _csrf(context) -> str:
+    return str(context.get("csrf_token", ""))
+
+
 @register.simple_tag(takes_context=True)
 def worklist_row(context, row):
     """One row of a worklist table (``web.worklist_row``: written in Python, not a template per row)."""
-    perms = context.get("perms")
     ctx = RowContext(
-        can_change=bool(perms and perms["surveillance"]["change_dueitem"]),
-        can_add_scan=bool(perms and perms["patients"]["add_scan"]),
-        csrf_token=str(context.get("csrf_token", "")),
+        can_change=_can(context, "surveillance.change_dueitem"),
+        can_add_scan=_can(context, "patients.add_scan"),
+        csrf_token=_csrf(context),
         worklist_url=row.worklist_url,
         message=context.get("message") or "",
     )
@@ -174,10 +184,9 @@ def lesion_rows(rows):
 @register.simple_tag(takes_context=True)
 def past_item_rows(context, items, patient):
     """The rows of a patient's due-item history (``web.patient_rows``)."""
-    perms = context.get("perms")
     ctx = patient_rows.HistoryContext(public_id=patient.public_id,
-                                      can_change=bool(perms and perms["surveillance"]["change_dueitem"]),
-                                      csrf_token=str(context.get("csrf_token", "")))
+                                      can_change=_can(context, "surveillance.change_dueitem"),
+                                      csrf_token=_csrf(context))
     return patient_rows.past_item_rows(items, ctx)
 
 
@@ -198,9 +207,7 @@ def timeline_svg(page):
 @register.simple_tag(takes_context=True)
 def pending_scan_rows(context, scans, worklist_url):
     """The worklist's scans waiting for measurements (``web.worklist_row``)."""
-    perms = context.get("perms")
-    return worklist_row_html.pending_scan_rows(scans, bool(perms and perms["patients"]["add_measurement"]),
-                                               worklist_url)
+    return worklist_row_html.pending_scan_rows(scans, _can(context, "patients.add_measurement"), worklist_url)
 
 
 @register.simple_tag
@@ -212,9 +219,8 @@ def watch_rows(rows):
 @register.simple_tag(takes_context=True)
 def scan_card(context, card, patient):
     """One scan card of the patient page (``web.patient_rows.scan_card``)."""
-    perms = context.get("perms")
     ctx = patient_rows.CardContext(public_id=patient.public_id,
-                                   can_measure=bool(perms and perms["patients"]["add_measurement"]),
-                                   can_call=bool(perms and perms["patients"]["change_scan"]),
-                                   csrf_token=str(context.get("csrf_token", "")))
+                                   can_measure=_can(context, "patients.add_measurement"),
+                                   can_call=_can(context, "patients.change_scan"),
+                                   csrf_token=_csrf(context))
     return patient_rows.scan_card(card, ctx)
