@@ -44,6 +44,8 @@ REASONS = {
     "confirmation_mri": "iRANO confirmation",
 }
 URGENCY = ("overdue", "due", "upcoming")
+# schedule.md's kind order; a kind it does not list sorts last.
+_RANK = {kind: index for index, kind in enumerate(DUE_KINDS)}
 
 
 @dataclass(frozen=True)
@@ -87,9 +89,12 @@ def need_label(kinds: Iterable[str]) -> str:
     return f"MRI: {', '.join(reasons[:-1])} and {reasons[-1]}"
 
 
+def _rank(kind: str) -> int:
+    return _RANK.get(kind, len(_RANK))
+
+
 def _kind_order(kinds: Iterable[str]) -> list[str]:
-    rank = {kind: index for index, kind in enumerate(DUE_KINDS)}
-    return sorted(kinds, key=lambda kind: (rank.get(kind, len(rank)), kind))
+    return sorted(kinds, key=lambda kind: (_rank(kind), kind))
 
 
 def _mergeable(item: ItemIn) -> bool:
@@ -113,9 +118,8 @@ def group_needs(items: Iterable[ItemIn]) -> list[Need]:
             pools.setdefault(_group_key(item), []).append(item)
         else:
             needs.append(_need([item]))
-    rank = {kind: index for index, kind in enumerate(DUE_KINDS)}
     for pool in pools.values():
-        pool.sort(key=lambda i: (i.due_from, i.due_by, rank.get(i.kind, len(rank)), str(i.key)))
+        pool.sort(key=lambda i: (i.due_from, i.due_by, _rank(i.kind), str(i.key)))
         group: list[ItemIn] = []
         shared_by = None
         for item in pool:
@@ -128,13 +132,12 @@ def group_needs(items: Iterable[ItemIn]) -> list[Need]:
             group, shared_by = [item], item.due_by
         if group:
             needs.append(_need(group))
-    needs.sort(key=lambda n: (n.due_by, rank.get(n.kinds[0], len(rank)), n.due_from, str(n.keys[0])))
+    needs.sort(key=lambda n: (n.due_by, _rank(n.kinds[0]), n.due_from, str(n.keys[0])))
     return needs
 
 
 def _need(group: list[ItemIn]) -> Need:
-    rank = {kind: index for index, kind in enumerate(DUE_KINDS)}
-    group = sorted(group, key=lambda i: (rank.get(i.kind, len(rank)), i.due_by, str(i.key)))
+    group = sorted(group, key=lambda i: (_rank(i.kind), i.due_by, str(i.key)))
     phases = [i.phase for i in group]
     phase = next((p for p in URGENCY if p in phases), phases[0])
     return Need(

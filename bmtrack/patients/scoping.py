@@ -38,7 +38,8 @@ def teams_for(user) -> QuerySet[CareTeam]:
         return CareTeam.objects.none()
     if user.is_superuser:
         return CareTeam.objects.all()
-    return CareTeam.objects.filter(members=user)
+    # By the remembered ids: no second join of the memberships on a page that already scoped by them.
+    return CareTeam.objects.filter(pk__in=team_ids_for(user))
 
 
 def patients_for(user) -> QuerySet[Patient]:

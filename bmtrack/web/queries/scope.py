@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
-from django.db.models import Q, QuerySet
+from django.db.models import Exists, OuterRef, Q, QuerySet
 
 from bmtrack.accounts.access import patients_for, teams_for
 from bmtrack.accounts.models import CareTeam, User
@@ -27,12 +27,19 @@ class Filters:
     def active(self) -> bool:
         return bool(self.team or self.nurse or self.kind or self.q)
 
+    @property
+    def narrowed(self) -> bool:
+        """The patients themselves are filtered (``kind`` filters the lists, not the patients)."""
+        return bool(self.team or self.nurse or self.q)
+
 
 def nurses_for(user) -> QuerySet[User]:
     """The nurses (role ``roles.NURSE``) of the user's teams: who a patient of theirs can be assigned to,
     and whom the worklist can be filtered by. Physicians, coordinators and data managers of the same
-    teams are not nurses and are not offered."""
-    return (User.objects.filter(care_teams__in=teams_for(user), is_active=True, groups__name=NURSE).distinct()
+    teams are not nurses and are not offered. Membership is an EXISTS, not a join: no DISTINCT over the
+    joined rows (on the busiest page the join cost twice as much to plan and run)."""
+    member = CareTeam.members.through.objects.filter(user_id=OuterRef("pk"), careteam__in=teams_for(user))
+    return (User.objects.filter(Exists(member), is_active=True, groups__name=NURSE)
             .order_by("first_name", "last_name", "username"))
 
 

@@ -21,7 +21,7 @@ import datetime as dt
 from dataclasses import dataclass, field
 from types import SimpleNamespace
 
-from django.db.models import Exists, OuterRef
+from django.db.models import Exists, OuterRef, QuerySet
 
 from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import today as site_today
@@ -250,6 +250,8 @@ class Worklist:
     upcoming_total: int | None = None  # all the upcoming rows; ``upcoming`` may hold the first ones only
     this_week_total: int | None = None  # all the rows due this week; ``this_week`` may hold the first ones only
     due_total: int | None = None  # all the rows due later; ``due`` may hold the first ones only
+    # The active patients the lists are about, as listed for ``patient_id__any_of`` (``listed_patients``).
+    patients: list[int] | QuerySet | None = None
 
     @property
     def today(self) -> list[ItemRow]:
@@ -492,7 +494,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                     pending_scans=pending_scans,
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
                     watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total,
-                    due_total=due_total)
+                    due_total=due_total, patients=patients)
 
 
 def _attach_confirmations(responses: list[ResponseAssessment]) -> None:

@@ -98,7 +98,9 @@ def worklist(request):
                "today": today, "show_patient": True, **_section_rows(work, expanded)}
     if is_htmx(request):
         return render(request, "web/partials/worklist_body.html", context)
-    return render(request, "web/worklist.html", {**context, "awaiting_call": awaiting_call(request.user)})
+    # The reader's-call list is not filtered: it reuses the worklist's patients when they were not narrowed.
+    awaiting = awaiting_call(request.user, None if filters.narrowed else work.patients)
+    return render(request, "web/worklist.html", {**context, "awaiting_call": awaiting})
 
 
 @login_required
