@@ -26,7 +26,8 @@ from django.db.models import Exists, OuterRef, QuerySet
 from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.labels import choice_label
-from bmtrack.patients.models import ResponseAssessment, Scan
+from bmtrack.core.rows import loaded
+from bmtrack.patients.models import Patient, ResponseAssessment, Scan, Treatment
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
 from bmtrack.surveillance import needs as item_needs
 from bmtrack.surveillance.models import ContactAttempt, DueItem, DueKind, WatchWindow
@@ -470,22 +471,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
     watching: list[WatchRow] = []
     watching_total = None
     if kind in ("", "watch"):
-        windows = (WatchWindow.objects.filter(patient_id__any_of=patients, starts_on__lte=today, ends_on__gte=today)
-                   .select_related("patient", "trigger_treatment")
-                   .only("kind", "starts_on", "ends_on", "trigger_treatment__kind", "trigger_treatment__start",
-                         *PATIENT_LINK)
-                   .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on"))
-        if watch_limit is not None:
-            # One light query (ids only) for the patients in order and their number, then the
-            # windows of the first few: no model instances for the rows that are not shown.
-            order = dict.fromkeys(windows.values_list("patient_id", flat=True)[: MAX_ROWS * 2])
-            watching_total = len(order)
-            windows = windows.filter(patient_id__in=list(order)[:watch_limit])
-        by_patient: dict[int, WatchRow] = {}
-        for window in windows[: MAX_ROWS * 2]:
-            window.days_left = (window.ends_on - today).days
-            by_patient.setdefault(window.patient_id, WatchRow(window.patient)).windows.append(window)
-        watching = list(by_patient.values())
+        watching, watching_total = _watch_rows(patients, today, watch_limit)
 
     shown = frozenset({"items", "measurements", "unconfirmed_pd", "watch"} if not kind
                       else {"items"} if show_items else {kind})
@@ -495,6 +481,45 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
                     unconfirmed=unconfirmed, watching=watching, snoozed=snoozed, truncated=truncated, shown=shown,
                     watching_total=watching_total, upcoming_total=upcoming_total, this_week_total=this_week_total,
                     due_total=due_total, patients=patients)
+
+
+# What a watch-window row reads: the window, its patient's name and link, its treatment's kind and start.
+_WATCH_COLUMNS = {
+    WatchWindow: ("id", "patient_id", "kind", "starts_on", "ends_on", "trigger_treatment_id"),
+    Patient: ("id", "public_id", "given_name", "family_name", "mrn"),
+    Treatment: ("id", "kind", "start"),
+}
+
+
+def _watch_rows(patients, today: dt.date, watch_limit: int | None) -> tuple[list[WatchRow], int | None]:
+    """The patients inside a watch window today, by name, each with her windows; with ``watch_limit``
+    the first few only, and their number. One query of plain values (every window of a nurse's
+    patients, most of whom are in one): model instances for the windows shown only."""
+    window_cols, patient_cols, treatment_cols = _WATCH_COLUMNS.values()
+    values = (WatchWindow.objects.filter(patient_id__any_of=patients, starts_on__lte=today, ends_on__gte=today)
+              .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on")
+              .values_list(*window_cols, *(f"patient__{name}" for name in patient_cols),
+                           *(f"trigger_treatment__{name}" for name in treatment_cols))[: MAX_ROWS * 2])
+    by_patient: dict[int, list[tuple]] = {}
+    for row in values:
+        by_patient.setdefault(row[1], []).append(row)
+    shown = list(by_patient.values())
+    if watch_limit is not None:
+        shown = shown[:watch_limit]
+    rows = []
+    split, end = len(window_cols), len(window_cols) + len(patient_cols)
+    for windows in shown:
+        patient = loaded(Patient, values.db, patient_cols, windows[0][split:end])
+        row = WatchRow(patient)
+        for values_of in windows:
+            window = loaded(WatchWindow, values.db, window_cols, values_of[:split])
+            window.patient = patient
+            window.trigger_treatment = (loaded(Treatment, values.db, treatment_cols, values_of[end:])
+                                        if window.trigger_treatment_id else None)
+            window.days_left = (window.ends_on - today).days
+            row.windows.append(window)
+        rows.append(row)
+    return rows, (len(by_patient) if watch_limit is not None else None)
 
 
 def _attach_confirmations(responses: list[ResponseAssessment]) -> None:
