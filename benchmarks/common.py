@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import os
 import statistics
+import sys
 import time
 from collections.abc import Callable
 
@@ -59,10 +60,43 @@ class QueryCounter:
         return self.count
 
 
+def python_calls(call: Callable[[], object]) -> int:
+    """The Python and C function calls one ``call`` makes: the work done, which the VM's drift does not
+    change (the wall times below vary by a quarter within an hour on this machine)."""
+    count = 0
+
+    def counter(frame, event, arg):
+        nonlocal count
+        if event in ("call", "c_call"):
+            count += 1
+
+    sys.setprofile(counter)
+    try:
+        call()
+    finally:
+        sys.setprofile(None)
+    return count
+
+
+def machine_speed() -> float:
+    """Milliseconds for a fixed pure-Python loop, the best of five: printed beside the figures, so a
+    slow phase of the VM shows as such (about 390 ms in its quiet phases)."""
+    best = float("inf")
+    for _ in range(5):
+        started = time.perf_counter()
+        total = 0
+        for i in range(3_000_000):
+            total += i * i
+        best = min(best, (time.perf_counter() - started) * 1000)
+    return best
+
+
 def measure(call: Callable[[], object], repeat: int = REPEAT) -> dict:
-    """Median and p95 wall time (ms) of ``call`` over ``repeat`` runs after a warm-up, and its queries."""
+    """Median and p95 wall time (ms) of ``call`` over ``repeat`` runs after a warm-up, its queries and
+    its function calls."""
     for _ in range(WARMUP):
         call()
+    calls = python_calls(call)
     with QueryCounter() as queries:
         call()
     times = []
@@ -71,16 +105,18 @@ def measure(call: Callable[[], object], repeat: int = REPEAT) -> dict:
         call()
         times.append((time.perf_counter() - started) * 1000)
     return {"median_ms": statistics.median(times), "p95_ms": percentile(times, 95), "max_ms": max(times),
-            "queries": len(queries), "runs": repeat}
+            "queries": len(queries), "calls": calls, "runs": repeat}
 
 
 def report(name: str, result: dict, target_ms: float | None = None) -> None:
     verdict = ""
     if target_ms is not None:
         verdict = f"  target p95 <= {target_ms:.0f} ms: {'MET' if result['p95_ms'] <= target_ms else 'MISSED'}"
+    calls = f"  calls {result['calls'] / 1000:5.1f}k" if "calls" in result else ""
     # The 1-minute load average: on a shared 2-core machine, other processes' load shows in the figures.
     print(f"{name:42} median {result['median_ms']:7.1f} ms  p95 {result['p95_ms']:7.1f} ms  "
-          f"queries {result['queries']:3}  (n={result['runs']}, load {os.getloadavg()[0]:.1f}){verdict}", flush=True)
+          f"queries {result['queries']:3}{calls}  (n={result['runs']}, load {os.getloadavg()[0]:.1f}){verdict}",
+          flush=True)
 
 
 def cohort_size() -> int:
