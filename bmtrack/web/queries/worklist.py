@@ -485,18 +485,16 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
 
 
 # What a watch-window row reads: the window, its patient's name and link, its treatment's kind and start.
-_WATCH_COLUMNS = {
-    WatchWindow: ("id", "patient_id", "kind", "starts_on", "ends_on", "trigger_treatment_id"),
-    Patient: ("id", "public_id", "given_name", "family_name", "mrn"),
-    Treatment: ("id", "kind", "start"),
-}
+WATCH_WINDOW_COLUMNS = ("id", "patient_id", "kind", "starts_on", "ends_on", "trigger_treatment_id")
+WATCH_PATIENT_COLUMNS = ("id", "public_id", "given_name", "family_name", "mrn")
+WATCH_TREATMENT_COLUMNS = ("id", "kind", "start")
 
 
 def _watch_rows(patients, today: dt.date, watch_limit: int | None) -> tuple[list[WatchRow], int | None]:
     """The patients inside a watch window today, by name, each with her windows; with ``watch_limit``
     the first few only, and their number. One query of plain values (every window of a nurse's
     patients, most of whom are in one): model instances for the windows shown only."""
-    window_cols, patient_cols, treatment_cols = _WATCH_COLUMNS.values()
+    window_cols, patient_cols, treatment_cols = WATCH_WINDOW_COLUMNS, WATCH_PATIENT_COLUMNS, WATCH_TREATMENT_COLUMNS
     values = (WatchWindow.objects.filter(patient_id__any_of=patients, starts_on__lte=today, ends_on__gte=today)
               .order_by("patient__family_name", "patient__given_name", "patient_id", "ends_on")
               .values_list(*window_cols, *(f"patient__{name}" for name in patient_cols),
