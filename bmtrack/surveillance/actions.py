@@ -40,6 +40,7 @@ from django.db import transaction
 
 from bmtrack.clinical import booking as booking_rules
 from bmtrack.core.clock import local_date, site_zone, today, utcnow
+from bmtrack.core.formatting import fmt_date
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.patients.scoping import can_see_patient
@@ -91,6 +92,13 @@ def need_preview(item: DueItem, now: dt.datetime | None = None) -> list[DueItem]
     siblings = list(DueItem.objects.filter(patient_id=item.patient_id).open().exclude(pk=item.pk).order_by("pk"))
     need = need_of(item, [item, *siblings], now)
     return [item, *(other for other in need.items if other.pk != item.pk)]
+
+
+def leaving_care_preview(patient) -> list[DueItem]:
+    """The open items a patient's leaving active care cancels (``set_patient_status`` re-plans her),
+    urgent first, read without locking: what a confirmation step lists before she leaves the lists."""
+    return sorted(DueItem.objects.filter(patient_id=patient.pk).open(),
+                  key=lambda item: (not item.urgent, item.due_by, item.pk))
 
 
 def _require_open(item: DueItem, field: str = "__all__") -> None:
@@ -297,7 +305,7 @@ def record_contact(item: DueItem, *, outcome: str, user, booked_for: dt.date | N
             raise ValidationError({"deceased_on": "Give the date of death."})
         if deceased_on > day:
             raise ValidationError({"deceased_on": "The date of death cannot be in the future."})
-        reason = (reason or "").strip() or f"Died on {deceased_on.isoformat()}"
+        reason = (reason or "").strip() or f"Died on {fmt_date(deceased_on)}"
     if outcome in CONTACT_CLOSING:
         reason = _clean_reason(reason)
     with transaction.atomic():

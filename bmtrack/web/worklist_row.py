@@ -78,12 +78,20 @@ def _closed(row, ctx: RowContext) -> str:
     else:
         outcome = escape(choice_label(item, "state").lower())
     undo = ""
-    if getattr(row, "undo", "") == "waive" and item.state == "waived":
+    asked = getattr(row, "undo", "")
+    if asked == "waive" and item.state == "waived":
         action = patient_path("web:item_unwaive", item.patient.public_id, item.pk)
         undo = format_html(
             '<form class="inline-form" method="post" action="{0}" hx-post="{0}" hx-target="#item-{1}" '
             'hx-swap="outerHTML">{2}<button type="submit" class="btn btn-small">Undo</button></form>',
             action, item.pk, _hidden(ctx))
+    elif asked == "deceased" and item.patient.status == "deceased":
+        # Back to active care re-plans the whole patient: the patient page answers, not this row.
+        undo = format_html(
+            '<form class="inline-form" method="post" action="{}">{}<input type="hidden" name="status" '
+            'value="active"><input type="hidden" name="confirm" value="1"><button type="submit" '
+            'class="btn btn-small">Undo: return to active care</button></form>',
+            patient_path("web:care_status", item.patient.public_id), _hidden(ctx))
     return format_html('<td colspan="6" class="wl-cleared">{}<strong>{}</strong> · {} — {}. '
                        '<a href="{}">Open patient</a>{}</td>',
                        _message(ctx), row.kind_label, row.patient_name, outcome, row.patient_url, undo)

@@ -228,3 +228,35 @@ def test_deceased_is_confirmed_listing_the_urgent_item_and_undone_from_the_patie
     patient.refresh_from_db()
     assert patient.status == "active" and patient.due_items.open().filter(kind="postop_mri").exists()
     assert errors == []
+
+
+def test_a_call_that_takes_the_patient_off_the_list_is_confirmed_and_undone(page, client, live_server, alice, ward,
+                                                                            shots):
+    from bmtrack.surveillance.models import DueItem
+
+    errors = watch_errors(page)
+    item = DueItem.objects.get(patient=ward["followup"], state="overdue")
+    signed_in(page, client, live_server, alice).goto(f"{live_server.url}/")
+    row = page.locator(f"#item-{item.pk}")
+    row.locator("summary", has_text="Log call").click()
+    panel = row.locator("details.action", has_text="Log a call")
+    panel.get_by_label("Declined the scan").check()
+    panel.get_by_label("Reason (it takes the patient off the list)").fill("Prefers to wait for the clinic")
+    panel.get_by_role("button", name="Save contact").click()
+
+    box = page.locator(f"#item-{item.pk} .confirm-box")
+    expect(box).to_contain_text("Declined the scan: take this item off the list?")
+    expect(box).to_contain_text("Prefers to wait for the clinic")
+    shot(page, box, shots / "contact-declined-confirm.png")
+    item.refresh_from_db()
+    assert item.state == "overdue" and not item.contacts.exists()
+
+    box.get_by_role("button", name="Yes, take it off the list").click()
+    cleared = page.locator(f"#item-{item.pk}")
+    expect(cleared).to_contain_text("Declined: Prefers to wait for the clinic")
+    shot(page, cleared, shots / "contact-declined-with-undo.png")
+    cleared.get_by_role("button", name="Undo").click()
+    expect(page.locator(f"#item-{item.pk}")).to_contain_text("Waiver undone")
+    item.refresh_from_db()
+    assert item.state == "overdue" and item.contacts.get().outcome == "declined"
+    assert errors == []

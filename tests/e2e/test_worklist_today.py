@@ -89,7 +89,7 @@ def test_the_8_am_worklist(page, live_server, morning):
     panel = called.locator("details.action", has_text="Log a call")
     expect(panel.get_by_label("No answer")).to_be_visible()
     expect(panel).to_contain_text("2 attempts so far")
-    panel.get_by_label("Unreachable (wrong or dead number)").check()
+    panel.get_by_label("Unreachable (number wrong or dead)").check()
     expect(panel.get_by_label("Date of death")).to_be_hidden()  # only the fields that apply
     panel.get_by_label("Note").fill("number not in service")
     page.screenshot(path=SHOTS / "worklist-log-call-1400.png", full_page=False, caret="initial")

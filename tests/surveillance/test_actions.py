@@ -160,7 +160,7 @@ def test_died_sets_the_patient_deceased_through_the_patient_service(followup, pa
     assert patient.status == "deceased" and patient.deceased_on == dt.date(2026, 3, 8)
     assert patient.history.first().history_user == alice
     assert followup.state == "cancelled"  # every open item of a deceased patient is cancelled
-    assert attempt.outcome == "died" and attempt.reason == "Died on 2026-03-08"
+    assert attempt.outcome == "died" and attempt.reason == "Died on 8 Mar 2026"
     assert attempt.note == "Told by her husband"
 
 

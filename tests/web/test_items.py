@@ -131,11 +131,33 @@ def test_not_needed_waives_with_its_reason(client_for, alice, overdue):
     client = client_for(alice)
     missing = client.post(url(patient, item, "contact"), {"outcome": "not_needed"}, **HTMX).content.decode()
     assert "Say why the scan is not needed." in missing
-    done = client.post(url(patient, item, "contact"), {"outcome": "not_needed", "reason": "moved abroad"},
-                       **HTMX).content.decode()
+    done = client.post(url(patient, item, "contact"), {"outcome": "not_needed", "reason": "moved abroad",
+                                                       "confirm": "1"}, **HTMX).content.decode()
     item.refresh_from_db()
     assert item.state == "waived" and item.waived_reason == "moved abroad"
     assert url(patient, item, "unwaive") in done  # undone right after, as a waiver is
+
+
+@pytest.mark.parametrize("outcome", ["declined", "elsewhere", "moved", "not_needed"])
+def test_an_outcome_that_takes_the_patient_off_the_list_is_confirmed_then_can_be_undone(client_for, alice, overdue,
+                                                                                        outcome):
+    patient, item = overdue
+    client = client_for(alice)
+    data = {"outcome": outcome, "reason": "said so on the phone", "note": "daughter answered"}
+    asked = client.post(url(patient, item, "contact"), data, **HTMX).content.decode()
+    item.refresh_from_db()
+    assert item.is_open and not item.contacts.exists()  # nothing changed yet
+    assert "off the list?" in asked and 'class="confirm-list"' in asked and item.get_kind_display() in asked
+    assert '<input type="hidden" name="confirm" value="1">' in asked
+    for name, value in data.items():
+        assert f'name="{name}" value="{value}"' in asked
+    done = client.post(url(patient, item, "contact"), {**data, "confirm": "1"}, **HTMX).content.decode()
+    item.refresh_from_db()
+    assert item.state == "waived" and item.contacts.get().outcome == outcome
+    assert url(patient, item, "unwaive") in done
+    client.post(url(patient, item, "unwaive"), {}, **HTMX)
+    item.refresh_from_db()
+    assert item.is_open
 
 
 def test_without_htmx_an_action_redirects_back_with_a_message(client_for, alice, overdue, now):

@@ -139,12 +139,40 @@ def test_died_from_the_worklist_sets_the_patient_deceased_and_clears_the_row(cli
     client = client_for(alice)
     refused = client.post(url, {"outcome": "died"}, **HTMX).content.decode()
     assert "Give the date of death." in refused
-    html = client.post(url, {"outcome": "died", "deceased_on": in_days(now, -3), "note": "GP letter"},
-                       **HTMX).content.decode()
+    data = {"outcome": "died", "deceased_on": in_days(now, -3).isoformat(), "note": "GP letter"}
+    # First a confirmation that lists every open item the death cancels, with what was entered carried.
+    asked = client.post(url, data, **HTMX).content.decode()
+    patient.refresh_from_db()
+    assert patient.status == "active" and not item.contacts.exists()
+    assert f"Record {patient.given_name} {patient.family_name} as deceased on" in asked
+    assert asked.count("<li") == patient.due_items.open().count()
+    for name, value in data.items():
+        assert f'name="{name}" value="{value}"' in asked
+    html = client.post(url, {**data, "confirm": "1"}, **HTMX).content.decode()
     assert "Recorded as deceased" in html and "wl-cleared" in html
     patient.refresh_from_db()
     assert patient.status == "deceased" and patient.deceased_on == in_days(now, -3)
     assert patient.family_name not in client.get("/").content.decode()
+    # The row offers the undo: back to active care, which plans surveillance again.
+    assert f'action="/patients/{patient.public_id}/care-status/"' in html and "Undo: return to active care" in html
+    client.post(f"/patients/{patient.public_id}/care-status/", {"status": "active", "confirm": "1"})
+    patient.refresh_from_db()
+    assert patient.status == "active" and patient.deceased_on is None
+    assert patient.family_name in client.get("/").content.decode()
+
+
+def test_a_death_dated_before_a_scan_on_record_is_refused_before_the_confirmation(client_for, alice, ward_patient):
+    from tests.web.conftest import HTMX
+
+    patient = ward_patient("followup")
+    item = patient.due_items.get(state="overdue")
+    last_scan = patient.scans.order_by("-at").first()
+    before = (last_scan.at - dt.timedelta(days=2)).date().isoformat()
+    html = client_for(alice).post(f"/patients/{patient.public_id}/items/{item.pk}/contact/",
+                                  {"outcome": "died", "deceased_on": before}, **HTMX).content.decode()
+    assert "The date of death cannot be before the" in html and "as deceased on" not in html
+    patient.refresh_from_db()
+    assert patient.status == "active" and not item.contacts.exists()
 
 
 def test_a_long_waiting_band_shows_the_soonest_dates_and_loads_the_rest_on_request(client_for, alice, ward_patient,

@@ -14,7 +14,12 @@ from bmtrack.patients.services.imaging import (
     update_scan,
 )
 from bmtrack.patients.services.observations import record_observation, update_observation
-from bmtrack.patients.services.patients import create_patient, set_patient_status, update_patient
+from bmtrack.patients.services.patients import (
+    check_patient_status,
+    create_patient,
+    set_patient_status,
+    update_patient,
+)
 from bmtrack.patients.services.removal import delete_record
 from bmtrack.patients.services.treatments import record_treatment, update_treatment
 from bmtrack.patients.services.tumours import record_marker, record_primary, update_primary
@@ -22,6 +27,7 @@ from bmtrack.patients.services.workups import record_workup, update_workup
 
 __all__ = [
     "add_lesion",
+    "check_patient_status",
     "create_patient",
     "delete_record",
     "record_marker",

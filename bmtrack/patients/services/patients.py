@@ -78,15 +78,27 @@ def set_patient_status(patient: Patient, status: str, *, deceased_on: dt.date | 
                        now: dt.datetime | None = None) -> Patient:
     """Deceased, discharged and supportive-care patients leave every list (their items cancel)."""
     now = now or utcnow()
+    with transaction.atomic():
+        patient = Patient.objects.select_for_update().get(pk=patient.pk)
+        _with_status(patient, status, deceased_on, now)
+        validated_save(patient, user)
+        refresh_derived(patient, now, user=user)
+    return patient
+
+
+def check_patient_status(patient: Patient, status: str, *, deceased_on: dt.date | None = None,
+                         now: dt.datetime | None = None) -> None:
+    """Refuse what ``set_patient_status`` would refuse, changing nothing: a confirmation step checks
+    this before it lists what the change cancels (a death dated before a scan on record is refused
+    before, not after, the nurse confirms)."""
+    _with_status(Patient.objects.get(pk=patient.pk), status, deceased_on, now or utcnow())
+
+
+def _with_status(patient: Patient, status: str, deceased_on: dt.date | None, now: dt.datetime) -> None:
     if status not in PatientStatus.values:
         raise ValidationError({"status": f"Choose one of {', '.join(PatientStatus.values)}."})
     if status == PatientStatus.DECEASED and deceased_on is None:
         raise ValidationError({"deceased_on": "A deceased patient needs a date of death."})
-    with transaction.atomic():
-        patient = Patient.objects.select_for_update().get(pk=patient.pk)
-        patient.status = status
-        patient.deceased_on = deceased_on if status == PatientStatus.DECEASED else None
-        _check_dates(patient, now)
-        validated_save(patient, user)
-        refresh_derived(patient, now, user=user)
-    return patient
+    patient.status = status
+    patient.deceased_on = deceased_on if status == PatientStatus.DECEASED else None
+    _check_dates(patient, now)

@@ -8,24 +8,17 @@ from django import forms
 
 from bmtrack.core.clock import site_zone
 from bmtrack.core.select import ListedModelChoiceField, ListedSelect
+from bmtrack.surveillance.models import CONTACT_CLOSING, ContactOutcome
 from bmtrack.web.forms.base import AccessibleForm, DateInput, TimeInput
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
 
-# In the order of a call (after Simple.org's overdue list): not reached; reached and coming; off the list.
-OUTCOMES = [
-    ("no_answer", "No answer"),
-    ("voicemail", "Left a voicemail"),
-    ("unreachable", "Unreachable (wrong or dead number)"),
-    ("agreed", "Agreed to come"),
-    ("booked", "Reached: booked"),
-    ("remind", "Call back on a date"),
-    ("declined", "Declined the scan"),
-    ("elsewhere", "Scanned elsewhere"),
-    ("moved", "Moved away"),
-    ("died", "Died"),
-    ("not_needed", "Not needed"),
-]
-CLOSING = ("declined", "elsewhere", "moved", "not_needed")  # need a reason (died: a date)
+# In the order of a call (after Simple.org's overdue list): not reached; reached and coming; off the
+# list. Worded as the worklist's "Last contact" column words them (the model's labels).
+OUTCOMES = [(value, ContactOutcome(value).label) for value in (
+    "no_answer", "voicemail", "unreachable", "agreed", "booked", "remind",
+    "declined", "elsewhere", "moved", "died", "not_needed")]
+# Outcomes that waive the need: each needs a reason ("died" needs a date and ends surveillance).
+WAIVING = CONTACT_CLOSING - {ContactOutcome.DIED}
 
 
 BOOKING_REASON_HELP = "Only for a booking outside the scan's window or limit: why it cannot be in time."
@@ -67,10 +60,22 @@ class ContactForm(AccessibleForm):
     deceased_on = forms.DateField(label="Date of death", required=False, widget=DateInput())
     note = forms.CharField(label="Note", max_length=500, required=False,
                            widget=forms.TextInput(attrs={"autocomplete": "off"}))
+    # Set by the confirmation step, which lists what an outcome that closes the need cancels before it does.
+    confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
+    # What the confirmation step posts again, as the nurse entered it.
+    CARRIED = ("outcome", "reason", "deceased_on", "note")
 
     def __init__(self, *args, today=None, **kwargs):
         super().__init__(*args, **kwargs)
         self.today = today
+
+    @property
+    def outcome_label(self) -> str:
+        return dict(OUTCOMES).get(self.cleaned_data.get("outcome"), "")
+
+    @property
+    def carried(self) -> list[tuple[str, str]]:
+        return [(name, self.data[name]) for name in self.CARRIED if self.data.get(name)]
 
     def clean(self):
         data = super().clean()
@@ -86,7 +91,7 @@ class ContactForm(AccessibleForm):
         if (outcome == "remind" or (outcome == "agreed" and not data.get("booked_for"))) and data.get("remind_on") \
                 and self.today and data["remind_on"] <= self.today:
             self.add_error("remind_on", "Choose a date after today.")
-        if outcome in CLOSING and not (data.get("reason") or "").strip():
+        if outcome in WAIVING and not (data.get("reason") or "").strip():
             self.add_error("reason", "Say why the patient leaves the list." if outcome != "not_needed"
                            else "Say why the scan is not needed.")
         if outcome == "died" and not data.get("deceased_on"):

@@ -18,10 +18,12 @@ from bmtrack.accounts.access import access_due_item
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.clock import utcnow
 from bmtrack.core.forms import apply_service_error, error_messages
+from bmtrack.patients import services
+from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.surveillance import actions
 from bmtrack.surveillance.models import DueItem
 from bmtrack.web.formatting import fmt_date, fmt_datetime
-from bmtrack.web.forms.items import BookForm, ContactForm, WaiveForm, booked_moment
+from bmtrack.web.forms.items import WAIVING, BookForm, ContactForm, WaiveForm, booked_moment
 from bmtrack.web.paths import patient_path
 from bmtrack.web.queries.worklist import ITEM_RELATED, item_row
 from bmtrack.web.views.common import is_htmx, patient_or_404, require_perm, safe_next
@@ -109,12 +111,16 @@ def _respond(request, item_id, *, message: str = "", panel: str = "", bound: dic
     elif message:
         messages.success(request, message)
     if undo:
-        # Without JavaScript, "Undo" is on the page the nurse comes back to: the patient page's closed items.
-        return redirect(reverse("web:patient", args=[item.patient.public_id]) + "#closed-items")
+        # Without JavaScript, "Undo" is on the page the nurse comes back to: the patient page's closed
+        # items (a waiver), or its care status (a death).
+        anchor = "#care-title" if undo == "deceased" else "#closed-items"
+        return redirect(reverse("web:patient", args=[item.patient.public_id]) + anchor)
     return redirect(safe_next(request, reverse("web:worklist")))
 
 
 def _act(request, public_id, item_id, name, perform, confirm=None):
+    """``confirm(item, data, now)``: the items a confirmation step lists before ``perform`` runs, or None
+    when these data need none."""
     patient, item = _load(request, public_id, item_id)
     now = utcnow()
     kwargs = {"auto_id": f"it{item.pk}-{name}-%s"}
@@ -123,7 +129,13 @@ def _act(request, public_id, item_id, name, perform, confirm=None):
     form = FORMS[name](request.POST, **kwargs)
     message = ""
     if form.is_valid() and confirm is not None and not form.cleaned_data.get("confirm"):
-        return _respond(request, item.pk, panel=name, bound={name: form}, confirm=confirm(item, now))
+        try:  # what the action would refuse is said before the confirmation, not after it
+            listed = confirm(item, form.cleaned_data, now)
+        except ValidationError as exc:
+            apply_service_error(exc, form, aliases={"booked_at": "booked_for"})
+        else:
+            if listed is not None:
+                return _respond(request, item.pk, panel=name, bound={name: form}, confirm=listed)
     if form.is_valid():
         try:
             message = perform(item, form.cleaned_data, now)
@@ -131,9 +143,27 @@ def _act(request, public_id, item_id, name, perform, confirm=None):
             apply_service_error(exc, form, aliases={"booked_at": "booked_for"})
     if form.errors:
         return _respond(request, item.pk, panel=name, bound={name: form})
-    # A waiver (from the waive panel, or a contact's "not needed") can be undone right after.
-    waived = name == "waive" or (name == "contact" and form.cleaned_data.get("outcome") == "not_needed")
-    return _respond(request, item.pk, message=message, undo="waive" if waived else "")
+    return _respond(request, item.pk, message=message, undo=_undo(name, form.cleaned_data))
+
+
+def _undo(name: str, data: dict) -> str:
+    """What the row offers to undo right after an action: a waiver (from the waive panel, or a contact
+    outcome that waives the need), or a death recorded from a call (the patient back in active care)."""
+    outcome = data.get("outcome") if name == "contact" else None
+    if name == "waive" or outcome in WAIVING:
+        return "waive"
+    return "deceased" if outcome == "died" else ""
+
+
+def _contact_preview(item, data, now):
+    """An outcome that closes the need is confirmed first: the need's items for a waiving one, every
+    open item of the patient for a death (she leaves every list)."""
+    if data["outcome"] == "died":
+        services.check_patient_status(item.patient, PatientStatus.DECEASED, deceased_on=data["deceased_on"], now=now)
+        return actions.leaving_care_preview(item.patient)
+    if data["outcome"] in WAIVING:
+        return actions.need_preview(item, now)
+    return None
 
 
 @login_required
@@ -184,7 +214,8 @@ def waive(request, public_id, item_id):
     def perform(item, data, now):
         actions.waive_item(item, reason=data["reason"], user=request.user, now=now)
         return f"{item.get_kind_display()} waived: {data['reason']}"
-    return _act(request, public_id, item_id, "waive", perform, confirm=actions.need_preview)
+    return _act(request, public_id, item_id, "waive", perform,
+                confirm=lambda item, data, now: actions.need_preview(item, now))
 
 
 @login_required
@@ -215,7 +246,7 @@ def contact(request, public_id, item_id):
                                remind_on=data.get("remind_on"), reason=data.get("reason") or "",
                                note=data.get("note") or "", deceased_on=data.get("deceased_on"), now=now)
         return contact_message(outcome, data)
-    return _act(request, public_id, item_id, "contact", perform)
+    return _act(request, public_id, item_id, "contact", perform, confirm=_contact_preview)
 
 
 def contact_message(outcome: str, data: dict) -> str:

@@ -16,6 +16,7 @@ from bmtrack.core.clock import utcnow
 from bmtrack.core.forms import apply_service_error
 from bmtrack.patients import services
 from bmtrack.patients.models.choices import PatientStatus
+from bmtrack.surveillance import actions
 from bmtrack.web.forms.patient import CareStatusForm, PatientForm, PatientSearchForm, PhonesForm
 from bmtrack.web.queries.patient import PATIENT_RELATED, load_patient_page
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, search
@@ -107,10 +108,12 @@ def care_status(request, public_id):
     status = form.cleaned_data["status"] if form.is_valid() else None
     leaving = status is not None and status != PatientStatus.ACTIVE and record.status == PatientStatus.ACTIVE
     if leaving and not form.cleaned_data.get("confirm"):
-        if status == PatientStatus.DECEASED and form.cleaned_data.get("deceased_on") is None:
-            form.add_error("deceased_on", "A deceased patient needs a date of death.")
+        try:  # what the change would refuse is said before the confirmation, not after it
+            services.check_patient_status(record, status, deceased_on=form.cleaned_data.get("deceased_on"))
+        except ValidationError as exc:
+            apply_service_error(exc, form)
         else:
-            items = sorted(record.due_items.open(), key=lambda item: (not item.urgent, item.due_by))
+            items = actions.leaving_care_preview(record)
             return render(request, "web/care_status_confirm.html", {
                 "patient": record, "form": form, "items": items,
                 "status_label": dict(PatientStatus.choices)[status]})
