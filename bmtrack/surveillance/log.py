@@ -148,8 +148,10 @@ def for_patient(patient, *, now: dt.datetime | None = None, open_items=None, pas
     cause. ``open_items``: the patient's open items when the caller has them, each with its patient, her
     care team's physician and her nurse loaded (the patient page reads them anyway)."""
     now = now or utcnow()
-    digest_ids = NotificationLine.objects.filter(patient=patient).values("notification_id")
-    rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__in=digest_ids))
+    # The digests' ids as a list, not a subquery: "patient OR id IN (subquery)" cannot use an index and
+    # read the whole ledger (every email ever sent); "patient OR id = ANY(ids)" is two index scans.
+    digest_ids = list(NotificationLine.objects.filter(patient=patient).values_list("notification_id", flat=True))
+    rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__any_of=digest_ids))
             .select_related("recipient", "item").order_by("-created_at")[:past_limit])
     past = [_past(row) for row in rows]
     items = open_items
