@@ -2,6 +2,7 @@
 
 from django.db import models
 
+from bmtrack.clinical.record import NEW_LESION_CALL_NEEDED
 from bmtrack.patients.models.choices import GpaMoment, GpaStatus
 
 
@@ -73,9 +74,12 @@ class ResponseAssessment(models.Model):
     class Meta:
         ordering = ["scan__at"]
         indexes = [
-            # Worklist: unconfirmed progression awaiting confirmation.
-            models.Index(fields=["category"], name="response_unconfirmed_idx",
+            # Worklist: unconfirmed progression awaiting confirmation, and scans awaiting the reader's
+            # call on a new lesion, of a nurse's patients: few rows each, found by patient.
+            models.Index(fields=["patient"], name="response_unconfirmed_idx",
                          condition=models.Q(category="unconfirmed PD")),
+            models.Index(fields=["patient"], name="response_call_needed_idx",
+                         condition=models.Q(flags__icontains=NEW_LESION_CALL_NEEDED)),
         ]
 
     def __str__(self) -> str:
