@@ -14,6 +14,8 @@ from django.forms.models import ModelChoiceIterator
 from django.utils.html import format_html, format_html_join
 from django.utils.safestring import mark_safe
 
+from bmtrack.core.widgets import attrs_html
+
 
 class ListedChoiceIterator(ModelChoiceIterator):
     """The field's queryset read once (then from its result cache), in one ordinary query."""
@@ -29,13 +31,6 @@ class ListedModelChoiceField(forms.ModelChoiceField):
     iterator = ListedChoiceIterator
 
 
-def _attrs(attrs: dict) -> str:
-    # As django/forms/widgets/attrs.html, in order: True is a bare attribute, False leaves it out.
-    return mark_safe("".join(  # noqa: S308 - format_html escapes every name and value
-        format_html(" {}", name) if value is True else format_html(' {}="{}"', name, value)
-        for name, value in attrs.items() if value is not False))
-
-
 class ListedSelect(forms.Select):
     """A ``<select>`` written in Python, option by option, as Django's templates would write it."""
 
@@ -44,7 +39,8 @@ class ListedSelect(forms.Select):
         groups = []
         for group_name, options, _index in widget["optgroups"]:
             rows = format_html_join("", '<option value="{}"{}>{}</option>',
-                                    ((option["value"], _attrs(option["attrs"]), option["label"]) for option in options))
+                                    ((option["value"], attrs_html(option["attrs"]), option["label"])
+                                     for option in options))
             groups.append(format_html('<optgroup label="{}">{}</optgroup>', group_name, rows) if group_name else rows)
-        return format_html('<select name="{}"{}>{}</select>', widget["name"], _attrs(widget["attrs"]),
+        return format_html('<select name="{}"{}>{}</select>', widget["name"], attrs_html(widget["attrs"]),
                            mark_safe("".join(groups)))  # noqa: S308 - every part is built by format_html above

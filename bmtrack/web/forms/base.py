@@ -4,29 +4,35 @@ from __future__ import annotations
 
 from django import forms
 
+from bmtrack.core.widgets import WrittenInput
 
-class DateInput(forms.DateInput):
+
+class TextInput(WrittenInput, forms.TextInput):
+    pass
+
+
+class DateInput(WrittenInput, forms.DateInput):
     input_type = "date"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%d")
 
 
-class DateTimeInput(forms.DateTimeInput):
+class DateTimeInput(WrittenInput, forms.DateTimeInput):
     input_type = "datetime-local"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%Y-%m-%dT%H:%M")
 
 
-class TimeInput(forms.TimeInput):
+class TimeInput(WrittenInput, forms.TimeInput):
     input_type = "time"
 
     def __init__(self, attrs=None):
         super().__init__(attrs, format="%H:%M")
 
 
-class DecimalInput(forms.NumberInput):
+class DecimalInput(WrittenInput, forms.NumberInput):
     def __init__(self, attrs=None, step="0.1"):
         super().__init__({"step": step, "inputmode": "decimal", **(attrs or {})})
 

@@ -9,7 +9,7 @@ from django import forms
 from bmtrack.core.clock import site_zone
 from bmtrack.core.select import ListedModelChoiceField, ListedSelect
 from bmtrack.surveillance.models import CONTACT_CLOSING, ContactOutcome
-from bmtrack.web.forms.base import AccessibleForm, DateInput, TimeInput
+from bmtrack.web.forms.base import AccessibleForm, DateInput, TextInput, TimeInput
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
 
 # In the order of a call (after Simple.org's overdue list): not reached; reached and coming; off the
@@ -35,13 +35,13 @@ class BookForm(AccessibleForm):
     booked_for = forms.DateField(label="Booked for", widget=DateInput())
     booked_time = forms.TimeField(label="Time", widget=TimeInput())
     booking_reason = forms.CharField(label="Reason to book outside the limit", max_length=300, required=False,
-                                     widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                                     widget=TextInput(attrs={"autocomplete": "off"}),
                                      help_text=BOOKING_REASON_HELP)
 
 
 class WaiveForm(AccessibleForm):
     reason = forms.CharField(label="Reason", max_length=300,
-                             widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                             widget=TextInput(attrs={"autocomplete": "off"}),
                              help_text="Why this scan will not be done, e.g. decided at the tumour board.")
     # Set by the confirmation step, which lists what the waiver closes before it does.
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
@@ -52,14 +52,14 @@ class ContactForm(AccessibleForm):
     booked_for = forms.DateField(label="Booked for", required=False, widget=DateInput())
     booked_time = forms.TimeField(label="Time", required=False, widget=TimeInput())
     booking_reason = forms.CharField(label="Reason to book outside the limit", max_length=300, required=False,
-                                     widget=forms.TextInput(attrs={"autocomplete": "off"}),
+                                     widget=TextInput(attrs={"autocomplete": "off"}),
                                      help_text=BOOKING_REASON_HELP)
     remind_on = forms.DateField(label="Remind me on", required=False, widget=DateInput())
     reason = forms.CharField(label="Reason (it takes the patient off the list)", max_length=300, required=False,
-                             widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                             widget=TextInput(attrs={"autocomplete": "off"}))
     deceased_on = forms.DateField(label="Date of death", required=False, widget=DateInput())
     note = forms.CharField(label="Note", max_length=500, required=False,
-                           widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                           widget=TextInput(attrs={"autocomplete": "off"}))
     # Set by the confirmation step, which lists what an outcome that closes the need cancels before it does.
     confirm = forms.BooleanField(required=False, widget=forms.HiddenInput)
     # What the confirmation step posts again, as the nurse entered it.
@@ -105,7 +105,7 @@ class WorklistFilterForm(AccessibleForm):
     nurse = ListedModelChoiceField(queryset=None, required=False, empty_label="Any nurse", widget=ListedSelect)
     kind = forms.ChoiceField(label="Kind", required=False, widget=ListedSelect)
     q = forms.CharField(label="Search MRN or name", required=False, max_length=SEARCH_MAX_CHARS,
-                        widget=forms.TextInput(attrs={"type": "search", "autocomplete": "off"}))
+                        widget=TextInput(attrs={"type": "search", "autocomplete": "off"}))
 
     def __init__(self, *args, user, kinds, **kwargs):
         super().__init__(*args, **kwargs)

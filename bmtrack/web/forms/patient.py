@@ -2,9 +2,10 @@ from __future__ import annotations
 
 from django import forms
 
+from bmtrack.core.select import ListedSelect
 from bmtrack.patients.models.choices import PatientStatus, Sex
 from bmtrack.patients.validators import PHONES_MAX, validate_phones
-from bmtrack.web.forms.base import AccessibleForm, DateInput
+from bmtrack.web.forms.base import AccessibleForm, DateInput, TextInput
 from bmtrack.web.queries.scope import SEARCH_MAX_CHARS, nurses_for, teams_for
 
 PHONES_HELP = "One or more numbers to call, separated by ; e.g. 07700 900123; 020 7946 0321."
@@ -22,11 +23,11 @@ class NurseChoiceField(forms.ModelChoiceField):
 
 class PatientForm(AccessibleForm):
     mrn = forms.CharField(label="MRN", max_length=32, help_text="Hospital medical record number.",
-                          widget=forms.TextInput(attrs={"autocomplete": "off", "autofocus": True}))
+                          widget=TextInput(attrs={"autocomplete": "off", "autofocus": True}))
     given_name = forms.CharField(label="Given name", max_length=100,
-                                 widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                                 widget=TextInput(attrs={"autocomplete": "off"}))
     family_name = forms.CharField(label="Family name", max_length=100,
-                                  widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                                  widget=TextInput(attrs={"autocomplete": "off"}))
     birth_date = forms.DateField(label="Birth date", widget=DateInput())
     sex = forms.ChoiceField(choices=Sex.choices, initial=Sex.UNKNOWN)
     care_team = forms.ModelChoiceField(queryset=None, label="Care team", empty_label=None)
@@ -34,7 +35,7 @@ class PatientForm(AccessibleForm):
                                          empty_label="— none —")
     phones = forms.CharField(label="Phone numbers", max_length=PHONES_MAX, required=False,
                              validators=[validate_phones], help_text=PHONES_HELP,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
+                             widget=TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
 
     def __init__(self, *args, user, **kwargs):
         super().__init__(*args, **kwargs)
@@ -54,11 +55,11 @@ class PatientForm(AccessibleForm):
 class PhonesForm(AccessibleForm):
     phones = forms.CharField(label="Phone numbers", max_length=PHONES_MAX, required=False,
                              validators=[validate_phones], help_text=PHONES_HELP,
-                             widget=forms.TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
+                             widget=TextInput(attrs={"autocomplete": "off", "inputmode": "tel"}))
 
 
 class CareStatusForm(AccessibleForm):
-    status = forms.ChoiceField(label="Care status", choices=PatientStatus.choices,
+    status = forms.ChoiceField(label="Care status", choices=PatientStatus.choices, widget=ListedSelect,
                                help_text="Deceased, discharged and supportive-care patients leave every work list; "
                                          "their open items are cancelled.")
     deceased_on = forms.DateField(label="Date of death", required=False, widget=DateInput(),

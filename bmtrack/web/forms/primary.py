@@ -3,14 +3,14 @@ from __future__ import annotations
 from django import forms
 
 from bmtrack.patients.models.choices import Marker, MarkerOutcome, SeerStage, TumourType
-from bmtrack.web.forms.base import AccessibleForm, DateInput, DecimalInput
+from bmtrack.web.forms.base import AccessibleForm, DateInput, DecimalInput, TextInput
 
 
 class PrimaryForm(AccessibleForm):
     type = forms.ChoiceField(label="Primary tumour", choices=[("", "— choose —"), *TumourType.choices])
     diagnosed_on = forms.DateField(label="Diagnosed on", widget=DateInput())
     stage = forms.CharField(label="AJCC stage", max_length=8, required=False, help_text="e.g. IV, IIIC, IB",
-                            widget=forms.TextInput(attrs={"autocomplete": "off", "size": 6}))
+                            widget=TextInput(attrs={"autocomplete": "off", "size": 6}))
     seer_stage = forms.ChoiceField(label="SEER summary stage", required=False,
                                    choices=[("", "— not given —"), *SeerStage.choices])
     histology = forms.CharField(max_length=200, required=False)

@@ -20,7 +20,7 @@ from bmtrack.patients.models.choices import (
     Tracer,
 )
 from bmtrack.patients.validators import validate_dicom_uid
-from bmtrack.web.forms.base import AccessibleForm, DateTimeInput, DecimalInput
+from bmtrack.web.forms.base import AccessibleForm, DateTimeInput, DecimalInput, TextInput
 
 STANDARD_SEQUENCES = ["t1_pre_3d", "t1_post_3d", "t2", "flair"]
 NEW_ROWS = 2
@@ -40,14 +40,14 @@ class ScanForm(AccessibleForm):
         label="Field strength", required=False, coerce=Decimal, empty_value=None,
         choices=[("", "— not recorded —")] + [(str(Decimal(str(v))), label) for v, label in FIELD_STRENGTHS])
     scanner = forms.CharField(max_length=120, required=False,
-                              widget=forms.TextInput(attrs={"list": "scanner-list", "autocomplete": "off"}))
+                              widget=TextInput(attrs={"list": "scanner-list", "autocomplete": "off"}))
     sequences = forms.MultipleChoiceField(label="Sequences acquired", required=False, choices=Sequence.choices,
                                           widget=forms.CheckboxSelectMultiple, initial=STANDARD_SEQUENCES)
     study_uid = forms.CharField(label="DICOM Study Instance UID", max_length=64, required=False,
                                 validators=[validate_dicom_uid],
-                                widget=forms.TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
+                                widget=TextInput(attrs={"autocomplete": "off", "spellcheck": "false"}))
     accession = forms.CharField(label="Accession number", max_length=32, required=False,
-                                widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                                widget=TextInput(attrs={"autocomplete": "off"}))
     new_lesions = forms.ChoiceField(label="New lesion call", required=False, initial=NewLesions.NOT_CALLED,
                                     choices=NEW_LESION_CALLS, help_text=NEW_LESION_HELP)
     non_target = forms.ChoiceField(label="Non-target lesions", choices=NonTarget.choices, initial=NonTarget.NONE)
@@ -79,8 +79,8 @@ class MeasurementForm(AccessibleForm):
     carried = forms.BooleanField(required=False, widget=forms.HiddenInput)
     previous = forms.CharField(required=False, widget=forms.HiddenInput)
     label = forms.CharField(label="Lesion", max_length=12, required=False,
-                            widget=forms.TextInput(attrs={"size": 4, "autocomplete": "off"}))
-    location = forms.CharField(max_length=120, required=False, widget=forms.TextInput(attrs={"autocomplete": "off"}))
+                            widget=TextInput(attrs={"size": 4, "autocomplete": "off"}))
+    location = forms.CharField(max_length=120, required=False, widget=TextInput(attrs={"autocomplete": "off"}))
     longest_diameter_mm = forms.DecimalField(label="Longest diameter (mm)", required=False, min_value=Decimal("0.1"),
                                              max_value=150, decimal_places=1, widget=DecimalInput())
     perpendicular_mm = forms.DecimalField(label="Perpendicular (mm)", required=False, min_value=Decimal("0.1"),
