@@ -2,7 +2,8 @@
 
 In-process (Django's test client against the real database, full middleware stack), so the
 figures are the server's own time without network or worker queueing: median and p95 over
-``BENCH_REPEAT`` runs, and the number of SQL queries per request. Targets: p95 <= 100 ms.
+``BENCH_REPEAT`` runs, and the number of SQL queries per request. Targets: p95 <= 50 ms for the two
+pages a nurse lives on (issue 16: the worklist and the patient page), p95 <= 100 ms for the API.
 """
 
 from __future__ import annotations
@@ -13,6 +14,7 @@ from django.urls import NoReverseMatch, reverse
 from benchmarks.common import busiest_nurse, cohort_size, machine_speed, measure, patient_with_scans, report
 
 TARGET_MS = 100
+PAGE_TARGET_MS = 50  # issue 16
 
 
 def url(name: str, *args) -> str | None:
@@ -31,10 +33,10 @@ def get(client: Client, path: str, **headers):
     return call
 
 
-def bench(name: str, call) -> None:
+def bench(name: str, call, target_ms: float = TARGET_MS) -> None:
     """One figure; a view that is not finished yet is reported, not fatal."""
     try:
-        report(name, measure(call), TARGET_MS)
+        report(name, measure(call), target_ms)
     except Exception as exc:  # noqa: BLE001 - a benchmark reports and goes on
         print(f"{name:42} FAILED: {type(exc).__name__}: {str(exc)[:120]}", flush=True)
 
@@ -55,7 +57,7 @@ def main() -> None:
     client.force_login(nurse)
     worklist = url("web:worklist")
     if worklist:
-        bench("worklist page (web:worklist)", get(client, worklist))
+        bench("worklist page (web:worklist)", get(client, worklist), PAGE_TARGET_MS)
     else:
         print("worklist page: SKIPPED (no URL named web:worklist yet)")
     bench("worklist API (/api/v1/due-items?open=true)", get(client, "/api/v1/due-items?open=true&page_size=50"))
@@ -64,7 +66,7 @@ def main() -> None:
     doctor.force_login(patient.responsible_nurse)
     page = url("web:patient", patient.public_id)
     if page:
-        bench(f"patient page, {scans} scans (web:patient)", get(doctor, page))
+        bench(f"patient page, {scans} scans (web:patient)", get(doctor, page), PAGE_TARGET_MS)
     else:
         print("patient page: SKIPPED (no URL named web:patient yet)")
     bench("patient-detail API (/api/v1/patients/<id>)", get(doctor, f"/api/v1/patients/{patient.public_id}"))
