@@ -131,6 +131,12 @@ if DATABASES["default"]["ENGINE"] == "django.db.backends.sqlite3":
     # Web, worker and beat share one SQLite file: wait for the write lock rather than fail.
     DATABASES["default"]["OPTIONS"] = {"timeout": 20, "transaction_mode": "IMMEDIATE"}
     DATABASES["default"]["CONN_MAX_AGE"] = 0
+elif env_bool("DB_SERVER_SIDE_BINDING", True):
+    # Values travel apart from the SQL, so a query the app sends again (every page sends the same
+    # shapes) is prepared once per connection and not planned again: about a tenth of the
+    # worklist's and the patient page's time (docs/benchmarks.md). Behind a pooler in transaction
+    # mode (PgBouncer before 1.21) prepared statements break: set DB_SERVER_SIDE_BINDING=0 there.
+    DATABASES["default"]["OPTIONS"] = {"server_side_binding": True}
 DEFAULT_AUTO_FIELD = "django.db.models.BigAutoField"
 
 # --- Redis, cache, Celery -------------------------------------------------------------------
