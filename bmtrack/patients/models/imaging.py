@@ -61,9 +61,10 @@ class Scan(models.Model):
         indexes = [
             # Patient page, re-planning and RANO-BM: a patient's scans in time order.
             models.Index(fields=["patient", "at"], name="scan_patient_at_idx"),
-            # Worklist: MRIs awaiting lesion measurements.
+            # Worklist: the MRIs of a nurse's patients awaiting lesion measurements (a few among
+            # thousands of scans: the patient index alone read them all).
             models.Index(
-                fields=["measurement_status"], name="scan_pending_measure_idx",
+                fields=["patient"], name="scan_pending_measure_idx",
                 condition=models.Q(measurement_status="pending"),
             ),
         ]
