@@ -358,6 +358,8 @@ class WatchWindow(models.Model):
         indexes = [
             # Worklist: patients inside a window today.
             models.Index(fields=["ends_on", "starts_on"], name="watchwindow_span_idx"),
+            # Worklist: which of a nurse's patients are inside a window today, from the index alone.
+            models.Index(fields=["patient", "ends_on", "starts_on"], name="watchwindow_patient_span_idx"),
         ]
 
     def __str__(self) -> str:

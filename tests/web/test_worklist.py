@@ -309,3 +309,23 @@ def test_the_counts_and_show_all_link_count_the_upcoming_rows_not_shown(client_f
     monkeypatch.setattr(worklist, "PREVIEW_ROWS", 0)
     html = client.get("/").content.decode()
     assert f"<strong>{total}</strong> upcoming" in html and f"Show all {total} upcoming items" in html
+
+
+def test_the_watch_preview_is_the_first_patients_of_the_full_list_with_their_count(alice, teams, ward_patient, now):
+    """The preview reads the windows of the patients it shows only (the others are counted): the same
+    patients, windows and order as the head of the full list."""
+    from bmtrack.web.queries.scope import Filters
+    from bmtrack.web.queries.worklist import build_worklist
+
+    for _ in range(3):
+        h.gynae_srs_recent(teams[0], alice)
+    full = build_worklist(alice, Filters(), now)
+    assert len(full.watching) >= 4 and full.watching_total is None
+    names = [(r.patient.family_name, r.patient.given_name, r.patient.pk) for r in full.watching]
+    assert names == sorted(names)
+    for limit in (0, 1, 3):
+        short = build_worklist(alice, Filters(), now, watch_limit=limit)
+        assert short.watching_count == len(full.watching)
+        assert ([(r.patient.pk, [w.pk for w in r.windows]) for r in short.watching]
+                == [(r.patient.pk, [w.pk for w in r.windows]) for r in full.watching][:limit])
+    assert ward_patient("ici").pk not in {r.patient.pk for r in full.watching}  # another team's
