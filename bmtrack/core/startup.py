@@ -4,6 +4,12 @@ from __future__ import annotations
 
 import gc
 
+# A page builds tens of thousands of short-lived objects (rows, model instances, dicts), nearly none
+# in reference cycles, so reference counting frees them. At CPython's default (a collection every 700
+# allocations) the young generation was collected about twice per worklist request, 1–1.9 ms per
+# request in collections (timed with gc.callbacks at 100k patients, two runs); every 10,000: ~0.6 ms.
+YOUNG_COLLECTION_THRESHOLD = 10_000
+
 
 def freeze_startup_objects() -> None:
     """Load what the first request would load, then take those long-lived objects out of the
@@ -20,3 +26,5 @@ def freeze_startup_objects() -> None:
 
     len(get_resolver().url_patterns)  # imports every URLconf and, with them, every view module
     gc.freeze()
+    gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
+
