@@ -61,3 +61,37 @@ def test_a_bad_value_stops_the_start_with_a_message_naming_it(tmp_path, name, va
     assert result.returncode != 0
     assert "ImproperlyConfigured" in result.stderr and message in result.stderr
     assert "p@" not in result.stderr
+
+
+def _database_options(tmp_path, **env) -> dict:
+    import json
+
+    base = {k: v for k, v in os.environ.items() if k not in SERVER_VARS}
+    base.update({"BMTRACK_VAR_DIR": str(tmp_path), "DATABASE_URL": "postgres://u:p@db.example:5432/bm", **env})
+    code = ("import django,os,json;os.environ['DJANGO_SETTINGS_MODULE']='bmtrack.settings';django.setup();"
+            "from django.conf import settings as s;print(json.dumps(s.DATABASES['default'].get('OPTIONS', {})))")
+    result = subprocess.run([sys.executable, "-c", code], cwd=ROOT, env=base, capture_output=True, text=True,
+                            timeout=60)
+    assert result.returncode == 0, result.stderr
+    return json.loads(result.stdout)
+
+
+def test_postgresql_prepares_repeated_queries_unless_told_not_to(tmp_path):
+    # Django leaves psycopg's preparing off unless prepare_threshold is given (binding alone prepares nothing).
+    assert _database_options(tmp_path) == {"server_side_binding": True, "prepare_threshold": 5}
+    assert _database_options(tmp_path, DB_SERVER_SIDE_BINDING="0") == {}  # behind a pooler in transaction mode
+
+
+@pytest.mark.django_db
+def test_a_query_a_page_repeats_is_prepared_on_its_connection():
+    from django.db import connection
+
+    from bmtrack.patients.models import Patient
+
+    assert connection.vendor == "postgresql"  # the suite runs on the real database
+    for _ in range(6):  # psycopg prepares a statement on its fifth run
+        list(Patient.objects.filter(mrn="no such MRN").values_list("pk", flat=True))
+    with connection.cursor() as cursor:
+        cursor.execute("SELECT statement FROM pg_prepared_statements")
+        prepared = [row[0] for row in cursor.fetchall()]
+    assert any('"patients_patient"."mrn" = $1' in statement for statement in prepared), prepared
