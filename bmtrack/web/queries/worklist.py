@@ -505,11 +505,14 @@ def _watch_rows(patients, today: dt.date, watch_limit: int | None) -> tuple[list
     inside = WatchWindow.objects.filter(starts_on__lte=today, ends_on__gte=today)
     total = None
     if watch_limit is not None:
-        ordered = list(Patient.objects.filter(pk__any_of=patients)
-                       .filter(Exists(inside.filter(patient_id=OuterRef("pk"))))
-                       .order_by(*PATIENT_NAME_ORDER).values_list("pk", flat=True))
-        total = len(ordered)
-        patients = ordered[:watch_limit]
+        ordered = (Patient.objects.filter(pk__any_of=patients)
+                   .filter(Exists(inside.filter(patient_id=OuterRef("pk"))))
+                   .order_by(*PATIENT_NAME_ORDER).values_list("pk", flat=True))
+        # A nurse's few hundred: all their ids (with a LIMIT the planner walked the name index over
+        # every patient of the site, 50 ms). Very many (``listed_patients`` gave the queryset): the
+        # first MAX_ROWS * 2, as the list in full shows at most that many windows.
+        ids = list(ordered if isinstance(patients, list) else ordered[: MAX_ROWS * 2])
+        total, patients = len(ids), ids[:watch_limit]
         if not patients:
             return [], total
     window_cols, patient_cols, treatment_cols = WATCH_WINDOW_COLUMNS, WATCH_PATIENT_COLUMNS, WATCH_TREATMENT_COLUMNS
