@@ -27,4 +27,3 @@ def freeze_startup_objects() -> None:
     len(get_resolver().url_patterns)  # imports every URLconf and, with them, every view module
     gc.freeze()
     gc.set_threshold(YOUNG_COLLECTION_THRESHOLD, *gc.get_threshold()[1:])
-
