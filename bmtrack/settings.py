@@ -106,7 +106,9 @@ AUTH_USER_MODEL = "accounts.User"
 
 TEMPLATES = [
     {
-        "BACKEND": "django.template.backends.django.DjangoTemplates",
+        # Django's backend, freeing each page's context once it is written (bmtrack.core.templates).
+        "BACKEND": "bmtrack.core.templates.DjangoTemplates",
+        "NAME": "django",
         "DIRS": [BASE_DIR / "templates"],
         "APP_DIRS": True,
         "OPTIONS": {
