@@ -15,8 +15,22 @@ from django.db.models.fields.related_lookups import RelatedIn
 from django.db.models.lookups import In
 
 
+class Ids(frozenset):
+    """Ids for ``__any_of``, checked once to be ints. Django's ``filter()`` walks a list or tuple value
+    element by element (``Query.resolve_lookup_value``, then the lookup's preparation): four Python calls
+    per id, ~4,700 calls of a worklist request for a nurse's few hundred patients listed in five queries.
+    A set is passed through as one value."""
+
+    def __new__(cls, ids=()):
+        ids = super().__new__(cls, ids)
+        if not set(map(type, ids)) <= {int}:
+            raise TypeError("Ids holds integer ids only")
+        return ids
+
+
 def _plain_ids(values) -> bool:
-    return isinstance(values, (list, tuple)) and all(type(value) is int for value in values)
+    return isinstance(values, Ids) or (
+        isinstance(values, (list, tuple)) and all(type(value) is int for value in values))
 
 
 class _AsArray:

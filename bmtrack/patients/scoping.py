@@ -12,6 +12,7 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from bmtrack.accounts.models import CareTeam, User
+from bmtrack.core.lookups import Ids
 from bmtrack.patients.models import Patient
 
 # Above this many visible patients, scoping filters by care team instead of listing patient ids.
@@ -72,10 +73,10 @@ def scope(queryset: QuerySet, user, patient_path: str = "patient") -> QuerySet:
     return queryset.filter(**{f"{team_path}__in": teams})
 
 
-def listed_ids(patients: QuerySet[Patient]) -> list[int] | None:
+def listed_ids(patients: QuerySet[Patient]) -> Ids | None:
     """The ids of ``patients`` in one query when they are a few hundred (at most ``MAX_LISTED_PATIENTS``),
     for ``patient_id__any_of``; None when they are more, and a list should filter otherwise."""
-    ids = list(patients.order_by().values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
+    ids = Ids(patients.order_by().values_list("pk", flat=True)[:MAX_LISTED_PATIENTS + 1])
     return ids if len(ids) <= MAX_LISTED_PATIENTS else None
 
 

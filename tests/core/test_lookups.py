@@ -8,6 +8,7 @@ import pytest
 from django.db import connection
 from django.test.utils import CaptureQueriesContext
 
+from bmtrack.core.lookups import Ids
 from bmtrack.patients.models import Patient
 
 
@@ -56,3 +57,16 @@ def test_plain_ids_travel_as_one_array_literal(three):
         _sql, params = query.sql_with_params()
         assert params[-1] == "{" + f"{three[2].pk},-1,{2**62},{three[0].pk}" + "}"
     assert set(Patient.objects.filter(pk__any_of=ids).values_list("pk", flat=True)) == {three[0].pk, three[2].pk}
+
+
+def test_ids_are_one_value_to_filter_and_find_what_a_list_finds(three):
+    ids = Ids(p.pk for p in three[:2])
+    assert set(Patient.objects.filter(pk__any_of=ids).values_list("pk", flat=True)) == set(ids)
+    assert set(Patient.objects.filter(care_team__any_of=Ids({three[0].care_team_id}))) >= {three[0]}
+    assert not Patient.objects.filter(pk__any_of=Ids()).exists()
+
+
+@pytest.mark.parametrize("bad", [["1"], [1.0], [None], [True, "x"]])
+def test_ids_hold_integers_only(bad):
+    with pytest.raises(TypeError):
+        Ids(bad)

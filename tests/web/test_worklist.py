@@ -317,6 +317,7 @@ def test_the_watch_preview_is_the_first_patients_of_the_full_list_with_their_cou
     """The preview reads the windows of the patients it shows only (the others are counted): the same
     patients, windows and order as the head of the full list, whether the lists filter by the user's
     patients' ids or (very many patients) by the scoping query itself."""
+    from bmtrack.core.lookups import Ids
     from bmtrack.patients import scoping
     from bmtrack.web.queries.scope import Filters
     from bmtrack.web.queries.worklist import build_worklist
@@ -326,7 +327,7 @@ def test_the_watch_preview_is_the_first_patients_of_the_full_list_with_their_cou
     for _ in range(3):
         h.gynae_srs_recent(teams[0], alice)
     full = build_worklist(alice, Filters(), now)
-    assert isinstance(full.patients, list) is not many
+    assert isinstance(full.patients, Ids) is not many
     assert len(full.watching) >= 4 and full.watching_total is None
     names = [(r.patient.family_name, r.patient.given_name, r.patient.pk) for r in full.watching]
     assert names == sorted(names)

@@ -110,6 +110,7 @@ class WorklistFilterForm(AccessibleForm):
     def __init__(self, *args, user, kinds, **kwargs):
         super().__init__(*args, **kwargs)
         self.fields["team"].queryset = teams_for(user)
-        self.fields["nurse"].queryset = nurses_for(user)
+        # A filter reads a nurse's id and name only (not her password hash, dates and flags).
+        self.fields["nurse"].queryset = nurses_for(user).only("first_name", "last_name", "username")
         self.fields["nurse"].label_from_instance = lambda u: u.get_full_name() or u.username
         self.fields["kind"].choices = kinds

@@ -13,6 +13,7 @@ from bmtrack.core.charts import response as response_chart
 from bmtrack.core.charts import timeline as timeline_chart
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
+from bmtrack.core.lookups import Ids
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan, Treatment
 from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
 from bmtrack.surveillance import log as notification_log
@@ -53,13 +54,13 @@ def _attach_lesions(patient: Patient, treatments: list[Treatment], scans: list[S
     lesions = {lesion.pk: lesion for lesion in ranked}
     rank = {lesion.pk: index for index, lesion in enumerate(ranked)}
     measured: dict[int, list[Measured]] = {scan.pk: [] for scan in scans}
-    rows = Measurement.objects.filter(scan_id__any_of=list(measured)).order_by().values_list(*MEASURED)
+    rows = Measurement.objects.filter(scan_id__any_of=Ids(measured)).order_by().values_list(*MEASURED)
     for scan_id, lesion_id, *values in sorted(rows, key=lambda row: rank[row[1]]):
         measured[scan_id].append(Measured(lesions[lesion_id], *values))
     for scan in scans:
         scan.measured = measured[scan.pk]
     treated: dict[int, list[Lesion]] = {t.pk: [] for t in treatments}
-    links = Treatment.lesions.through.objects.filter(treatment_id__any_of=list(treated)).values_list(
+    links = Treatment.lesions.through.objects.filter(treatment_id__any_of=Ids(treated)).values_list(
         "treatment_id", "lesion_id")
     for treatment_id, lesion_id in sorted(links, key=lambda link: rank[link[1]]):
         treated[treatment_id].append(lesions[lesion_id])

@@ -6,12 +6,13 @@ from __future__ import annotations
 from django.db.models import QuerySet
 
 from bmtrack.clinical.record import NEW_LESION_CALL_NEEDED
+from bmtrack.core.lookups import Ids
 from bmtrack.patients.models import ResponseAssessment
 from bmtrack.web.queries.scope import Filters, active_patients, listed_patients
 from bmtrack.web.queries.worklist import PATIENT_LINK
 
 
-def awaiting_call(user, patients: list[int] | QuerySet | None = None) -> QuerySet[ResponseAssessment]:
+def awaiting_call(user, patients: Ids | QuerySet | None = None) -> QuerySet[ResponseAssessment]:
     """The user's active patients' scans whose response carries ``new_lesion_call_needed``, oldest
     scan first (scoped as the worklist's other lists are). ``patients``: the user's active patients as
     the worklist listed them (``Worklist.patients``), when it has. ``icontains`` on the JSON list's text

@@ -9,6 +9,7 @@ from django.db.models import Exists, OuterRef, Q, QuerySet
 from bmtrack.accounts.access import patients_for, teams_for
 from bmtrack.accounts.models import CareTeam, User
 from bmtrack.accounts.roles import NURSE
+from bmtrack.core.lookups import Ids
 from bmtrack.patients.models import Patient
 from bmtrack.patients.models.choices import PatientStatus
 from bmtrack.patients.scoping import listed_ids
@@ -70,7 +71,7 @@ def active_patients(user, filters: Filters) -> QuerySet[Patient]:
     return search(patients, filters.q)
 
 
-def listed_patients(patients: QuerySet[Patient]) -> list[int] | QuerySet[Patient]:
+def listed_patients(patients: QuerySet[Patient]) -> Ids | QuerySet[Patient]:
     """The patients a page's lists are about, read once, for ``patient_id__any_of``: their ids when they
     are a nurse's few hundred (each list then walks its own patient index for those ids, instead of every
     list's plan scanning the patients again); the queryset itself, as a subquery, when they are very many."""

@@ -26,6 +26,7 @@ from django.db.models import Exists, OuterRef, QuerySet
 from bmtrack.clinical import needs as needs_rules
 from bmtrack.core.clock import today as site_today
 from bmtrack.core.labels import choice_label
+from bmtrack.core.lookups import Ids
 from bmtrack.core.rows import loaded
 from bmtrack.patients.models import Patient, ResponseAssessment, Scan, Treatment
 from bmtrack.patients.models.choices import MeasurementStatus, Modality
@@ -252,7 +253,7 @@ class Worklist:
     this_week_total: int | None = None  # all the rows due this week; ``this_week`` may hold the first ones only
     due_total: int | None = None  # all the rows due later; ``due`` may hold the first ones only
     # The active patients the lists are about, as listed for ``patient_id__any_of`` (``listed_patients``).
-    patients: list[int] | QuerySet | None = None
+    patients: Ids | QuerySet | None = None
 
     @property
     def today(self) -> list[ItemRow]:
@@ -438,7 +439,7 @@ def build_worklist(user, filters: Filters, now: dt.datetime, *, watch_limit: int
         rows = kept + waiting
         # A plain filter: in_bulk re-validates its field and its ids, a quarter more work for the same rows.
         full = {item.pk: item for item in DueItem.objects.select_related(*ROW_RELATED).defer(*ROW_UNUSED)
-                .filter(pk__any_of=[i.pk for row in rows for i in row.items])}
+                .filter(pk__any_of=Ids(i.pk for row in rows for i in row.items))}
         for row in rows:
             row.item = full.get(row.item.pk)  # None: gone since the first query
             row.others = [full[i.pk] for i in row.others if i.pk in full]
@@ -511,7 +512,7 @@ def _watch_rows(patients, today: dt.date, watch_limit: int | None) -> tuple[list
         # A nurse's few hundred: all their ids (with a LIMIT the planner walked the name index over
         # every patient of the site, 50 ms). Very many (``listed_patients`` gave the queryset): the
         # first MAX_ROWS * 2, as the list in full shows at most that many windows.
-        ids = list(ordered if isinstance(patients, list) else ordered[: MAX_ROWS * 2])
+        ids = list(ordered if not isinstance(patients, QuerySet) else ordered[: MAX_ROWS * 2])
         total, patients = len(ids), ids[:watch_limit]
         if not patients:
             return [], total
@@ -545,7 +546,8 @@ def _attach_confirmations(responses: list[ResponseAssessment]) -> None:
     subquery per column cost more to plan than the list costs to read)."""
     first: dict[int, dict] = {}
     if responses:
-        items = (DueItem.objects.filter(kind="confirmation_mri", trigger_scan_id__any_of=[r.scan_id for r in responses])
+        scans = Ids(r.scan_id for r in responses)
+        items = (DueItem.objects.filter(kind="confirmation_mri", trigger_scan_id__any_of=scans)
                  .order_by("due_by", "kind").values("trigger_scan_id", "state", "due_from", "due_by"))
         for item in items:
             first.setdefault(item["trigger_scan_id"], item)
