@@ -18,7 +18,8 @@ from django.utils.safestring import SafeString, mark_safe
 
 def format_html(template: str, *args) -> SafeString:
     """``template`` (constant markup) with ``args`` escaped, or kept as they are when already safe."""
-    return SafeString(template.format(*(a.__html__() if hasattr(a, "__html__") else escape(str(a)) for a in args)))
+    # A list, not a generator: unpacking a generator resumes it once per argument.
+    return SafeString(template.format(*[a.__html__() if hasattr(a, "__html__") else escape(str(a)) for a in args]))
 
 
 def format_html_join(sep: str, template: str, rows) -> SafeString:
