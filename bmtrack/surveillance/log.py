@@ -23,6 +23,7 @@ from django.db.models import Q
 
 from bmtrack.core.clock import site_zone, utcnow
 from bmtrack.core.formatting import fmt_date
+from bmtrack.core.labels import choice_label
 from bmtrack.patients.scoping import patients_for
 from bmtrack.surveillance import digests, timing
 from bmtrack.surveillance.models import DeliveryStatus, DueItem, NotificationLedger, NotificationLine
@@ -47,6 +48,12 @@ def _who(user) -> str:
     return (user.get_full_name() or user.username) if user is not None else "(removed user)"
 
 
+# What ``_past`` reads of a ledger row, its recipient and its item (not the JSON context, parsed per row,
+# nor the sender's bookkeeping).
+PAST_COLUMNS = ("status", "attempts", "next_attempt_at", "sent_at", "created_at", "kind", "to_email", "subject",
+                "last_error", "recipient__first_name", "recipient__last_name", "recipient__username", "item__kind")
+
+
 def _past(row: NotificationLedger) -> dict:
     if row.status == DeliveryStatus.PENDING:
         status = "retrying" if row.attempts else "queued"
@@ -57,7 +64,7 @@ def _past(row: NotificationLedger) -> dict:
     return {
         "when": when, "status": status, "kind": row.kind, "kind_label": KIND_LABELS.get(row.kind, row.kind),
         "to": _who(row.recipient), "to_user_id": row.recipient_id, "to_email": row.to_email,
-        "subject": row.subject, "item_id": row.item_id, "item_kind": row.item.get_kind_display() if row.item else "",
+        "subject": row.subject, "item_id": row.item_id, "item_kind": choice_label(row.item, "kind") if row.item else "",
         "detail": row.last_error,
     }
 
@@ -66,7 +73,7 @@ def _planned(when, kind, user, item: DueItem | None, detail: str) -> dict:
     return {
         "when": when, "status": "planned", "kind": kind, "kind_label": KIND_LABELS.get(kind, kind),
         "to": _who(user), "to_user_id": getattr(user, "pk", None), "to_email": "", "subject": "",
-        "item_id": item.pk if item else None, "item_kind": item.get_kind_display() if item else "", "detail": detail,
+        "item_id": item.pk if item else None, "item_kind": choice_label(item, "kind") if item else "", "detail": detail,
     }
 
 
@@ -152,7 +159,7 @@ def for_patient(patient, *, now: dt.datetime | None = None, open_items=None, pas
     # read the whole ledger (every email ever sent); "patient OR id = ANY(ids)" is two index scans.
     digest_ids = list(NotificationLine.objects.filter(patient=patient).values_list("notification_id", flat=True))
     rows = (NotificationLedger.objects.filter(Q(patient=patient) | Q(pk__any_of=digest_ids))
-            .select_related("recipient", "item").order_by("-created_at")[:past_limit])
+            .select_related("recipient", "item").only(*PAST_COLUMNS).order_by("-created_at")[:past_limit])
     past = [_past(row) for row in rows]
     items = open_items
     if items is None:
@@ -165,8 +172,8 @@ def for_patient(patient, *, now: dt.datetime | None = None, open_items=None, pas
 
 def for_user(user, *, now: dt.datetime | None = None) -> list[dict]:
     now = now or utcnow()
-    rows = NotificationLedger.objects.filter(recipient=user).select_related("recipient", "item").order_by(
-        "-created_at")[:500]
+    rows = (NotificationLedger.objects.filter(recipient=user).select_related("recipient", "item")
+            .only(*PAST_COLUMNS).order_by("-created_at")[:500])
     past = [_past(row) for row in rows]
     planned = []
     planner = _Planner(now)

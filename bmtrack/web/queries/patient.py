@@ -13,6 +13,7 @@ from bmtrack.core.charts import response as response_chart
 from bmtrack.core.charts import timeline as timeline_chart
 from bmtrack.core.clock import local_date
 from bmtrack.core.clock import today as site_today
+from bmtrack.core.labels import choice_label
 from bmtrack.core.lookups import Ids
 from bmtrack.patients.models import Lesion, Measurement, Patient, Scan, Treatment
 from bmtrack.patients.selectors import current_gpas, latest_markers, status_on
@@ -215,17 +216,17 @@ def _timeline(treatments, scans, windows, items, open_rows, today) -> timeline_c
         start, end = local_date(t.start), local_date(t.end) if t.end else None
         label = timeline_chart.treatment_label(t.kind, t.agent, t.dose_gy)
         when = fmt_datetime(t.start) + (f" – {fmt_datetime(t.end)}" if t.end else "")
-        title = f"{t.get_kind_display()} ({t.get_status_display().lower()}) {when}"
+        title = f"{choice_label(t, 'kind')} ({choice_label(t, 'status').lower()}) {when}"
         t_in.append(timeline_chart.TreatmentIn(t.kind, label, start, end, t.status, t.is_systemic, title))
     late = {}
     for item in items:
         if item.late_text and item.fulfilled_by_id:
-            late.setdefault(item.fulfilled_by_id, []).append(f"{item.get_kind_display()} {item.late_text}")
+            late.setdefault(item.fulfilled_by_id, []).append(f"{choice_label(item, 'kind')} {item.late_text}")
     s_in = []
     for s in scans:
         response = getattr(s, "response", None)
         category = response.category if response else None
-        title = f"{s.get_modality_display()} {fmt_datetime(s.at)} · {s.get_purpose_display()}"
+        title = f"{choice_label(s, 'modality')} {fmt_datetime(s.at)} · {choice_label(s, 'purpose')}"
         if category:
             title += f" · {texts.CATEGORY_NAMES.get(category, category)}"
         if s.measurement_status == "pending":
