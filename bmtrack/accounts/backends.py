@@ -38,9 +38,11 @@ class RoleBackend(ModelBackend):
     def _load(user_obj) -> None:
         if hasattr(user_obj, "_group_perm_cache") and hasattr(user_obj, "_user_perm_cache"):
             return
-        from_roles = Group.objects.filter(user=user_obj).values_list(
+        # Unordered: a set is made of them (Permission's default ordering sorted the second half, joins
+        # and all, and cost its compilation on every request).
+        from_roles = Group.objects.filter(user=user_obj).order_by().values_list(
             Value(True), "name", "permissions__content_type__app_label", "permissions__codename")
-        own = Permission.objects.filter(user=user_obj).values_list(
+        own = Permission.objects.filter(user=user_obj).order_by().values_list(
             Value(False), Value(""), "content_type__app_label", "codename")
         rows = list(from_roles.union(own, all=True))
         roles.remember_role_names(user_obj, {name for role, name, _, _ in rows if role})
