@@ -6,6 +6,8 @@ import datetime as dt
 
 import pytest
 from django.core.management import call_command
+from django.db import connection
+from django.test.utils import CaptureQueriesContext
 from icalendar import Calendar
 
 from bmtrack.core.heartbeat import beat
@@ -61,6 +63,12 @@ def test_the_patient_log_shows_what_was_sent_and_what_comes_next(planned_srs, al
     entries = log.for_patient(planned_srs, now=at(2026, 4, 8, 9, 3))
     sent = [(e["kind"], e["to"], e["status"]) for e in entries if e["status"] != "planned"]
     assert sorted(sent) == [("escalation", "Bob", "sent"), ("urgent_alert", "Alice", "sent")]
+    # The ledger rows are read with the columns the log shows, in one query: no row loads more later.
+    with CaptureQueriesContext(connection) as queries:
+        again = log.for_patient(planned_srs, now=at(2026, 4, 8, 9, 3))
+        shown = [(e["item_kind"], e["subject"], e["to_email"], e["when"]) for e in again if e["status"] == "sent"]
+    assert len(shown) == 2 and all(kind and subject and email and when for kind, subject, email, when in shown)
+    assert sum("notificationledger" in q["sql"] for q in queries.captured_queries) == 1
     planned = [e for e in entries if e["status"] == "planned"]
     assert {e["kind"] for e in planned} == {"digest", "escalation"}  # the CT escalates 14 days after the SRS date
     assert all(e["when"] >= at(2026, 4, 8, 9, 3) for e in planned)
